@@ -1,0 +1,179 @@
+"""The production backend: Neo4j through the official ``neo4j`` driver.
+
+Reads run in read transactions so a cluster (``neo4j://`` routing) can send them to
+followers; writes run in managed write transactions, which the driver retries on
+transient errors. An unknown commit outcome (``IncompleteCommit``) surfaces as
+refnet's retryable ``IncompleteCommit``: safe to retry because every refnet write is
+an idempotent ``MERGE``.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Mapping
+from typing import Any
+
+import neo4j
+from neo4j import exceptions as nx
+
+from . import cypher, errors, schema
+from .config import Config
+from .store import Params, Result, WriteSummary, write_in_batches
+
+__all__ = ["Neo4jStore"]
+
+_COUNTERS = (
+    "nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
+    "properties_set", "labels_added", "constraints_added", "indexes_added",
+)
+
+
+class Neo4jStore:
+    """A graph in a Neo4j database (single server or cluster)."""
+
+    backend = "neo4j"
+    dialect = "neo4j"
+
+    def __init__(self, config: Config, *, verify: bool = True) -> None:
+        self.config = config
+        self._where = f"Neo4j at {config.redacted_uri} (database {config.neo4j_database!r})"
+        try:
+            self._driver = neo4j.GraphDatabase.driver(
+                config.neo4j_uri,
+                auth=(config.neo4j_user, config.neo4j_password),
+                connection_timeout=10.0,
+                max_transaction_retry_time=15.0,
+            )
+            if verify:
+                self._driver.verify_connectivity()
+        except Exception as e:
+            raise _translate(e, "connect", 0, self._where) from e
+
+    def run(
+        self,
+        name: str,
+        params: Params | None = None,
+        *,
+        write: bool = False,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        return self.execute(
+            cypher.load(name, self.dialect), params,
+            write=write, timeout_ms=timeout_ms, max_rows=max_rows, label=name,
+        )
+
+    def execute(
+        self,
+        text: str,
+        params: Params | None = None,
+        *,
+        write: bool = False,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+        label: str = "query",
+    ) -> Result:
+        """Run refnet's own query text in a managed transaction, with limits applied."""
+        limits = self.config.limits
+        timeout = min(timeout_ms or limits.timeout_ms, limits.timeout_max_ms)
+        cap = limits.max_rows if max_rows is None else min(max_rows, limits.max_rows)
+        query = neo4j.Query(text, timeout=timeout / 1000)  # type: ignore[arg-type]
+
+        def work(tx: neo4j.ManagedTransaction) -> Result:
+            result = tx.run(query, dict(params or {}))
+            columns = list(result.keys())
+            rows = []
+            for record in result:
+                if len(rows) == cap:
+                    raise errors.ResultTooLarge(f"{label} returned more than {cap:,} rows")
+                rows.append(tuple(record.values()))
+            counters = result.consume().counters
+            found = {c: int(getattr(counters, c)) for c in _COUNTERS if getattr(counters, c, 0)}
+            return Result(columns, rows, found)
+
+        started = time.perf_counter()
+        try:
+            with self._driver.session(database=self.config.neo4j_database) as session:
+                result = session.execute_write(work) if write else session.execute_read(work)
+        except Exception as e:
+            raise _translate(e, label, timeout, self._where) from e
+        return Result(result.columns, result.rows, result.counters,
+                      (time.perf_counter() - started) * 1000)
+
+    def write_batches(
+        self,
+        name: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        params: Params | None = None,
+        batch_size: int = 5_000,
+        progress: Callable[[int], None] | None = None,
+    ) -> WriteSummary:
+        return write_in_batches(self, name, rows, params, batch_size, progress)
+
+    def ensure_schema(self) -> list[str]:
+        created = []
+        for statement in schema.statements(self.dialect):
+            result = self.execute(statement, write=True, label="schema")
+            if result.counters:
+                created.append(statement)
+        return created
+
+    def clear(self) -> None:
+        """Delete every node in batches (needs an auto-commit transaction)."""
+        text = cypher.load("admin/clear", self.dialect)
+        try:
+            with self._driver.session(database=self.config.neo4j_database) as session:
+                session.run(text).consume()  # type: ignore[arg-type]
+        except Exception as e:
+            raise _translate(e, "admin/clear", 0, self._where) from e
+
+    def server_info(self) -> dict[str, Any]:
+        try:
+            info = self._driver.get_server_info()
+        except Exception as e:
+            raise _translate(e, "server_info", 0, self._where) from e
+        return {
+            "backend": self.backend,
+            "server": "Neo4j",
+            "version": info.agent,
+            "protocol": ".".join(map(str, info.protocol_version)),
+            "address": str(info.address),
+            "uri": self.config.redacted_uri,
+            "database": self.config.neo4j_database,
+        }
+
+    def close(self) -> None:
+        self._driver.close()
+
+    def __enter__(self) -> Neo4jStore:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.close()
+
+
+def _translate(e: Exception, label: str, timeout_ms: int, where: str) -> errors.RefnetError:
+    """Map a driver exception onto refnet's error tree; never leak the password."""
+    if isinstance(e, errors.RefnetError):
+        return e
+    code = getattr(e, "code", None) or ""
+    message = getattr(e, "message", None) or str(e)
+    if isinstance(e, nx.IncompleteCommit):
+        return errors.IncompleteCommit(f"{label}: the commit's outcome is unknown ({message})")
+    if isinstance(e, nx.AuthError):
+        return errors.StoreUnavailable(f"cannot sign in to {where}: {message}")
+    if isinstance(e, nx.ServiceUnavailable | nx.SessionExpired | OSError):
+        return errors.StoreUnavailable(f"cannot reach {where}: {message}")
+    if "TransactionTimedOut" in code:
+        return errors.QueryTimeout(f"{label} ran past its {timeout_ms} ms limit and was stopped")
+    if isinstance(e, nx.ConstraintError):
+        return errors.ConstraintViolation(f"{label}: {message}")
+    if isinstance(e, nx.CypherSyntaxError | nx.CypherTypeError | nx.ClientError):
+        return errors.BadQuery(f"{label}: {message}")
+    if isinstance(e, nx.TransientError):
+        error = errors.StoreUnavailable(f"{label}: transient error from {where}: {message}")
+        return error
+    if isinstance(e, nx.ConfigurationError | ValueError):
+        return errors.ConfigError(f"bad Neo4j settings for {where}: {message}")
+    return errors.StoreError(f"{label}: {type(e).__name__}: {message}")

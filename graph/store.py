@@ -1,0 +1,166 @@
+"""The store protocol every backend implements, and ``open_store`` to get one.
+
+One path reaches the database: ``run(name, params)``. It looks the query up by
+name, applies the time limit and the row cap, and turns the driver's exceptions into
+refnet's error tree, so callers never see a driver type. Writes go through
+``write_batches``, which sends ``UNWIND $rows`` batches and retries a batch only on
+errors marked retryable: every refnet write is an idempotent ``MERGE``, so running
+a batch twice is safe even when the first outcome is unknown.
+"""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable, Iterable, Iterator, Mapping
+from dataclasses import dataclass, field
+from itertools import islice
+from typing import Any, Protocol, runtime_checkable
+
+from .config import Config
+from .errors import RefnetError
+
+__all__ = ["GraphStore", "Result", "WriteSummary", "batched", "open_store"]
+
+Params = Mapping[str, Any]
+RETRIES = 3
+
+
+@dataclass(frozen=True)
+class Result:
+    """Rows of one query, with the column names and the store's write counters."""
+
+    columns: list[str]
+    rows: list[tuple[Any, ...]]
+    counters: dict[str, int] = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+
+    def records(self) -> list[dict[str, Any]]:
+        return [dict(zip(self.columns, row, strict=True)) for row in self.rows]
+
+    def single(self) -> dict[str, Any]:
+        """The one row a query promises (aggregates); an empty result is a bug."""
+        if len(self.rows) != 1:
+            raise RefnetError(f"expected one row, got {len(self.rows)}")
+        return self.records()[0]
+
+    def scalar(self) -> Any:
+        return self.rows[0][0] if self.rows else None
+
+
+@dataclass
+class WriteSummary:
+    """What a batched write did, added up over its batches."""
+
+    rows: int = 0
+    batches: int = 0
+    retries: int = 0
+    counters: dict[str, int] = field(default_factory=dict)
+    elapsed_ms: float = 0.0
+
+    def add(self, result: Result, rows: int) -> None:
+        self.rows += rows
+        self.batches += 1
+        for key, value in result.counters.items():
+            self.counters[key] = self.counters.get(key, 0) + value
+
+
+@runtime_checkable
+class GraphStore(Protocol):
+    """What refnet needs from a graph database."""
+
+    backend: str  # "embedded" or "neo4j"
+    dialect: str  # which .cypher overrides apply: "falkordb" or "neo4j"
+    config: Config
+
+    def run(
+        self,
+        name: str,
+        params: Params | None = None,
+        *,
+        write: bool = False,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> Result:
+        """Run the named query; reads go to read transactions / read-only queries."""
+        ...
+
+    def write_batches(
+        self,
+        name: str,
+        rows: Iterable[Mapping[str, Any]],
+        *,
+        params: Params | None = None,
+        batch_size: int = 5_000,
+        progress: Callable[[int], None] | None = None,
+    ) -> WriteSummary:
+        """Send ``rows`` to the named query as ``$rows``, one batch at a time."""
+        ...
+
+    def ensure_schema(self) -> list[str]:
+        """Create missing constraints and indexes; return what was created."""
+        ...
+
+    def clear(self) -> None:
+        """Delete every node and relationship; keep the schema."""
+        ...
+
+    def server_info(self) -> dict[str, Any]: ...
+
+    def close(self) -> None: ...
+
+    def __enter__(self) -> GraphStore: ...
+
+    def __exit__(self, *exc: object) -> None: ...
+
+
+def batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mapping[str, Any]]]:
+    it = iter(rows)
+    while batch := list(islice(it, size)):
+        yield batch
+
+
+def write_in_batches(
+    store: GraphStore,
+    name: str,
+    rows: Iterable[Mapping[str, Any]],
+    params: Params | None,
+    batch_size: int,
+    progress: Callable[[int], None] | None,
+) -> WriteSummary:
+    """The batching and retry loop both backends share."""
+    summary = WriteSummary()
+    started = time.perf_counter()
+    for batch in batched(rows, batch_size):
+        for attempt in range(RETRIES + 1):
+            try:
+                result = store.run(name, {**(params or {}), "rows": batch}, write=True)
+                break
+            except RefnetError as e:
+                if not e.is_retryable() or attempt == RETRIES:
+                    raise
+                summary.retries += 1
+                time.sleep(0.2 * 2**attempt)
+        summary.add(result, len(batch))
+        if progress is not None:
+            progress(len(batch))
+    summary.elapsed_ms = (time.perf_counter() - started) * 1000
+    return summary
+
+
+def open_store(config: Config | None = None) -> GraphStore:
+    """Connect to the configured backend; the embedded server is started if needed.
+
+    A server this call started is stopped again by ``close()``; one started with
+    ``refnet db start`` keeps running.
+    """
+    config = config or Config.from_env()
+    if config.backend == "neo4j":
+        from .neo4j_store import Neo4jStore
+
+        return Neo4jStore(config)
+    from .falkordb_store import FalkorDBStore
+    from .server import EmbeddedServer
+
+    server = EmbeddedServer(config)
+    info, started = server.ensure()
+    return FalkorDBStore(config, info.socket, owned_server=server if started else None)

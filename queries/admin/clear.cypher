@@ -1,0 +1,3 @@
+// Delete every node and relationship; the schema stays.
+MATCH (n)
+DETACH DELETE n

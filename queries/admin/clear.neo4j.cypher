@@ -1,0 +1,6 @@
+// Delete every node in batches, so a large graph does not need one huge transaction.
+// Runs in an auto-commit transaction (CALL ... IN TRANSACTIONS requires one).
+MATCH (n)
+CALL (n) {
+  DETACH DELETE n
+} IN TRANSACTIONS OF 10000 ROWS

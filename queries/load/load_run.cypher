@@ -1,0 +1,4 @@
+// Record one load run: what it read, what it wrote, when.
+MERGE (l:LoadRun {id: $id})
+SET l.source = $source, l.profile = $profile, l.counts = $counts,
+    l.started_at = $started_at, l.finished_at = $finished_at, l.status = $status
