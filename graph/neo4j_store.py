@@ -12,6 +12,7 @@ from __future__ import annotations
 import time
 from collections.abc import Callable, Iterable, Mapping
 from typing import Any
+from urllib.parse import urlsplit
 
 import neo4j
 from neo4j import exceptions as nx
@@ -37,6 +38,11 @@ class Neo4jStore:
     def __init__(self, config: Config, *, verify: bool = True) -> None:
         self.config = config
         self._where = f"Neo4j at {config.redacted_uri} (database {config.neo4j_database!r})"
+        if urlsplit(config.neo4j_uri).username is not None:
+            raise errors.ConfigError(
+                f"{config.redacted_uri}: put the user and password in NEO4J_USER and "
+                "NEO4J_PASSWORD, not in NEO4J_URI"
+            )
         try:
             self._driver = neo4j.GraphDatabase.driver(
                 config.neo4j_uri,

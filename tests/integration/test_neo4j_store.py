@@ -1,0 +1,82 @@
+"""The neo4j backend against a real Neo4j: run only when NEO4J_URI is set.
+
+Without NEO4J_URI every test here is skipped and says so. Nothing in this file has
+run against Neo4j on the development machines (Neo4j cannot run there); the Cypher
+the backend sends is checked by Neo4j's own linter instead (tests/unit/test_cypher_lint.py).
+"""
+
+from __future__ import annotations
+
+import uuid
+from collections.abc import Iterator
+
+import pytest
+
+from refnet.graph import errors
+from refnet.graph.config import Config
+from refnet.graph.neo4j_store import Neo4jStore
+from refnet.graph.store import GraphStore
+
+
+
+@pytest.fixture
+def neo4j(neo4j_config: Config) -> Iterator[Neo4jStore]:
+    store = Neo4jStore(neo4j_config)
+    store.clear()
+    store.ensure_schema()
+    yield store
+    store.clear()
+    store.close()
+
+
+def test_protocol_and_server_info(neo4j: Neo4jStore) -> None:
+    assert isinstance(neo4j, GraphStore)
+    assert neo4j.server_info()["server"] == "Neo4j"
+
+
+def test_schema_is_idempotent(neo4j: Neo4jStore) -> None:
+    assert neo4j.ensure_schema() == []
+
+
+def test_round_trip_and_duplicate_key(neo4j: Neo4jStore) -> None:
+    member = f"m-{uuid.uuid4().hex}"
+    rows = [{"member_id": member, "platform": "taobao", "joined_at": 1, "status": "active",
+             "tier": "member"}]
+    summary = neo4j.write_batches("load/members", rows, params={"load_id": "l", "source": "t"})
+    assert summary.counters["nodes_created"] == 1
+    assert neo4j.run("network/counts").single()["members"] == 1
+    with pytest.raises(errors.ConstraintViolation):
+        neo4j.execute("CREATE (:Member {id: $id})", {"id": member}, write=True)
+
+
+def test_timeout_is_applied(neo4j: Neo4jStore) -> None:
+    with pytest.raises(errors.QueryTimeout):
+        neo4j.execute("UNWIND range(1, 100000000) AS x WITH x WHERE x < 0 RETURN count(x)",
+                      timeout_ms=10)
+
+
+def test_a_wrong_password_is_one_clear_error_without_the_password(
+    neo4j_config: Config,
+) -> None:
+    bad = Config.from_env(backend="neo4j", neo4j_password="definitely-wrong-pw")
+    with pytest.raises(errors.StoreUnavailable) as info:
+        Neo4jStore(bad)
+    assert "definitely-wrong-pw" not in str(info.value)
+
+
+def test_an_unreachable_uri_is_one_clear_retryable_error() -> None:
+    config = Config.from_env(env={}, backend="neo4j", neo4j_uri="bolt://127.0.0.1:1",
+                             neo4j_password="hunter22")
+    with pytest.raises(errors.StoreUnavailable) as info:
+        Neo4jStore(config)
+    assert "bolt://127.0.0.1:1" in str(info.value)
+    assert "hunter22" not in str(info.value)
+    assert info.value.is_retryable()
+
+
+def test_credentials_in_the_uri_are_refused_without_echoing_them() -> None:
+    config = Config.from_env(env={}, backend="neo4j",
+                             neo4j_uri="neo4j://bob:hunter22@127.0.0.1:1")
+    with pytest.raises(errors.ConfigError, match="NEO4J_PASSWORD") as info:
+        Neo4jStore(config)
+    assert "hunter22" not in str(info.value)
