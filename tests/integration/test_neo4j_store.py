@@ -18,7 +18,6 @@ from refnet.graph.neo4j_store import Neo4jStore
 from refnet.graph.store import GraphStore
 
 
-
 @pytest.fixture
 def neo4j(neo4j_config: Config) -> Iterator[Neo4jStore]:
     store = Neo4jStore(neo4j_config)
