@@ -126,6 +126,18 @@ def test_kill_9_with_fsync_everysec_loses_at_most_about_a_second(
               f"lost {lost} writes over {len(lost)} trials")
 
 
+def test_the_aof_logs_effects_not_queries(config: Config) -> None:
+    """Replaying logged queries ignores indexes (quadratic); logged effects replay in O(n)."""
+    server = EmbeddedServer(config)
+    info = server.start()
+    with FalkorDBStore(config, info.socket) as store:
+        store.ensure_schema()
+        write_members(store, range(20))
+    aof = incr_aof(config).read_bytes()
+    assert b"GRAPH.EFFECT" in aof
+    assert b"MERGE (m:Member" not in aof
+
+
 def test_a_truncated_aof_tail_starts_and_says_what_was_lost(config: Config) -> None:
     server = EmbeddedServer(config)
     info = server.start()

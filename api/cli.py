@@ -1,0 +1,216 @@
+"""The ``refnet`` command line: parses arguments, calls the library, renders results.
+
+No logic lives here. Every refnet error becomes one ``Error: ...`` line and exit
+code 1 (2 for usage errors, as click does); a stack trace means a bug.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import tempfile
+from collections.abc import Callable
+from dataclasses import asdict
+from pathlib import Path
+from typing import Any, TypeVar
+
+import click
+from rich.console import Console
+
+from refnet import __version__
+from refnet.graph.config import Config
+from refnet.graph.errors import RefnetError
+from refnet.graph.server import EmbeddedServer
+from refnet.graph.store import GraphStore, open_store
+from refnet.loaders import load as loading
+from refnet.loaders import synthetic
+from refnet.queries import network
+
+from . import render
+
+F = TypeVar("F", bound=Callable[..., Any])
+console = Console()
+
+
+def friendly_errors(fn: F) -> F:
+    """Turn refnet's errors into click's one-line error and exit status."""
+
+    @functools.wraps(fn)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return fn(*args, **kwargs)
+        except (RefnetError, FileNotFoundError, ValueError) as e:
+            raise click.ClickException(str(e)) from e
+
+    return wrapper  # type: ignore[return-value]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="refnet")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
+              help="Store to use [env: REFNET_BACKEND; default: embedded].")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Embedded store's data directory [env: REFNET_DATA_DIR].")
+@click.option("--neo4j-uri", default=None, help="Neo4j URI [env: NEO4J_URI].")
+@click.pass_context
+def main(ctx: click.Context, backend: str | None, data_dir: Path | None,
+         neo4j_uri: str | None) -> None:
+    """refnet: graph analytics for social e-commerce referral networks."""
+    try:
+        ctx.obj = Config.from_env(backend=backend, data_dir=data_dir, neo4j_uri=neo4j_uri)
+    except RefnetError as e:
+        raise click.ClickException(str(e)) from e
+
+
+# -- db ------------------------------------------------------------------------------------
+
+
+@main.group()
+def db() -> None:
+    """Start, stop and inspect the embedded FalkorDB server."""
+
+
+@db.command("start")
+@click.option("--fsync", type=click.Choice(["everysec", "always"]), default=None,
+              help="everysec loses at most about a second of writes on a crash; always loses none.")
+@click.pass_obj
+@friendly_errors
+def db_start(config: Config, fsync: str | None) -> None:
+    """Start the server for the data directory and leave it running."""
+    server = EmbeddedServer(Config.from_env(data_dir=config.data_dir, fsync=fsync))
+    running = server.status()
+    if running is not None:
+        console.print(f"already running for {server.data_dir} (pid {running.pid})")
+        return
+    info = server.start()
+    for warning in info.warnings:
+        console.print(f"[yellow]warning:[/] {warning}")
+    console.print(f"started FalkorDB for {info.data_dir} (pid {info.pid}, socket {info.socket})")
+
+
+@db.command("stop")
+@click.pass_obj
+@friendly_errors
+def db_stop(config: Config) -> None:
+    """Stop the server cleanly (its append-only file is flushed first)."""
+    server = EmbeddedServer(config)
+    if server.stop():
+        console.print(f"stopped the server for {server.data_dir}")
+    else:
+        console.print(f"no server running for {server.data_dir}")
+
+
+@db.command("status")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+@friendly_errors
+def db_status(config: Config, as_json: bool) -> None:
+    """Say whether a server runs for the data directory, and what it holds."""
+    info = EmbeddedServer(config).status()
+    if info is None:
+        payload: dict[str, Any] = {"running": False, "data_dir": str(config.data_dir)}
+    else:
+        with open_store(config) as store:
+            counts = store.run("network/counts").single()
+            payload = {"running": True, **asdict(info), **store.server_info(), "counts": counts}
+    if as_json:
+        click.echo(json.dumps(payload, indent=2, default=str))
+    elif not payload["running"]:
+        console.print(f"not running (data dir {config.data_dir})")
+    else:
+        console.print(
+            f"running: FalkorDB {payload['version']} pid {payload['pid']} "
+            f"socket {payload['socket']}\n"
+            f"graph {payload['graph']!r}: {payload['counts']['members']:,} members, "
+            f"{payload['counts']['purchases']:,} purchases"
+        )
+
+
+# -- generate, load ------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--members", type=click.IntRange(1, 50_000_000), default=20_000, show_default=True)
+@click.option("--out", type=click.Path(file_okay=False, path_type=Path), required=True,
+              help="Directory for the canonical CSV files.")
+@click.option("--seed", type=int, default=synthetic.DEFAULT_SEED, show_default=True)
+@click.option("--load", "then_load", is_flag=True, help="Load the files into the store too.")
+@click.pass_obj
+@friendly_errors
+def generate(config: Config, members: int, out: Path, seed: int, then_load: bool) -> None:
+    """Write a deterministic synthetic network as canonical CSV files."""
+    stats = _generate(members, out, seed)
+    console.print(
+        f"wrote {sum(stats.rows.values()):,} rows to {out}: {stats.members:,} members in "
+        f"{stats.organizations:,} organizations, deepest chain {stats.max_depth} levels"
+    )
+    if then_load:
+        with open_store(config) as store:
+            _load(store, out)
+
+
+@main.command()
+@click.argument("paths", nargs=-1, required=True,
+                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.pass_obj
+@friendly_errors
+def load(config: Config, paths: tuple[Path, ...]) -> None:
+    """Load directories of canonical CSV files (as `refnet generate` writes them)."""
+    with open_store(config) as store:
+        for path in paths:
+            _load(store, path)
+
+
+def _generate(members: int, out: Path, seed: int) -> synthetic.NetworkStats:
+    with render.progress_bar(console) as bar:
+        task = bar.add_task("generate", total=None)
+
+        def tick(stage: str, done: int, total: int) -> None:
+            bar.update(task, description=stage, completed=done, total=total)
+
+        return synthetic.generate(members, out, seed, progress=tick)
+
+
+def _load(store: GraphStore, directory: Path) -> loading.LoadReport:
+    with render.progress_bar(console) as bar:
+        task = bar.add_task("load", total=loading.planned_work(directory))
+
+        def tick(entity: str, rows: int) -> None:
+            bar.update(task, description=entity, advance=rows)
+
+        report = loading.load_directory(store, directory, progress=tick)
+    console.print(render.load_table(report))
+    if report.quarantine:
+        console.print(f"[yellow]bad rows were quarantined in {report.quarantine}[/]")
+    return report
+
+
+# -- demo ----------------------------------------------------------------------------------
+
+
+@main.command()
+@click.option("--members", type=click.IntRange(10, 5_000_000), default=20_000, show_default=True)
+@click.option("--seed", type=int, default=synthetic.DEFAULT_SEED, show_default=True)
+@click.option("--fresh", is_flag=True, help="Drop the stored network and build it again.")
+@click.pass_obj
+@friendly_errors
+def demo(config: Config, members: int, seed: int, fresh: bool) -> None:
+    """Build a synthetic network, load it, and print what refnet sees in it."""
+    with open_store(config) as store:
+        if fresh:
+            store.clear()
+        held = int(store.run("network/counts").single()["members"])
+        if held:
+            console.print(
+                f"using the {held:,}-member network already stored in {config.data_dir} "
+                f"(--fresh rebuilds it)"
+            )
+        else:
+            with tempfile.TemporaryDirectory(prefix="refnet-demo-") as tmp:
+                _generate(members, Path(tmp), seed)
+                _load(store, Path(tmp))
+        console.print(render.summary_table(network.summary(store)))
+
+
+if __name__ == "__main__":  # pragma: no cover
+    main()
