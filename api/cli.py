@@ -172,8 +172,9 @@ def _generate(members: int, out: Path, seed: int) -> synthetic.NetworkStats:
 
 
 def _load(store: GraphStore, directory: Path) -> loading.LoadReport:
+    total = loading.planned_work(directory)  # fails before drawing when nothing is there
     with render.progress_bar(console) as bar:
-        task = bar.add_task("load", total=loading.planned_work(directory))
+        task = bar.add_task("load", total=total)
 
         def tick(entity: str, rows: int) -> None:
             bar.update(task, description=entity, advance=rows)

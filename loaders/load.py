@@ -23,7 +23,9 @@ from refnet.graph.store import GraphStore
 from . import canonical
 from .canonical import CanonicalFile
 
-__all__ = ["FileReport", "LoadReport", "load_directory", "load_id_for", "planned_work"]
+__all__ = [
+    "FileReport", "LoadReport", "load_directory", "load_id_for", "planned_work", "present_files",
+]
 
 BATCH_SIZE = 5_000
 QUARANTINE_HEADER = ["file", "line", "reason", "row"]
@@ -91,15 +93,23 @@ def load_id_for(paths: list[Path]) -> str:
     return "load-" + digest.hexdigest()[:16]
 
 
+def present_files(directory: Path) -> list[tuple[CanonicalFile, Path]]:
+    """The canonical files in ``directory``, in load order; none at all is an error."""
+    present = [(spec, directory / spec.filename) for spec in canonical.FILES
+               if (directory / spec.filename).is_file()]
+    if not present:
+        names = ", ".join(f.filename for f in canonical.FILES)
+        raise FileNotFoundError(f"no canonical files in {directory} (expected some of: {names})")
+    return present
+
+
 def planned_work(directory: Path) -> int:
     """Rows times passes over the files present: the total a progress bar counts to."""
     total = 0
-    for spec in canonical.FILES:
-        path = directory / spec.filename
-        if path.is_file():
-            with open(path, "rb") as f:
-                lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-            total += max(lines - 1, 0) * len(PLAN[spec.entity])
+    for spec, path in present_files(directory):
+        with open(path, "rb") as f:
+            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
+        total += max(lines - 1, 0) * len(PLAN[spec.entity])
     return total
 
 
@@ -112,11 +122,7 @@ def load_directory(
 ) -> LoadReport:
     """Load every canonical file present in ``directory``, in dependency order."""
     started = time.perf_counter()
-    present = [(spec, directory / spec.filename) for spec in canonical.FILES
-               if (directory / spec.filename).is_file()]
-    if not present:
-        names = ", ".join(f.filename for f in canonical.FILES)
-        raise FileNotFoundError(f"no canonical files in {directory} (expected some of: {names})")
+    present = present_files(directory)
     load_id = load_id_for([path for _, path in present])
     quarantine_dir = quarantine_dir or directory
     report = LoadReport(load_id, str(directory), quarantine=quarantine_dir / f"{load_id}.bad.csv")

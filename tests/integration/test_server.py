@@ -138,6 +138,32 @@ def test_the_aof_logs_effects_not_queries(config: Config) -> None:
     assert b"MERGE (m:Member" not in aof
 
 
+def test_clear_and_reload_replay_exactly_after_restarts(config: Config, tmp_path: Path) -> None:
+    """GRAPH.DELETE + rebuild once replayed 300 members as 404; clear must not use it."""
+    from refnet.loaders import load, synthetic
+
+    first, second = tmp_path / "a", tmp_path / "b"
+    synthetic.generate(400, first, seed=3)
+    synthetic.generate(300, second, seed=7)
+    server = EmbeddedServer(config)
+
+    def restart() -> FalkorDBStore:
+        server.stop()
+        return FalkorDBStore(config, server.start().socket)
+
+    store = FalkorDBStore(config, server.start().socket)
+    load.load_directory(store, first)
+    store = restart()
+    store = restart()
+    store.clear()
+    load.load_directory(store, second)
+    expected = store.run("network/counts").single()
+    assert expected["members"] == 300
+    store = restart()
+    assert store.run("network/counts").single() == expected
+    store.close()
+
+
 def test_a_truncated_aof_tail_starts_and_says_what_was_lost(config: Config) -> None:
     server = EmbeddedServer(config)
     info = server.start()

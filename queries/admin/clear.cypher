@@ -1,3 +1,0 @@
-// Delete every node and relationship; the schema stays.
-MATCH (n)
-DETACH DELETE n

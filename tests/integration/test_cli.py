@@ -1,0 +1,111 @@
+"""The refnet command line, end to end on a real embedded server in a temp data dir."""
+
+from __future__ import annotations
+
+import csv
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner, Result
+
+from refnet.api.cli import main
+from refnet.graph.config import Config
+from refnet.graph.server import EmbeddedServer
+
+
+@pytest.fixture
+def data_dir(tmp_path: Path):
+    path = tmp_path / "data"
+    yield path
+    EmbeddedServer(Config.from_env(env={}, data_dir=path)).stop()
+
+
+def refnet(data_dir: Path, *args: str) -> Result:
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), *args],
+                                catch_exceptions=False)
+    return result
+
+
+def test_demo_builds_then_reuses_then_rebuilds(data_dir: Path) -> None:
+    first = refnet(data_dir, "demo", "--members", "400", "--seed", "3")
+    assert first.exit_code == 0, first.output
+    assert "Members" in first.output and "400" in first.output
+    assert "Deepest chain" in first.output and "GMV" in first.output
+    assert "¥" in first.output
+    assert EmbeddedServer(Config.from_env(env={}, data_dir=data_dir)).status() is None
+
+    again = refnet(data_dir, "demo", "--members", "400")
+    assert again.exit_code == 0
+    assert "using the 400-member network already stored" in again.output
+
+    fresh = refnet(data_dir, "demo", "--members", "300", "--fresh")
+    assert fresh.exit_code == 0
+    assert "already stored" not in fresh.output
+    status = json.loads(refnet(data_dir, "db", "start").output and
+                        refnet(data_dir, "db", "status", "--json").output)
+    assert status["running"] is True
+    assert status["counts"]["members"] == 300
+
+
+def test_db_start_twice_says_already_running_and_stop_keeps_data(data_dir: Path) -> None:
+    assert "started FalkorDB" in refnet(data_dir, "db", "start").output
+    second = refnet(data_dir, "db", "start")
+    assert second.exit_code == 0 and "already running" in second.output
+    assert "stopped" in refnet(data_dir, "db", "stop").output
+    assert "not running" in refnet(data_dir, "db", "status").output
+    assert "no server running" in refnet(data_dir, "db", "stop").output
+
+
+def test_generate_then_load_twice_changes_nothing(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "net"
+    generated = refnet(data_dir, "generate", "--members", "300", "--out", str(out))
+    assert generated.exit_code == 0, generated.output
+    assert (out / "members.csv").is_file()
+    first = refnet(data_dir, "load", str(out))
+    assert first.exit_code == 0, first.output
+    assert "total" in first.output
+    refnet(data_dir, "db", "start")
+    before = json.loads(refnet(data_dir, "db", "status", "--json").output)["counts"]
+    second = refnet(data_dir, "load", str(out))
+    assert second.exit_code == 0
+    after = json.loads(refnet(data_dir, "db", "status", "--json").output)["counts"]
+    assert before == after
+    assert before["members"] == 300
+
+
+def test_bad_rows_are_quarantined_with_reasons(data_dir: Path, tmp_path: Path) -> None:
+    out = tmp_path / "net"
+    out.mkdir()
+    with open(out / "members.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["member_id", "referrer_id", "platform", "joined_at", "status", "tier"])
+        w.writerow(["a", "", "taobao", "2025-01-01T00:00:00Z", "active", "member"])
+        w.writerow(["b", "a", "taobao", "last tuesday", "active", "member"])
+        w.writerow(["", "a", "taobao", "2025-01-02T00:00:00Z", "active", "member"])
+        w.writerow(["c", "a", "taobao", "2025-01-03T00:00:00Z", "active", "member"])
+    result = refnet(data_dir, "load", str(out))
+    assert result.exit_code == 0, result.output
+    [bad_file] = out.glob("*.bad.csv")
+    rows = list(csv.DictReader(bad_file.read_text(encoding="utf-8").splitlines()))
+    assert [(r["line"], r["reason"]) for r in rows] == [
+        ("3", "joined_at is not an ISO-8601 time: 'last tuesday'"),
+        ("4", "member_id is required"),
+    ]
+    refnet(data_dir, "db", "start")
+    counts = json.loads(refnet(data_dir, "db", "status", "--json").output)["counts"]
+    assert counts["members"] == 2 and counts["organizations"] == 1
+
+
+def test_errors_are_one_line_and_exit_1(data_dir: Path, tmp_path: Path) -> None:
+    empty = tmp_path / "empty"
+    empty.mkdir()
+    result = refnet(data_dir, "load", str(empty))
+    assert result.exit_code == 1
+    assert result.output.startswith("Error: no canonical files in")
+    assert "Traceback" not in result.output
+
+
+def test_bad_backend_is_a_usage_error(data_dir: Path) -> None:
+    result = CliRunner().invoke(main, ["--backend", "mysql", "db", "status"])
+    assert result.exit_code == 2
