@@ -83,10 +83,11 @@ class Neo4jStore:
         limits = self.config.limits
         timeout = min(timeout_ms or limits.timeout_ms, limits.timeout_max_ms)
         cap = limits.max_rows if max_rows is None else min(max_rows, limits.max_rows)
-        query = neo4j.Query(text, timeout=timeout / 1000)  # type: ignore[arg-type]
-
+        # Managed transactions take their time limit from unit_of_work, not from a
+        # Query object (which the driver accepts only in session.run).
+        @neo4j.unit_of_work(timeout=timeout / 1000)
         def work(tx: neo4j.ManagedTransaction) -> Result:
-            result = tx.run(query, dict(params or {}))
+            result = tx.run(text, dict(params or {}))  # type: ignore[arg-type]
             columns = list(result.keys())
             rows = []
             for record in result:

