@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import functools
 import json
+import os
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
@@ -16,6 +17,7 @@ from typing import Any, TypeVar
 
 import click
 from rich.console import Console
+from rich.table import Table
 
 from refnet import __version__
 from refnet.graph.config import Config
@@ -23,7 +25,8 @@ from refnet.graph.errors import RefnetError
 from refnet.graph.server import EmbeddedServer
 from refnet.graph.store import GraphStore, open_store
 from refnet.loaders import load as loading
-from refnet.loaders import synthetic
+from refnet.loaders import privacy, synthetic
+from refnet.loaders import profiles as profile_registry
 from refnet.queries import network
 
 from . import render
@@ -146,19 +149,64 @@ def generate(config: Config, members: int, out: Path, seed: int, then_load: bool
     )
     if then_load:
         with open_store(config) as store:
-            _load(store, out)
+            _load(store, config, [out])
 
 
 @main.command()
-@click.argument("paths", nargs=-1, required=True,
-                type=click.Path(exists=True, file_okay=False, path_type=Path))
+@click.argument("paths", nargs=-1, required=True, type=click.Path(exists=True, path_type=Path))
+@click.option("--profile", default="auto", show_default=True,
+              help="Export profile to read the files with (see `refnet profiles`).")
+@click.option("--profile-dir", "profile_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path),
+              help="Extra directory of profile .toml files [env: REFNET_PROFILE_DIR].")
+@click.option("--max-bad", callback=lambda _c, _p, v: _parse_max_bad(v), default=None,
+              help="Stop with an error past this many bad rows (N, or a percentage like 5%).")
 @click.pass_obj
 @friendly_errors
-def load(config: Config, paths: tuple[Path, ...]) -> None:
-    """Load directories of canonical CSV files (as `refnet generate` writes them)."""
+def load(config: Config, paths: tuple[Path, ...], profile: str,
+         profile_dirs: tuple[Path, ...], max_bad: float | None) -> None:
+    """Load export files, or directories of them, into the store."""
     with open_store(config) as store:
-        for path in paths:
-            _load(store, path)
+        _load(store, config, list(paths), profile, _profile_dirs(profile_dirs), max_bad)
+
+
+@main.command()
+@click.option("--profile-dir", "profile_dirs", multiple=True,
+              type=click.Path(file_okay=False, path_type=Path))
+@friendly_errors
+def profiles(profile_dirs: tuple[Path, ...]) -> None:
+    """The export profiles refnet knows, built-in and user-added."""
+    table = Table(title="Profiles", title_justify="left")
+    table.add_column("name", no_wrap=True, style="bold")
+    for name in ("platform", "writes", "from", "title"):
+        table.add_column(name)
+    builtin = profile_registry.builtin_dir()
+    for p in profile_registry.load_profiles(_profile_dirs(profile_dirs)).values():
+        origin = "built-in" if p.source.parent == builtin else str(p.source)
+        table.add_row(p.name, p.platform or "", ", ".join(p.entities), origin, p.title)
+    console.print(table)
+
+
+def _profile_dirs(given: tuple[Path, ...]) -> list[Path]:
+    env = os.environ.get("REFNET_PROFILE_DIR")
+    return [*given, *([Path(env)] if env else [])]
+
+
+def _parse_max_bad(value: str | None) -> float | None:
+    if value is None:
+        return None
+    try:
+        if value.endswith("%"):
+            fraction = float(value[:-1]) / 100
+            if not 0 < fraction < 1:
+                raise ValueError
+            return fraction
+        count = int(value)
+        if count < 0:
+            raise ValueError
+        return count
+    except ValueError:
+        raise click.BadParameter(f"{value!r}: give a count (50) or a percentage (5%)") from None
 
 
 def _generate(members: int, out: Path, seed: int) -> synthetic.NetworkStats:
@@ -171,19 +219,38 @@ def _generate(members: int, out: Path, seed: int) -> synthetic.NetworkStats:
         return synthetic.generate(members, out, seed, progress=tick)
 
 
-def _load(store: GraphStore, directory: Path) -> loading.LoadReport:
-    total = loading.planned_work(directory)  # fails before drawing when nothing is there
+def _load(store: GraphStore, config: Config, paths: list[Path], profile: str = "auto",
+          profile_dirs: list[Path] | None = None,
+          max_bad: float | None = None) -> loading.LoadReport:
+    plan = loading.plan_files(paths, profile_registry.load_profiles(profile_dirs or []), profile)
+    counts = [_count_lines(path) for path, *_ in plan]
+    total = None if None in counts else sum(c for c in counts if c is not None)
     with render.progress_bar(console) as bar:
         task = bar.add_task("load", total=total)
 
-        def tick(entity: str, rows: int) -> None:
-            bar.update(task, description=entity, advance=rows)
+        def tick(name: str, records: int) -> None:
+            bar.update(task, description=name, advance=records)
 
-        report = loading.load_directory(store, directory, progress=tick)
-    console.print(render.load_table(report))
+        report = loading.load_paths(store, paths, plan=plan, max_bad=max_bad, progress=tick,
+                                    hasher=privacy.hasher_for(config.data_dir))
+    for table in render.load_tables(report):
+        console.print(table)
+    if report.stubs:
+        shown = ", ".join(report.stubs[:10]) + (" ..." if len(report.stubs) > 10 else "")
+        console.print(f"{len(report.stubs):,} stub members for ids and accounts no member "
+                      f"claims: {shown}")
     if report.quarantine:
-        console.print(f"[yellow]bad rows were quarantined in {report.quarantine}[/]")
+        console.print(f"[yellow]{report.bad:,} bad rows were quarantined in "
+                      f"{report.quarantine}[/]")
     return report
+
+
+def _count_lines(path: Path) -> int | None:
+    """About how many records a file holds, for the progress bar's total (None: unknown)."""
+    if path.suffix.lower() == ".xlsx":
+        return None
+    with open(path, "rb") as f:
+        return max(sum(c.count(b"\n") for c in iter(lambda: f.read(1 << 20), b"")) - 1, 0)
 
 
 # -- demo ----------------------------------------------------------------------------------
@@ -209,7 +276,7 @@ def demo(config: Config, members: int, seed: int, fresh: bool) -> None:
         else:
             with tempfile.TemporaryDirectory(prefix="refnet-demo-") as tmp:
                 _generate(members, Path(tmp), seed)
-                _load(store, Path(tmp))
+                _load(store, config, [Path(tmp)])
         console.print(render.summary_table(network.summary(store)))
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from pathlib import Path
+
 from rich.console import Console
 from rich.progress import (
     BarColumn,
@@ -19,7 +21,7 @@ from rich.text import Text
 from refnet.loaders.load import LoadReport
 from refnet.queries.network import NetworkSummary
 
-__all__ = ["load_table", "money", "progress_bar", "summary_table"]
+__all__ = ["load_tables", "money", "progress_bar", "summary_table"]
 
 
 def money(minor: int, symbol: str = "¥") -> str:
@@ -74,21 +76,26 @@ def summary_table(s: NetworkSummary) -> Table:
     return table
 
 
-def load_table(report: LoadReport) -> Table:
-    table = Table(title=f"Load {report.load_id}", title_justify="left")
-    for name in ("file", "read", "written", "quarantined", "created", "time", "rows/s"):
-        table.add_column(name, justify="left" if name == "file" else "right")
+def load_tables(report: LoadReport) -> list[Table]:
+    """Files (which profile read each, how fast) and entities (where every row went)."""
+    files = Table(title=f"Load {report.load_id}", title_justify="left")
+    for name in ("file", "profile", "records", "unreadable", "time", "records/s"):
+        files.add_column(name, justify="left" if name in ("file", "profile") else "right")
     for f in report.files:
-        rate = f.read / f.seconds if f.seconds else 0
-        table.add_row(
-            f.entity, f"{f.read:,}", f"{f.sent:,}", f"{f.quarantined:,}", f"{f.created:,}",
-            f"{f.seconds:,.1f} s", f"{rate:,.0f}",
-        )
-    table.add_section()
-    table.add_row(
-        "total", f"{report.rows:,}", f"{sum(f.sent for f in report.files):,}",
-        f"{sum(f.quarantined for f in report.files):,}",
-        f"{sum(f.created for f in report.files):,}",
-        f"{report.seconds:,.1f} s", f"{report.rows_per_second:,.0f}",
-    )
-    return table
+        rate = f.records / f.seconds if f.seconds else 0
+        profile = f.profile + (" (detected)" if f.detected else "")
+        files.add_row(Path(f.path).name, profile, f"{f.records:,}", f"{f.quarantined:,}",
+                      f"{f.seconds:,.1f} s", f"{rate:,.0f}")
+    rate = report.records / report.seconds if report.seconds else 0
+    files.add_section()
+    files.add_row("total", "", f"{report.records:,}",
+                  f"{sum(f.quarantined for f in report.files):,}", f"{report.seconds:,.1f} s",
+                  f"{rate:,.0f}")
+    entities = Table(title="Rows (rows = written + duplicates + quarantined)",
+                     title_justify="left")
+    for name in ("entity", "rows", "written", "duplicates", "quarantined", "balanced"):
+        entities.add_column(name, justify="left" if name == "entity" else "right")
+    for entity, c in report.entities.items():
+        entities.add_row(entity, f"{c.rows:,}", f"{c.written:,}", f"{c.duplicates:,}",
+                         f"{c.quarantined:,}", "yes" if c.balanced else "[red]NO[/]")
+    return [files, entities]

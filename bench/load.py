@@ -25,7 +25,7 @@ from refnet.api import render
 from refnet.graph.config import Config
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import EmbeddedServer
-from refnet.loaders import load, synthetic
+from refnet.loaders import load, privacy, synthetic
 
 HERE = Path(__file__).parent
 console = Console()
@@ -33,9 +33,10 @@ console = Console()
 
 def timed_load(store: FalkorDBStore, directory: Path, label: str) -> load.LoadReport:
     with render.progress_bar(console) as bar:
-        task = bar.add_task(label, total=load.planned_work(directory))
-        return load.load_directory(
-            store, directory, progress=lambda _entity, rows: bar.update(task, advance=rows)
+        task = bar.add_task(label, total=None)
+        return load.load_paths(
+            store, [directory], hasher=privacy.keyed_hasher(b"bench"),
+            progress=lambda _name, records: bar.update(task, advance=records),
         )
 
 
@@ -73,11 +74,11 @@ def main() -> None:
                 merge = timed_load(store, files, "merge")
             bench_config = Config.from_env(env={}, data_dir=data, graph="bench_anchor")
             with FalkorDBStore(bench_config, info.socket) as bench_store:
-                anchor_s = anchor(bench_store, empty.rows)
+                anchor_s = anchor(bench_store, empty.records)
         finally:
             server.stop()
 
-    rows = empty.rows
+    rows = empty.records
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
         "members": args.members,

@@ -1,10 +1,16 @@
-"""Load a directory of canonical CSV files into the store, idempotently.
+"""``refnet load``: files in, graph out, nothing lost.
 
-Each file is streamed in batches and written with ``MERGE`` on natural keys, so a
-second load of the same files changes nothing and a killed load, run again, ends in
-the same graph. The load id is derived from the files' bytes for the same reason.
-A row that cannot be parsed is written to the quarantine file with its line number
-and reason; the report balances: read = sent + quarantined, per file.
+Each file is read as a stream (readers), turned into canonical rows by its profile
+(chosen, or recognised from the header), and written in batches (write). A record
+the profile cannot read goes to quarantine with its reason code; so does a row the
+graph refuses (a second referrer, a referral cycle, a reference that never
+appears). Rows naming something not loaded yet wait until the end of the load, when
+every file has had its turn. The report balances per entity:
+rows = written + duplicates + quarantined.
+
+Loading is idempotent (every write creates only what is new), and the load id comes
+from the files' bytes, so a load killed half-way and run again ends in the same
+graph as an unbroken one.
 """
 
 from __future__ import annotations
@@ -13,76 +19,293 @@ import csv
 import hashlib
 import json
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from refnet.graph.errors import RefnetError
 from refnet.graph.store import GraphStore
 
-from . import canonical
-from .canonical import CanonicalFile
+from . import profiles as profile_registry
+from . import readers, write
+from .profiles import Profile
+from .records import Record, Row, RowError
 
-__all__ = [
-    "FileReport", "LoadReport", "load_directory", "load_id_for", "planned_work", "present_files",
-]
+__all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "load_paths",
+           "plan_files"]
 
 BATCH_SIZE = 5_000
-QUARANTINE_HEADER = ["file", "line", "reason", "row"]
+DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".json", ".ndjson")
+QUARANTINE_HEADER = ["file", "line", "entity", "code", "reason", "values"]
+MASK = "***"
 
-# Each file is written in passes: every node step before the edges that need them.
-# A step is (query name, the column a row must have for the step to apply).
-PLAN: dict[str, list[list[tuple[str, str | None]]]] = {
-    "members": [[("load/members", None)], [("load/referrals", "referrer_id")]],
-    "accounts": [[("load/accounts", None)]],
-    "products": [[("load/products", None)]],
-    "trust": [[("load/trust", None)]],
-    "shares": [[("load/shares", None)]],
-    "clicks": [[("load/clicks", None)]],
-    "purchases": [[
-        ("load/purchases", None),
-        ("load/purchase_buyers", "buyer_id"),
-        ("load/purchase_promoters", "promoter_id"),
-        ("load/purchase_shares", "share_id"),
-    ]],
-}
+
+class TooManyBadRows(RefnetError):
+    """More rows were quarantined than the user allowed (``--max-bad``)."""
+
+    code = "TOO_MANY_BAD_ROWS"
+
+
+@dataclass
+class EntityCounts:
+    rows: int = 0
+    written: int = 0
+    duplicates: int = 0
+    quarantined: int = 0
+
+    @property
+    def balanced(self) -> bool:
+        return self.rows == self.written + self.duplicates + self.quarantined
 
 
 @dataclass
 class FileReport:
-    """What happened to one file's rows."""
-
-    entity: str
     path: str
-    read: int = 0
-    sent: int = 0
-    quarantined: int = 0
-    created: int = 0  # nodes + relationships the store reports as new
+    profile: str
+    detected: bool  # recognised from the header rather than named by the user
+    records: int = 0
+    quarantined: int = 0  # records the profile could not read
     seconds: float = 0.0
-
-    @property
-    def balanced(self) -> bool:
-        return self.read == self.sent + self.quarantined
 
 
 @dataclass
 class LoadReport:
     load_id: str
-    source: str
     files: list[FileReport] = field(default_factory=list)
+    entities: dict[str, EntityCounts] = field(default_factory=dict)
+    stubs: list[str] = field(default_factory=list)  # members made for unclaimed accounts/ids
     quarantine: Path | None = None
     seconds: float = 0.0
 
     @property
-    def rows(self) -> int:
-        return sum(f.read for f in self.files)
+    def records(self) -> int:
+        return sum(f.records for f in self.files)
 
     @property
-    def rows_per_second(self) -> float:
-        return self.rows / self.seconds if self.seconds else 0.0
+    def bad(self) -> int:
+        return sum(f.quarantined for f in self.files) + sum(
+            c.quarantined for c in self.entities.values())
+
+    @property
+    def balanced(self) -> bool:
+        return all(c.balanced for c in self.entities.values())
 
 
-def load_id_for(paths: list[Path]) -> str:
+def plan_files(
+    paths: Iterable[Path], profiles: Mapping[str, Profile], profile: str | None = None
+) -> list[tuple[Path, readers.Source, Profile, bool]]:
+    """Every data file under ``paths`` with its source and profile, in write order."""
+    files: list[Path] = []
+    for path in paths:
+        path = Path(path)
+        if path.is_dir():
+            files += sorted(p for p in path.iterdir()
+                            if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
+        elif path.is_file():
+            files.append(path)
+        else:
+            raise FileNotFoundError(f"{path} does not exist")
+    if not files:
+        raise FileNotFoundError(f"no data files in {', '.join(map(str, paths))}")
+    planned = []
+    for path in files:
+        source = readers.open_source(path)
+        if profile and profile != "auto":
+            if profile not in profiles:
+                raise ValueError(f"unknown profile {profile!r}; known: {', '.join(profiles)}")
+            chosen, detected = profiles[profile], False
+        else:
+            try:
+                chosen, detected = profile_registry.detect(source.header, profiles), True
+            except ValueError as e:
+                raise ValueError(f"{path}: {e}") from None
+        planned.append((path, source, chosen, detected))
+    order = {entity: i for i, entity in enumerate(write.ENTITIES)}
+    planned.sort(key=lambda p: min(order[e] for e in p[2].entities))
+    return planned
+
+
+def load_paths(
+    store: GraphStore,
+    paths: Iterable[Path],
+    *,
+    hasher: Callable[[str], str],
+    profile: str | None = None,
+    profile_dirs: Iterable[Path] = (),
+    max_bad: int | float | None = None,
+    quarantine_dir: Path | None = None,
+    progress: Callable[[str, int], None] | None = None,
+    plan: list[tuple[Path, readers.Source, Profile, bool]] | None = None,
+) -> LoadReport:
+    """Load files (or directories of them); ``max_bad`` is a count, or a fraction < 1."""
+    started = time.perf_counter()
+    plan = plan or plan_files(paths, profile_registry.load_profiles(profile_dirs), profile)
+    load_id = _load_id([p for p, *_ in plan])
+    where = quarantine_dir or plan[0][0].parent
+    report = LoadReport(load_id, quarantine=where / f"{load_id}.bad.csv",
+                        entities={e: EntityCounts() for e in write.ENTITIES})
+    store.ensure_schema()
+    started_ms = int(time.time() * 1000)
+    _record_run(store, report, started_ms, "running")
+    with _Quarantine(report.quarantine) as bad:
+        loader = _Loader(store, report, bad, {"load_id": load_id, "source": "load"}, max_bad)
+        for path, source, prof, detected in plan:
+            file_started = time.perf_counter()
+            file_report = FileReport(str(path), prof.name, detected)
+            report.files.append(file_report)
+            for record in readers.records(source):
+                file_report.records += 1
+                loader.take(path, record, prof, hasher, file_report)
+                if progress is not None:
+                    progress(path.name, 1)
+            loader.flush_all()
+            file_report.seconds = time.perf_counter() - file_started
+        loader.finish()
+    report.entities = {e: c for e, c in report.entities.items() if c.rows}
+    report.seconds = time.perf_counter() - started
+    _record_run(store, report, started_ms, "finished")
+    if report.quarantine and not report.quarantine.exists():
+        report.quarantine = None
+    return report
+
+
+class _Loader:
+    """Buffers rows per entity, writes them in order, keeps the books."""
+
+    def __init__(self, store: GraphStore, report: LoadReport, bad: _Quarantine,
+                 params: dict[str, Any], max_bad: int | float | None) -> None:
+        self.store, self.report, self.bad, self.params = store, report, bad, params
+        self.max_bad = max_bad
+        self.buffers: dict[str, list[Row]] = {e: [] for e in write.ENTITIES}
+        self.waiting: list[Row] = []  # rows whose references have not appeared yet
+        self.files: dict[int, Path] = {}
+
+    def take(self, path: Path, record: Record, prof: Profile,
+             hasher: Callable[[str], str], file_report: FileReport) -> None:
+        if "_error" in record.values:
+            self._reject_record(path, record, prof, "bad_value", str(record.values["_error"]),
+                                file_report)
+            return
+        try:
+            rows = prof.apply(record, hasher)
+        except RowError as e:
+            self._reject_record(path, record, prof, e.code, e.message, file_report)
+            return
+        for row in rows:
+            row.extra["_file"] = path.name
+            self._add(row)
+            if row.entity == "members" and row.values.get("referrer_id") is not None:
+                self._add(Row("referrals", {
+                    "member_id": row.values["member_id"],
+                    "referrer_id": row.values["referrer_id"],
+                    "joined_at": row.values.get("joined_at"),
+                }, row.line, {"_file": path.name}))
+
+    def _add(self, row: Row) -> None:
+        self.report.entities[row.entity].rows += 1
+        problem = _clean(row)
+        if problem:
+            self._book(row.entity, write.Outcome(rejected=[(row, "bad_text", problem)]))
+            return
+        buffer = self.buffers[row.entity]
+        buffer.append(row)
+        if len(buffer) >= BATCH_SIZE:
+            self.flush(row.entity)
+
+    def flush(self, entity: str) -> None:
+        """Write one entity's buffer, after every entity it may point at."""
+        for earlier in write.ENTITIES[: write.ENTITIES.index(entity)]:
+            if self.buffers[earlier]:
+                self.flush(earlier)
+        rows, self.buffers[entity] = self.buffers[entity], []
+        if not rows:
+            return
+        if entity == "purchases":
+            self.report.stubs += write.attribute_accounts(self.store, rows, self.params)
+        self._book(entity, write.write_entity(self.store, entity, rows, self.params))
+
+    def flush_all(self) -> None:
+        for entity in write.ENTITIES:
+            self.flush(entity)
+
+    def finish(self) -> None:
+        """Retry the rows that waited for references; stub named members, refuse the rest."""
+        waiting, self.waiting = self.waiting, []
+        for entity in write.ENTITIES:
+            rows = [r for r in waiting if r.entity == entity]
+            if entity == "purchases":
+                self._stub_members(rows)
+            for start in range(0, len(rows), BATCH_SIZE):
+                outcome = write.write_entity(self.store, entity, rows[start:start + BATCH_SIZE],
+                                             self.params)
+                for row in outcome.missing:
+                    outcome.rejected.append((row, "unknown_reference", _missing_message(row)))
+                outcome.missing = []
+                self._book(entity, outcome)
+
+    def _stub_members(self, rows: list[Row]) -> None:
+        """Buyers and promoters an export names by member id become stub members."""
+        ids = sorted({v for r in rows for v in (r.values.get("buyer_id"),
+                                                 r.values.get("promoter_id")) if v})
+        if ids:
+            result = self.store.run("load/stub_members", {**self.params, "keys": ids},
+                                    write=True)
+            if result.counters.get("nodes_created"):
+                self.report.stubs += ids
+
+    def _book(self, entity: str, outcome: write.Outcome) -> None:
+        counts = self.report.entities[entity]
+        counts.written += len(outcome.created)
+        counts.duplicates += len(outcome.duplicates)
+        self.waiting += outcome.missing
+        for row, code, message in outcome.rejected:
+            counts.quarantined += 1
+            self.bad.write(row.extra.get("_file", ""), row.line, entity, code, message,
+                           row.values)
+        self._check_limit()
+
+    def _reject_record(self, path: Path, record: Record, prof: Profile, code: str,
+                       message: str, file_report: FileReport) -> None:
+        file_report.quarantined += 1
+        personal = set(prof.personal_columns())
+        values = {k: (MASK if k in personal and v not in (None, "") else v)
+                  for k, v in record.values.items()}
+        self.bad.write(path.name, record.line, ",".join(prof.entities), code, message, values)
+        self._check_limit()
+
+    def _check_limit(self) -> None:
+        if self.max_bad is None:
+            return
+        bad, seen = self.report.bad, max(self.report.records, 1)
+        limit = self.max_bad * seen if 0 < self.max_bad < 1 else self.max_bad
+        if bad > limit:
+            shown = f"{self.max_bad:.0%}" if 0 < self.max_bad < 1 else f"{int(self.max_bad):,}"
+            raise TooManyBadRows(
+                f"{bad:,} bad rows, past the limit of {shown}; the load stopped. Rows "
+                f"written so far stay (loading again is safe); see {self.report.quarantine}"
+            )
+
+
+def _clean(row: Row) -> str | None:
+    """Trim text and make empty text null; say why a value cannot be stored."""
+    for key, value in row.values.items():
+        if isinstance(value, str):
+            value = value.strip()
+            if "\x00" in value or "\x01" in value:
+                return f"{key} contains a control character (U+0000 or U+0001)"
+            row.values[key] = value or None
+    return None
+
+
+def _missing_message(row: Row) -> str:
+    refs = {k: v for k, v in row.values.items()
+            if k.endswith("_id") and v is not None and k not in write.KEYS[row.entity][:1]}
+    named = ", ".join(f"{k}={v}" for k, v in refs.items())
+    return f"names something that is not in the graph ({named})"
+
+
+def _load_id(paths: list[Path]) -> str:
     """A load id from the files' bytes: the same files always get the same id."""
     digest = hashlib.sha256()
     for path in sorted(paths):
@@ -93,112 +316,6 @@ def load_id_for(paths: list[Path]) -> str:
     return "load-" + digest.hexdigest()[:16]
 
 
-def present_files(directory: Path) -> list[tuple[CanonicalFile, Path]]:
-    """The canonical files in ``directory``, in load order; none at all is an error."""
-    present = [(spec, directory / spec.filename) for spec in canonical.FILES
-               if (directory / spec.filename).is_file()]
-    if not present:
-        names = ", ".join(f.filename for f in canonical.FILES)
-        raise FileNotFoundError(f"no canonical files in {directory} (expected some of: {names})")
-    return present
-
-
-def planned_work(directory: Path) -> int:
-    """Rows times passes over the files present: the total a progress bar counts to."""
-    total = 0
-    for spec, path in present_files(directory):
-        with open(path, "rb") as f:
-            lines = sum(chunk.count(b"\n") for chunk in iter(lambda: f.read(1 << 20), b""))
-        total += max(lines - 1, 0) * len(PLAN[spec.entity])
-    return total
-
-
-def load_directory(
-    store: GraphStore,
-    directory: Path,
-    *,
-    quarantine_dir: Path | None = None,
-    progress: Callable[[str, int], None] | None = None,
-) -> LoadReport:
-    """Load every canonical file present in ``directory``, in dependency order."""
-    started = time.perf_counter()
-    present = present_files(directory)
-    load_id = load_id_for([path for _, path in present])
-    quarantine_dir = quarantine_dir or directory
-    report = LoadReport(load_id, str(directory), quarantine=quarantine_dir / f"{load_id}.bad.csv")
-    store.ensure_schema()
-    started_ms = int(time.time() * 1000)
-    with _Quarantine(report.quarantine) as bad:
-        for spec, path in present:
-            report.files.append(_load_file(store, spec, path, load_id, bad, progress))
-    report.seconds = time.perf_counter() - started
-    _record_run(store, report, started_ms)
-    if report.quarantine and not report.quarantine.exists():
-        report.quarantine = None
-    return report
-
-
-def _load_file(
-    store: GraphStore,
-    spec: CanonicalFile,
-    path: Path,
-    load_id: str,
-    bad: _Quarantine,
-    progress: Callable[[str, int], None] | None,
-) -> FileReport:
-    started = time.perf_counter()
-    file_report = FileReport(spec.entity, str(path))
-    params = {"load_id": load_id, "source": "canonical"}
-    passes = PLAN[spec.entity]
-    for number, steps in enumerate(passes):
-        first = number == 0
-        for batch in _batches(_parse(spec, path, file_report if first else None, bad)):
-            for name, needs in steps:
-                rows = batch if needs is None else [r for r in batch if r.get(needs) is not None]
-                if rows:
-                    summary = store.write_batches(name, rows, params=params, batch_size=len(rows))
-                    file_report.created += summary.counters.get("nodes_created", 0)
-                    file_report.created += summary.counters.get("relationships_created", 0)
-            if first:
-                file_report.sent += len(batch)
-            if progress is not None:
-                progress(spec.entity, len(batch))
-    file_report.seconds = time.perf_counter() - started
-    return file_report
-
-
-def _parse(
-    spec: CanonicalFile, path: Path, report: FileReport | None, bad: _Quarantine
-) -> Iterator[dict[str, Any]]:
-    """Typed rows of one file; bad rows go to quarantine (counted on the first pass only)."""
-    with open(path, newline="", encoding="utf-8-sig") as f:
-        reader = csv.DictReader(f)
-        header = reader.fieldnames or []
-        missing = [c.name for c in spec.columns if c.required and c.name not in header]
-        if missing:
-            raise ValueError(f"{path}: missing required columns {missing}")
-        for raw in reader:
-            if report is not None:
-                report.read += 1
-            try:
-                yield {c.name: canonical.parse_value(c, raw.get(c.name)) for c in spec.columns}
-            except ValueError as e:
-                if report is not None:
-                    report.quarantined += 1
-                    bad.write(path, reader.line_num, str(e), raw)
-
-
-def _batches(rows: Iterator[dict[str, Any]]) -> Iterator[list[dict[str, Any]]]:
-    batch: list[dict[str, Any]] = []
-    for row in rows:
-        batch.append(row)
-        if len(batch) == BATCH_SIZE:
-            yield batch
-            batch = []
-    if batch:
-        yield batch
-
-
 class _Quarantine:
     """The quarantine CSV, created only when a first bad row arrives."""
 
@@ -207,14 +324,16 @@ class _Quarantine:
         self._file: Any = None
         self._writer: Any = None
 
-    def write(self, source: Path, line: int, reason: str, row: dict[str, Any]) -> None:
+    def write(self, source: str, line: int, entity: str, code: str, reason: str,
+              values: Mapping[str, Any]) -> None:
         if self.path is None:
             return
         if self._writer is None:
             self._file = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115
             self._writer = csv.writer(self._file)
             self._writer.writerow(QUARANTINE_HEADER)
-        self._writer.writerow([source.name, line, reason, json.dumps(row, ensure_ascii=False)])
+        self._writer.writerow([source, line, entity, code, reason,
+                               json.dumps(values, ensure_ascii=False, default=str)])
 
     def __enter__(self) -> _Quarantine:
         return self
@@ -224,15 +343,14 @@ class _Quarantine:
             self._file.close()
 
 
-def _record_run(store: GraphStore, report: LoadReport, started_ms: int) -> None:
-    counts = {f.entity: {"read": f.read, "sent": f.sent, "quarantined": f.quarantined}
-              for f in report.files}
+def _record_run(store: GraphStore, report: LoadReport, started_ms: int, status: str) -> None:
+    counts = {e: vars(c) for e, c in report.entities.items() if c.rows}
     store.run("load/load_run", {
         "id": report.load_id,
-        "source": report.source,
-        "profile": "canonical",
+        "source": json.dumps([f.path for f in report.files], ensure_ascii=False) or "[]",
+        "profile": ",".join(sorted({f.profile for f in report.files})) or "none",
         "counts": json.dumps(counts, sort_keys=True),
         "started_at": started_ms,
         "finished_at": int(time.time() * 1000),
-        "status": "finished",
+        "status": status,
     }, write=True)

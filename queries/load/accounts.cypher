@@ -1,7 +1,10 @@
-// Platform accounts and who owns them; orders attribute to members through these.
+// Platform accounts and who owns them. Rows whose member is missing are not returned.
 UNWIND $rows AS r
 MATCH (m:Member {id: r.member_id})
 MERGE (a:Account {platform: r.platform, id: r.account_id})
 ON CREATE SET a.load_id = $load_id
-MERGE (m)-[h:HAS_ACCOUNT]->(a)
-ON CREATE SET h.load_id = $load_id
+WITH r, m, a
+OPTIONAL MATCH (m)-[old:HAS_ACCOUNT]->(a)
+FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
+  CREATE (m)-[:HAS_ACCOUNT {load_id: $load_id}]->(a))
+RETURN r.i AS i, old IS NULL AS created

@@ -1,9 +1,15 @@
-// Members from canonical rows. Idempotent: a property already set is only replaced by
-// a non-null value, and load_id records the first load that wrote the node.
+// Members: create the new ones; on a member already there, fill in what the row
+// knows (a stub made from an order gets its real properties). Returns each row with
+// whether it created the member. The loader removes repeated keys from a batch first.
 UNWIND $rows AS r
-MERGE (m:Member {id: r.member_id})
-SET m.platform = coalesce(r.platform, m.platform),
-    m.joined_at = coalesce(r.joined_at, m.joined_at),
-    m.status = coalesce(r.status, m.status),
-    m.tier = coalesce(r.tier, m.tier),
-    m.load_id = coalesce(m.load_id, $load_id)
+OPTIONAL MATCH (old:Member {id: r.member_id})
+WITH r, old
+FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
+  CREATE (:Member {id: r.member_id, platform: r.platform, joined_at: r.joined_at,
+                   status: coalesce(r.status, 'active'), tier: r.tier, load_id: $load_id}))
+FOREACH (_ IN CASE WHEN old IS NULL THEN [] ELSE [1] END |
+  SET old.platform = coalesce(r.platform, old.platform),
+      old.joined_at = coalesce(r.joined_at, old.joined_at),
+      old.status = coalesce(r.status, CASE WHEN old.status = 'stub' THEN 'active' ELSE old.status END),
+      old.tier = coalesce(r.tier, old.tier))
+RETURN r.i AS i, old IS NULL AS created

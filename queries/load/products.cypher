@@ -1,8 +1,13 @@
-// Products; entry_package marks a pack bought to become a member.
+// Products: create the new ones; on one already there, fill in missing properties.
 UNWIND $rows AS r
-MERGE (p:Product {id: r.product_id})
-SET p.name = coalesce(r.name, p.name),
-    p.category = coalesce(r.category, p.category),
-    p.price = coalesce(r.price, p.price),
-    p.entry_package = coalesce(r.entry_package, p.entry_package, false),
-    p.load_id = coalesce(p.load_id, $load_id)
+OPTIONAL MATCH (old:Product {id: r.product_id})
+WITH r, old
+FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
+  CREATE (:Product {id: r.product_id, name: r.name, category: r.category, price: r.price,
+                    entry_package: coalesce(r.entry_package, false), load_id: $load_id}))
+FOREACH (_ IN CASE WHEN old IS NULL THEN [] ELSE [1] END |
+  SET old.name = coalesce(old.name, r.name),
+      old.category = coalesce(old.category, r.category),
+      old.price = coalesce(old.price, r.price),
+      old.entry_package = coalesce(r.entry_package, old.entry_package))
+RETURN r.i AS i, old IS NULL AS created

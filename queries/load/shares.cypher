@@ -1,10 +1,11 @@
-// Shares: a promoter shared a product.
+// Shares: a promoter shared a product. Rows whose promoter or product is missing
+// are not returned.
 UNWIND $rows AS r
 MATCH (m:Member {id: r.promoter_id})
 MATCH (p:Product {id: r.product_id})
-MERGE (s:Share {id: r.share_id})
-ON CREATE SET s.at = r.at, s.channel = r.channel, s.load_id = $load_id
-MERGE (m)-[e:SHARED]->(s)
-ON CREATE SET e.load_id = $load_id
-MERGE (s)-[o:OF]->(p)
-ON CREATE SET o.load_id = $load_id
+OPTIONAL MATCH (old:Share {id: r.share_id})
+WITH r, m, p, old
+FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
+  CREATE (m)-[:SHARED {load_id: $load_id}]->(:Share {id: r.share_id, at: r.at, channel: r.channel,
+                                                     load_id: $load_id})-[:OF {load_id: $load_id}]->(p))
+RETURN r.i AS i, old IS NULL AS created

@@ -1,6 +1,9 @@
-// Directed trust edges, one per (src, dst).
+// Directed trust edges, one per (src, dst). Rows with a missing member are not returned.
 UNWIND $rows AS r
 MATCH (a:Member {id: r.src_id})
 MATCH (b:Member {id: r.dst_id})
-MERGE (a)-[t:TRUSTS]->(b)
-ON CREATE SET t.weight = r.weight, t.since = r.since, t.source = r.source, t.load_id = $load_id
+OPTIONAL MATCH (a)-[old:TRUSTS]->(b)
+WITH r, a, b, old
+FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
+  CREATE (a)-[:TRUSTS {weight: r.weight, since: r.since, source: r.source, load_id: $load_id}]->(b))
+RETURN r.i AS i, old IS NULL AS created

@@ -88,10 +88,10 @@ def test_bad_rows_are_quarantined_with_reasons(data_dir: Path, tmp_path: Path) -
     assert result.exit_code == 0, result.output
     [bad_file] = out.glob("*.bad.csv")
     rows = list(csv.DictReader(bad_file.read_text(encoding="utf-8").splitlines()))
-    assert [(r["line"], r["reason"]) for r in rows] == [
-        ("3", "joined_at is not an ISO-8601 time: 'last tuesday'"),
-        ("4", "member_id is required"),
+    assert [(r["line"], r["code"]) for r in rows] == [
+        ("3", "bad_value"), ("4", "missing_required"),
     ]
+    assert "last tuesday" in rows[0]["reason"]
     refnet(data_dir, "db", "start")
     counts = json.loads(refnet(data_dir, "db", "status", "--json").output)["counts"]
     assert counts["members"] == 2 and counts["organizations"] == 1
@@ -102,8 +102,32 @@ def test_errors_are_one_line_and_exit_1(data_dir: Path, tmp_path: Path) -> None:
     empty.mkdir()
     result = refnet(data_dir, "load", str(empty))
     assert result.exit_code == 1
-    assert result.output.startswith("Error: no canonical files in")
+    assert result.output.startswith("Error: no data files in")
     assert "Traceback" not in result.output
+
+
+def test_profiles_lists_builtins_and_user_profiles(data_dir: Path, tmp_path: Path) -> None:
+    from refnet.loaders import profiles
+
+    user = tmp_path / "profiles"
+    user.mkdir()
+    text = (profiles.builtin_dir() / "jd-union.toml").read_text(encoding="utf-8")
+    (user / "my-jd.toml").write_text(text.replace('name = "jd-union"', 'name = "my-jd"'),
+                                     encoding="utf-8")
+    result = CliRunner().invoke(main, ["profiles", "--profile-dir", str(user)])
+    assert result.exit_code == 0, result.output
+    for name in ("taobao-console", "pdd-jinbao", "jd-union", "youzan-distributors", "my-jd"):
+        assert name in result.output
+
+
+def test_max_bad_exits_non_zero_and_says_so(data_dir: Path, tmp_path: Path) -> None:
+    from refnet.loaders import samples
+
+    samples.write_sample("jd-union", tmp_path / "jd.csv", rows=5, bad_rows=3)
+    result = refnet(data_dir, "load", str(tmp_path / "jd.csv"), "--max-bad", "1")
+    assert result.exit_code == 1
+    assert "past the limit of 1" in result.output
+    assert refnet(data_dir, "load", str(tmp_path / "jd.csv"), "--max-bad", "x").exit_code == 2
 
 
 def test_bad_backend_is_a_usage_error(data_dir: Path) -> None:

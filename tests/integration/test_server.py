@@ -140,7 +140,7 @@ def test_the_aof_logs_effects_not_queries(config: Config) -> None:
 
 def test_clear_and_reload_replay_exactly_after_restarts(config: Config, tmp_path: Path) -> None:
     """GRAPH.DELETE + rebuild once replayed 300 members as 404; clear must not use it."""
-    from refnet.loaders import load, synthetic
+    from refnet.loaders import load, privacy, synthetic
 
     first, second = tmp_path / "a", tmp_path / "b"
     synthetic.generate(400, first, seed=3)
@@ -152,11 +152,11 @@ def test_clear_and_reload_replay_exactly_after_restarts(config: Config, tmp_path
         return FalkorDBStore(config, server.start().socket)
 
     store = FalkorDBStore(config, server.start().socket)
-    load.load_directory(store, first)
+    load.load_paths(store, [first], hasher=privacy.keyed_hasher(b"k"))
     store = restart()
     store = restart()
     store.clear()
-    load.load_directory(store, second)
+    load.load_paths(store, [second], hasher=privacy.keyed_hasher(b"k"))
     expected = store.run("network/counts").single()
     assert expected["members"] == 300
     store = restart()

@@ -191,7 +191,7 @@ def test_hostile_strings_round_trip_byte_exact_through_every_parameter(
         {**MEMBER_ROW, "member_id": "anchor"},
         {"member_id": text, "platform": text, "joined_at": 1, "status": text, "tier": text},
     ], params={"load_id": text, "source": text})
-    store.write_batches("load/referrals", [{"member_id": text, "referrer_id": "anchor",
+    store.write_batches("load/referrals_write", [{"member_id": text, "referrer_id": "anchor",
                                             "joined_at": 2}],
                         params={"load_id": text, "source": text})
     store.write_batches("load/products", [{"product_id": text, "name": text, "category": text,

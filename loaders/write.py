@@ -1,0 +1,167 @@
+"""Writing canonical rows: one query per entity, an outcome for every row.
+
+Each ``load/<entity>`` query creates only what is new and returns every row it could
+place, with whether it created it. A row it does not return names something that is
+not in the graph yet (a member, product or share); the loader retries those at the
+end of the load, when other files may have supplied them. Referral rows get the
+rules platforms apply: the first referrer stays, and no referral may close a cycle.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from typing import Any
+
+from refnet.graph.store import GraphStore
+
+from .records import Row
+
+__all__ = ["ENTITIES", "KEYS", "Outcome", "attribute_accounts", "write_entity"]
+
+# Write order: endpoints before the edges that join them.
+ENTITIES = ("members", "referrals", "accounts", "products", "trust", "shares", "clicks",
+            "purchases")
+KEYS: dict[str, tuple[str, ...]] = {
+    "members": ("member_id",),
+    "referrals": ("member_id", "referrer_id"),
+    "accounts": ("platform", "account_id"),
+    "products": ("product_id",),
+    "trust": ("src_id", "dst_id"),
+    "shares": ("share_id",),
+    "clicks": ("viewer_id", "share_id"),
+    "purchases": ("order_id",),
+}
+
+
+@dataclass
+class Outcome:
+    """What happened to each row of one batch."""
+
+    created: list[Row] = field(default_factory=list)
+    duplicates: list[Row] = field(default_factory=list)
+    missing: list[Row] = field(default_factory=list)  # a reference is not in the graph yet
+    rejected: list[tuple[Row, str, str]] = field(default_factory=list)  # row, code, message
+
+    def merge(self, other: Outcome) -> None:
+        self.created += other.created
+        self.duplicates += other.duplicates
+        self.missing += other.missing
+        self.rejected += other.rejected
+
+
+def key_of(row: Row) -> tuple[Any, ...]:
+    return tuple(row.values.get(k) for k in KEYS[row.entity])
+
+
+def write_entity(
+    store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any]
+) -> Outcome:
+    """Write one batch of one entity; repeated keys inside the batch are duplicates."""
+    outcome = Outcome()
+    unique: dict[tuple[Any, ...], Row] = {}
+    for row in rows:
+        if key_of(row) in unique:
+            outcome.duplicates.append(row)  # the first row with a key wins
+        else:
+            unique[key_of(row)] = row
+    batch = list(unique.values())
+    if entity == "referrals":
+        outcome.merge(_write_referrals(store, batch, params))
+    elif batch:
+        outcome.merge(_run(store, f"load/{entity}", batch, params))
+    return outcome
+
+
+def _run(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]) -> Outcome:
+    payload = [{**row.values, "i": i} for i, row in enumerate(rows)]
+    result = store.run(name, {**params, "rows": payload}, write=True)
+    placed = {int(i): bool(created) for i, created in result.rows}
+    outcome = Outcome()
+    for i, row in enumerate(rows):
+        if i not in placed:
+            outcome.missing.append(row)
+        elif placed[i]:
+            outcome.created.append(row)
+        else:
+            outcome.duplicates.append(row)
+    return outcome
+
+
+def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any]) -> Outcome:
+    """Apply the referral rules, then create the edges that pass them."""
+    outcome = Outcome()
+    candidates = []
+    for row in rows:
+        if row.values["member_id"] == row.values["referrer_id"]:
+            outcome.rejected.append((row, "self_referral", "a member cannot refer themselves"))
+        else:
+            candidates.append(row)
+    payload = [{**r.values, "i": i} for i, r in enumerate(candidates)]
+    state = {rec["i"]: rec for rec in
+             store.run("load/referral_state", {"rows": payload}).records()}
+    assigned: dict[str, str] = {}  # child -> referrer, given earlier in this batch
+    accepted: list[Row] = []
+    for i, row in enumerate(candidates):
+        child, referrer = row.values["member_id"], row.values["referrer_id"]
+        st = state[i]
+        current = st["current"] or assigned.get(child)
+        if not st["has_child"] or not st["has_parent"]:
+            outcome.missing.append(row)
+        elif current == referrer:
+            outcome.duplicates.append(row)
+        elif current is not None:
+            outcome.rejected.append((row, "second_referrer",
+                                     f"{child} was referred by {current}; {referrer} refused "
+                                     "(the first referrer stays)"))
+        elif (st["recruits"] or child in assigned.values()) and _is_ancestor(
+                store, child, referrer, assigned):
+            outcome.rejected.append((row, "referral_cycle",
+                                     f"{referrer} is already in {child}'s downline"))
+        else:
+            assigned[child] = referrer
+            accepted.append(row)
+    if accepted:
+        written = _run(store, "load/referrals_write", accepted, params)
+        outcome.created += written.created + written.duplicates
+        outcome.duplicates += written.missing  # another writer linked it first
+    return outcome
+
+
+def _is_ancestor(store: GraphStore, child: str, referrer: str, assigned: dict[str, str]) -> bool:
+    """Is ``child`` above ``referrer``, counting links made earlier in this batch?"""
+    seen = set()
+    current = referrer
+    while current in assigned and current not in seen:
+        seen.add(current)
+        current = assigned[current]
+    chain = store.run("downline/upline", {"id": current}).scalar() or [current]
+    return child in seen or child in chain
+
+
+def attribute_accounts(
+    store: GraphStore, rows: Iterable[Row], params: dict[str, Any]
+) -> list[str]:
+    """Give purchases known only by the promoter's account a promoter member.
+
+    An account no member claims gets a stub member (``platform:account``) so the order
+    still attributes somewhere; the ids of new stubs are returned for the report.
+    """
+    pending = [r for r in rows if r.values.get("promoter_id") is None
+               and r.extra.get("promoter_account")]
+    if not pending:
+        return []
+    keys = sorted({(r.extra.get("promoter_platform") or "", str(r.extra["promoter_account"]))
+                   for r in pending})
+    found = store.run("load/account_members", {
+        "keys": [{"platform": p, "account": a} for p, a in keys]}).rows
+    owner = {(p, a): m for p, a, m in found}
+    unclaimed = [{"platform": p, "account": a, "member": f"{p}:{a}"}
+                 for (p, a) in keys if owner.get((p, a)) is None]
+    if unclaimed:
+        store.run("load/stub_accounts", {**params, "keys": unclaimed}, write=True)
+        owner.update({(u["platform"], u["account"]): u["member"] for u in unclaimed})
+    for row in pending:
+        key = (row.extra.get("promoter_platform") or "", str(row.extra["promoter_account"]))
+        row.values["promoter_id"] = owner[key]
+    return [u["member"] for u in unclaimed]

@@ -1,0 +1,239 @@
+"""refnet load against a real embedded store: every platform, bad rows, referral rules,
+stubs, privacy, idempotence, kill -9 and resume."""
+
+from __future__ import annotations
+
+import csv
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from refnet.graph.config import Config
+from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.graph.server import EmbeddedServer
+from refnet.graph.store import open_store
+from refnet.loaders import load, privacy, samples
+from refnet.loaders.load import LoadReport, TooManyBadRows
+
+HASHER = privacy.keyed_hasher(b"test-key")
+MEMBERS_HEADER = ["member_id", "referrer_id", "platform", "joined_at", "status", "tier"]
+
+
+def run_load(store: FalkorDBStore, *paths: Path, **kw) -> LoadReport:
+    return load.load_paths(store, list(paths), hasher=HASHER, **kw)
+
+
+def dump(store: FalkorDBStore) -> tuple[list, list]:
+    """The whole graph as comparable data: nodes by label and key, edges by endpoints."""
+    nodes = store.execute(
+        "MATCH (n) WHERE NOT n:LoadRun RETURN labels(n)[0] AS l, properties(n) AS p"
+    ).rows
+    edges = store.execute(
+        "MATCH (a)-[r]->(b) RETURN type(r), a.id, b.id, properties(r)"
+    ).rows
+    norm = sorted(json.dumps([label, props], sort_keys=True) for label, props in nodes)
+    return norm, sorted(json.dumps(e, sort_keys=True) for e in edges)
+
+
+def quarantined(report: LoadReport) -> list[dict[str, str]]:
+    assert report.quarantine is not None
+    return list(csv.DictReader(report.quarantine.read_text(encoding="utf-8").splitlines()))
+
+
+def write_members(path: Path, rows: list[list[str]]) -> Path:
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([MEMBERS_HEADER, *rows])
+    return path
+
+
+@pytest.mark.parametrize(("profile", "fmt", "encoding"), [
+    ("taobao-console", "csv", "gb18030"),
+    ("taobao-console", "xlsx", "utf-8"),
+    ("taobao-api", "jsonl", "utf-8"),
+    ("pdd-jinbao", "jsonl", "utf-8"),
+    ("pdd-jinbao", "csv", "utf-8"),
+    ("jd-union", "xlsx", "utf-8"),
+    ("youzan-distributors", "csv", "gb18030"),
+])
+def test_each_profile_loads_its_sample_and_quarantines_every_bad_row(
+    store: FalkorDBStore, tmp_path: Path, profile: str, fmt: str, encoding: str
+) -> None:
+    path = tmp_path / f"{profile}.{fmt}"
+    sample = samples.write_sample(profile, path, rows=25, fmt=fmt, encoding=encoding,
+                                  bad_rows=5, bom=(encoding == "utf-8" and fmt == "csv"))
+    report = run_load(store, path)
+    [file] = report.files
+    assert file.profile == profile and file.detected
+    assert file.records == len(sample.expected) + len(sample.bad)
+    assert report.balanced
+    bad = quarantined(report)
+    assert {int(r["line"]): r["code"] for r in bad} == sample.bad
+    assert file.quarantined == len(sample.bad)
+    main_entity = "members" if profile.startswith("youzan") else "purchases"
+    counts = report.entities[main_entity]
+    assert counts.written + counts.duplicates == len(sample.expected)
+
+
+def test_generated_network_loads_balanced_and_twice_changes_nothing(
+    store: FalkorDBStore, network_dir: Path
+) -> None:
+    first = run_load(store, network_dir)
+    assert first.balanced and first.bad == 0
+    assert first.entities["members"].written == 2_000
+    before = dump(store)
+    second = run_load(store, network_dir)
+    assert all(c.written == 0 for c in second.entities.values())
+    assert all(c.duplicates == c.rows for c in second.entities.values())
+    assert dump(store) == before
+    assert second.load_id == first.load_id
+
+
+def test_referral_rules_first_referrer_stays_no_cycles_no_self(
+    store: FalkorDBStore, tmp_path: Path
+) -> None:
+    t = "2025-01-01T00:00:00Z"
+    write_members(tmp_path / "members.csv", [
+        ["a", "", "taobao", t, "active", "leader"],
+        ["b", "a", "taobao", t, "active", "member"],
+        ["c", "b", "taobao", t, "active", "member"],
+        ["b", "c", "taobao", t, "active", "member"],  # second referrer (and a cycle)
+        ["a", "c", "taobao", t, "active", "member"],  # would close a → b → c → a
+        ["d", "d", "taobao", t, "active", "member"],  # self
+        ["b", "a", "taobao", t, "active", "member"],  # the same referral again
+    ])
+    report = run_load(store, tmp_path / "members.csv")
+    assert report.balanced
+    codes = sorted((int(r["line"]), r["code"]) for r in quarantined(report))
+    assert codes == [(5, "second_referrer"), (6, "referral_cycle"), (7, "self_referral")]
+    chain = store.run("downline/upline", {"id": "c"}).scalar()
+    assert chain == ["c", "b", "a"]
+    assert report.entities["referrals"].duplicates == 1
+
+
+def test_orders_attribute_through_accounts_and_unclaimed_accounts_become_stubs(
+    store: FalkorDBStore, tmp_path: Path
+) -> None:
+    write_members(tmp_path / "members.csv", [["m1", "", "pdd", "2025-01-01T00:00:00Z",
+                                              "active", "member"]])
+    with open(tmp_path / "accounts.csv", "w", newline="") as f:
+        csv.writer(f).writerows([["member_id", "platform", "account_id"],
+                                 ["m1", "pdd", "8_111"]])
+    orders = tmp_path / "orders.jsonl"
+    sample = samples.write_sample("pdd-jinbao", orders, rows=10, fmt="jsonl",
+                                  accounts=["8_111", "8_999"])
+    report = run_load(store, tmp_path / "members.csv", tmp_path / "accounts.csv", orders)
+    assert report.balanced and report.bad == 0
+    assert report.stubs == ["pdd:8_999"]
+    owners = dict(store.execute(
+        "MATCH (o:Purchase)-[:ATTRIBUTED_TO]->(m:Member) RETURN m.id, count(o)").rows)
+    assert set(owners) == {"m1", "pdd:8_999"}
+    assert sum(owners.values()) == len(sample.expected)
+
+
+def test_personal_data_is_never_stored_in_clear(store: FalkorDBStore, tmp_path: Path) -> None:
+    path = tmp_path / "youzan.csv"
+    sample = samples.write_sample("youzan-distributors", path, rows=20)
+    run_load(store, path)
+    stored = json.dumps(dump(store), ensure_ascii=False)
+    phones = {str(v) for row in sample for k, v in row.items() if "手机" in k and v}
+    assert phones
+    assert not any(phone in stored for phone in phones)
+    assert "h:" in stored
+
+
+def test_max_bad_stops_the_load_with_a_clear_error(store: FalkorDBStore, tmp_path: Path) -> None:
+    path = tmp_path / "orders.csv"
+    samples.write_sample("jd-union", path, rows=10, fmt="csv", bad_rows=5)
+    with pytest.raises(TooManyBadRows, match="past the limit of 2"):
+        run_load(store, path, max_bad=2)
+    with pytest.raises(TooManyBadRows, match="past the limit of 10%"):
+        run_load(store, path, max_bad=0.10)
+    assert run_load(store, path, max_bad=5).bad == 5
+
+
+def test_references_that_arrive_later_are_waited_for(
+    store: FalkorDBStore, tmp_path: Path
+) -> None:
+    t = "2025-01-01T00:00:00Z"
+    write_members(tmp_path / "members.csv", [["late", "early", "taobao", t, "active", "m"]])
+    first = run_load(store, tmp_path / "members.csv")
+    assert first.entities["referrals"].quarantined == 1  # "early" never appeared
+    (tmp_path / "more").mkdir()
+    write_members(tmp_path / "more" / "members.csv", [
+        ["child", "parent", "taobao", t, "active", "m"],
+        ["parent", "", "taobao", t, "active", "m"],
+    ])
+    second = run_load(store, tmp_path / "more")
+    assert second.bad == 0
+    assert store.run("downline/upline", {"id": "child"}).scalar() == ["child", "parent"]
+
+
+IDS = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=0, max_size=12)
+
+
+@settings(max_examples=25, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(rows=st.lists(st.tuples(IDS, IDS, st.sampled_from(["2025-01-01T00:00:00Z", "soon", ""]),
+                               st.sampled_from(["active", "", "banned"])),
+                     max_size=30))
+def test_random_and_hostile_rows_always_balance_and_lose_nothing(
+    store: FalkorDBStore, tmp_path_factory: pytest.TempPathFactory, rows: list[tuple]
+) -> None:
+    path = write_members(tmp_path_factory.mktemp("h") / "members.csv",
+                         [[m, r, "taobao", t, s, "m"] for m, r, t, s in rows])
+    report = run_load(store, path)
+    assert report.balanced
+    [file] = report.files
+    members = report.entities.get("members")
+    produced = members.rows if members else 0
+    assert file.records == produced + file.quarantined  # every record: a row or quarantine
+    lines = [r["line"] for r in quarantined(report)] if report.quarantine else []
+    assert len(lines) == report.bad
+
+
+def test_a_load_killed_mid_way_and_run_again_ends_in_the_same_graph(tmp_path: Path) -> None:
+    from refnet.loaders import synthetic
+
+    files = tmp_path / "files"
+    synthetic.generate(3_000, files, seed=5)
+    unbroken = Config.from_env(env={}, data_dir=tmp_path / "unbroken")
+    with open_store(unbroken) as store:
+        run_load(store, files)
+        expected = dump(store)
+
+    resumed = Config.from_env(env={}, data_dir=tmp_path / "resumed")
+    info = EmbeddedServer(resumed).start()  # outlives the killed CLI, like `refnet db start`
+    watch = FalkorDBStore(resumed, info.socket)
+    try:
+        cli = subprocess.Popen(
+            [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(resumed.data_dir),
+             "load", str(files)],
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
+            env={**os.environ, "REFNET_PII_KEY": "test-key"},
+        )
+        # kill -9 at a random batch: once the graph holds a random number of rows
+        target = random.Random().randrange(2, 12) * load.BATCH_SIZE // 5
+        deadline = time.monotonic() + 120
+        while watch.execute("MATCH (n) RETURN count(n)").scalar() < target:
+            assert cli.poll() is None and time.monotonic() < deadline, "the load ended first"
+            time.sleep(0.005)
+        cli.send_signal(signal.SIGKILL)
+        cli.wait()
+        with open_store(resumed) as store:
+            partial = dump(store)
+            assert partial != expected, "the kill came too late to test anything"
+            report = run_load(store, files)
+            assert report.balanced
+            assert dump(store) == expected
+    finally:
+        watch.close()
+        EmbeddedServer(resumed).stop()
