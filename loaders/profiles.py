@@ -516,15 +516,6 @@ class _Field:
     def columns(self) -> list[str]:
         return [c for alt in self.alternatives for c in alt]
 
-    def known_columns(self) -> list[str]:
-        """Every source column the profile looks at."""
-        names = [*self.detect_columns, *self.personal]
-        for output in self.outputs:
-            names.extend(output.when)
-            for f in (*output.fields, *output.extra):
-                names.extend(f.columns())
-        return list(dict.fromkeys(names))
-
     def personal_columns(self) -> list[str]:
         if self.personal is True or self.personal == "phone":
             return self.columns()

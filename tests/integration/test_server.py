@@ -36,6 +36,16 @@ def write_members(store: FalkorDBStore, ids: range) -> None:
         store.run("load/members", {"rows": [{**ROW, "member_id": f"m{i}"}], **PARAMS}, write=True)
 
 
+def started_with_members(config: Config, n: int) -> EmbeddedServer:
+    """A running server for ``config`` holding ``n`` members, written one at a time."""
+    server = EmbeddedServer(config)
+    info = server.start()
+    with FalkorDBStore(config, info.socket) as store:
+        store.ensure_schema()
+        write_members(store, range(n))
+    return server
+
+
 def member_count(config: Config) -> int:
     with open_store(config) as store:
         return int(store.run("network/counts").single()["members"])
@@ -65,11 +75,7 @@ def test_a_second_server_on_one_data_dir_is_refused(config: Config) -> None:
 
 
 def test_restart_keeps_the_data(config: Config) -> None:
-    server = EmbeddedServer(config)
-    info = server.start()
-    with FalkorDBStore(config, info.socket) as store:
-        store.ensure_schema()
-        write_members(store, range(100))
+    server = started_with_members(config, 100)
     server.stop()
     server.start()
     assert member_count(config) == 100
@@ -128,11 +134,7 @@ def test_kill_9_with_fsync_everysec_loses_at_most_about_a_second(
 
 def test_the_aof_logs_effects_not_queries(config: Config) -> None:
     """Replaying logged queries ignores indexes (quadratic); logged effects replay in O(n)."""
-    server = EmbeddedServer(config)
-    info = server.start()
-    with FalkorDBStore(config, info.socket) as store:
-        store.ensure_schema()
-        write_members(store, range(20))
+    started_with_members(config, 20)
     aof = incr_aof(config).read_bytes()
     assert b"GRAPH.EFFECT" in aof
     assert b"MERGE (m:Member" not in aof
@@ -165,11 +167,7 @@ def test_clear_and_reload_replay_exactly_after_restarts(config: Config, tmp_path
 
 
 def test_a_truncated_aof_tail_starts_and_says_what_was_lost(config: Config) -> None:
-    server = EmbeddedServer(config)
-    info = server.start()
-    with FalkorDBStore(config, info.socket) as store:
-        store.ensure_schema()
-        write_members(store, range(50))
+    server = started_with_members(config, 50)
     server.stop()
     partial = b"*4\r\n$11\r\nGRAPH.QUERY\r\n$6\r\nrefnet\r\n$40\r\nMERGE (m:Mem"
     with open(incr_aof(config), "ab") as f:
@@ -181,11 +179,7 @@ def test_a_truncated_aof_tail_starts_and_says_what_was_lost(config: Config) -> N
 
 
 def test_a_corrupt_aof_fails_with_one_clear_error(config: Config) -> None:
-    server = EmbeddedServer(config)
-    info = server.start()
-    with FalkorDBStore(config, info.socket) as store:
-        store.ensure_schema()
-        write_members(store, range(50))
+    server = started_with_members(config, 50)
     server.stop()
     path = incr_aof(config)
     data = bytearray(path.read_bytes())
