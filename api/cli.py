@@ -21,9 +21,10 @@ from rich.table import Table
 
 from refnet import __version__
 from refnet.graph.config import Config
+from refnet.graph.connect import open_store
 from refnet.graph.errors import RefnetError
 from refnet.graph.server import EmbeddedServer
-from refnet.graph.store import GraphStore, open_store
+from refnet.graph.store import GraphStore
 from refnet.loaders import load as loading
 from refnet.loaders import privacy, synthetic
 from refnet.loaders import profiles as profile_registry

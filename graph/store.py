@@ -1,4 +1,4 @@
-"""The store protocol every backend implements, and ``open_store`` to get one.
+"""The store protocol every backend implements (``refnet.graph.connect`` opens one).
 
 One path reaches the database: ``run(name, params)``. It looks the query up by
 name, applies the time limit and the row cap, and turns the driver's exceptions into
@@ -19,7 +19,7 @@ from typing import Any, Protocol, runtime_checkable
 from .config import Config
 from .errors import RefnetError
 
-__all__ = ["GraphStore", "Result", "WriteSummary", "batched", "open_store"]
+__all__ = ["GraphStore", "Result", "WriteSummary", "batched", "write_in_batches"]
 
 Params = Mapping[str, Any]
 RETRIES = 3
@@ -145,22 +145,3 @@ def write_in_batches(
             progress(len(batch))
     summary.elapsed_ms = (time.perf_counter() - started) * 1000
     return summary
-
-
-def open_store(config: Config | None = None) -> GraphStore:
-    """Connect to the configured backend; the embedded server is started if needed.
-
-    A server this call started is stopped again by ``close()``; one started with
-    ``refnet db start`` keeps running.
-    """
-    config = config or Config.from_env()
-    if config.backend == "neo4j":
-        from .neo4j_store import Neo4jStore
-
-        return Neo4jStore(config)
-    from .falkordb_store import FalkorDBStore
-    from .server import EmbeddedServer
-
-    server = EmbeddedServer(config)
-    info, started = server.ensure()
-    return FalkorDBStore(config, info.socket, owned_server=server if started else None)

@@ -18,9 +18,9 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refnet.graph.config import Config
+from refnet.graph.connect import open_store
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import EmbeddedServer
-from refnet.graph.store import open_store
 from refnet.loaders import load, privacy, samples
 from refnet.loaders.load import LoadReport, TooManyBadRows
 

@@ -15,9 +15,9 @@ import pytest
 
 from refnet.graph import errors
 from refnet.graph.config import Config
+from refnet.graph.connect import open_store
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import AOF_DIR, EmbeddedServer
-from refnet.graph.store import open_store
 
 ROW = {"platform": "taobao", "joined_at": 1, "status": "active", "tier": "member"}
 PARAMS = {"load_id": "load-t", "source": "test"}
