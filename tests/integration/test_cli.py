@@ -87,7 +87,8 @@ def test_bad_rows_are_quarantined_with_reasons(data_dir: Path, tmp_path: Path) -
     result = refnet(data_dir, "load", str(out))
     assert result.exit_code == 0, result.output
     [bad_file] = out.glob("*.bad.csv")
-    rows = list(csv.DictReader(bad_file.read_text(encoding="utf-8").splitlines()))
+    with open(bad_file, newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
     assert [(r["line"], r["code"]) for r in rows] == [
         ("3", "bad_value"), ("4", "missing_required"),
     ]

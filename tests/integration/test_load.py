@@ -46,7 +46,8 @@ def dump(store: FalkorDBStore) -> tuple[list, list]:
 
 def quarantined(report: LoadReport) -> list[dict[str, str]]:
     assert report.quarantine is not None
-    return list(csv.DictReader(report.quarantine.read_text(encoding="utf-8").splitlines()))
+    with open(report.quarantine, newline="", encoding="utf-8") as f:  # values may hold U+0085
+        return list(csv.DictReader(f))
 
 
 def write_members(path: Path, rows: list[list[str]]) -> Path:
