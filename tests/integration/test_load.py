@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from refnet.graph.config import Config
@@ -186,6 +186,7 @@ IDS = st.text(st.characters(codec="utf-8", exclude_characters="\x00"), min_size=
 @given(rows=st.lists(st.tuples(IDS, IDS, st.sampled_from(["2025-01-01T00:00:00Z", "soon", ""]),
                                st.sampled_from(["active", "", "banned"])),
                      max_size=30))
+@example(rows=[("0", "0\x850", "2025-01-01T00:00:00Z", "active")])  # U+0085 is a line break
 def test_random_and_hostile_rows_always_balance_and_lose_nothing(
     store: FalkorDBStore, tmp_path_factory: pytest.TempPathFactory, rows: list[tuple]
 ) -> None:
