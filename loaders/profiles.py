@@ -536,6 +536,14 @@ def _spec_error(source: Path, where: str, problem: str) -> ValueError:
     return ValueError(f"profile {source}: {where}: {problem}")
 
 
+def _refuse_unknown_keys(source: Path, where: str, table: dict, allowed: frozenset | set) -> None:
+    """A typo in a profile is an error that names the file, the place and the keys allowed."""
+    unknown = set(table) - set(allowed)
+    if unknown:
+        raise _spec_error(source, where, f"unknown keys {sorted(unknown)} "
+                          f"(allowed: {', '.join(sorted(allowed))})")
+
+
 def _compile_field(
     source: Path, where: str, name: str, spec: Any, tz: tzinfo,
     column: canonical.Column | None,
@@ -543,10 +551,7 @@ def _compile_field(
     here = f"{where}.{name}"
     if not isinstance(spec, dict):
         raise _spec_error(source, here, "must be a table like { column = \"...\" }")
-    unknown = set(spec) - _FIELD_KEYS
-    if unknown:
-        raise _spec_error(source, here, f"unknown keys {sorted(unknown)} "
-                          f"(allowed: {', '.join(sorted(_FIELD_KEYS))})")
+    _refuse_unknown_keys(source, here, spec, _FIELD_KEYS)
     if ("column" in spec) == ("value" in spec):
         raise _spec_error(source, here, "needs exactly one of 'column' or 'value'")
     alternatives: list[Alternative] = []
@@ -614,10 +619,7 @@ def _compile_field(
 
 
 def _compile(data: dict[str, Any], source: Path) -> Profile:
-    unknown = set(data) - _TOP_KEYS
-    if unknown:
-        raise _spec_error(source, "top level", f"unknown keys {sorted(unknown)} "
-                          f"(allowed: {', '.join(sorted(_TOP_KEYS))})")
+    _refuse_unknown_keys(source, "top level", data, _TOP_KEYS)
     name = data.get("name")
     if not isinstance(name, str) or not _NAME.match(name):
         raise _spec_error(source, "name", "needs a lowercase name like \"my-export\"")
@@ -651,10 +653,7 @@ def _compile(data: dict[str, Any], source: Path) -> Profile:
         where = f"output #{number}"
         if not isinstance(raw, dict):
             raise _spec_error(source, where, "must be a table")
-        bad_keys = set(raw) - _OUTPUT_KEYS
-        if bad_keys:
-            raise _spec_error(source, where, f"unknown keys {sorted(bad_keys)} "
-                              f"(allowed: {', '.join(sorted(_OUTPUT_KEYS))})")
+        _refuse_unknown_keys(source, where, raw, _OUTPUT_KEYS)
         entity = raw.get("entity")
         try:
             spec = canonical.by_name(str(entity))
