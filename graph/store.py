@@ -19,7 +19,9 @@ from typing import Any, Protocol, runtime_checkable
 from .config import Config
 from .errors import RefnetError
 
-__all__ = ["GraphStore", "Result", "WriteSummary", "batched", "write_in_batches"]
+__all__ = [
+    "GraphStore", "Result", "WriteSummary", "batched", "run_idempotent", "write_in_batches",
+]
 
 Params = Mapping[str, Any]
 RETRIES = 3
@@ -119,6 +121,23 @@ def batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappi
         yield batch
 
 
+def run_idempotent(store: GraphStore, name: str, params: Params) -> tuple[Result, int]:
+    """Run a write that is safe to repeat, retrying errors marked retryable.
+
+    Safe because every refnet write creates only what is missing: a batch whose
+    commit outcome was unknown (``IncompleteCommit``) may simply run again.
+    Returns the result and how many retries it took.
+    """
+    for attempt in range(RETRIES + 1):
+        try:
+            return store.run(name, params, write=True), attempt
+        except RefnetError as e:
+            if not e.is_retryable() or attempt == RETRIES:
+                raise
+            time.sleep(0.2 * 2**attempt)
+    raise AssertionError("unreachable")
+
+
 def write_in_batches(
     store: GraphStore,
     name: str,
@@ -127,19 +146,12 @@ def write_in_batches(
     batch_size: int,
     progress: Callable[[int], None] | None,
 ) -> WriteSummary:
-    """The batching and retry loop both backends share."""
+    """The batching loop both backends share."""
     summary = WriteSummary()
     started = time.perf_counter()
     for batch in batched(rows, batch_size):
-        for attempt in range(RETRIES + 1):
-            try:
-                result = store.run(name, {**(params or {}), "rows": batch}, write=True)
-                break
-            except RefnetError as e:
-                if not e.is_retryable() or attempt == RETRIES:
-                    raise
-                summary.retries += 1
-                time.sleep(0.2 * 2**attempt)
+        result, retries = run_idempotent(store, name, {**(params or {}), "rows": batch})
+        summary.retries += retries
         summary.add(result, len(batch))
         if progress is not None:
             progress(len(batch))

@@ -25,7 +25,7 @@ from pathlib import Path
 from typing import Any
 
 from refnet.graph.errors import RefnetError
-from refnet.graph.store import GraphStore
+from refnet.graph.store import GraphStore, run_idempotent
 
 from . import profiles as profile_registry
 from . import readers, write
@@ -249,8 +249,8 @@ class _Loader:
         ids = sorted({v for r in rows for v in (r.values.get("buyer_id"),
                                                  r.values.get("promoter_id")) if v})
         if ids:
-            result = self.store.run("load/stub_members", {**self.params, "keys": ids},
-                                    write=True)
+            result, _ = run_idempotent(self.store, "load/stub_members",
+                                       {**self.params, "keys": ids})
             if result.counters.get("nodes_created"):
                 self.report.stubs += ids
 
@@ -345,7 +345,7 @@ class _Quarantine:
 
 def _record_run(store: GraphStore, report: LoadReport, started_ms: int, status: str) -> None:
     counts = {e: vars(c) for e, c in report.entities.items() if c.rows}
-    store.run("load/load_run", {
+    run_idempotent(store, "load/load_run", {
         "id": report.load_id,
         "source": json.dumps([f.path for f in report.files], ensure_ascii=False) or "[]",
         "profile": ",".join(sorted({f.profile for f in report.files})) or "none",
@@ -353,4 +353,4 @@ def _record_run(store: GraphStore, report: LoadReport, started_ms: int, status: 
         "started_at": started_ms,
         "finished_at": int(time.time() * 1000),
         "status": status,
-    }, write=True)
+    })

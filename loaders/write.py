@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from refnet.graph.store import GraphStore
+from refnet.graph.store import GraphStore, run_idempotent
 
 from .records import Row
 
@@ -75,7 +75,7 @@ def write_entity(
 
 def _run(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]) -> Outcome:
     payload = [{**row.values, "i": i} for i, row in enumerate(rows)]
-    result = store.run(name, {**params, "rows": payload}, write=True)
+    result, _ = run_idempotent(store, name, {**params, "rows": payload})
     placed = {int(i): bool(created) for i, created in result.rows}
     outcome = Outcome()
     for i, row in enumerate(rows):
@@ -159,7 +159,7 @@ def attribute_accounts(
     unclaimed = [{"platform": p, "account": a, "member": f"{p}:{a}"}
                  for (p, a) in keys if owner.get((p, a)) is None]
     if unclaimed:
-        store.run("load/stub_accounts", {**params, "keys": unclaimed}, write=True)
+        run_idempotent(store, "load/stub_accounts", {**params, "keys": unclaimed})
         owner.update({(u["platform"], u["account"]): u["member"] for u in unclaimed})
     for row in pending:
         key = (row.extra.get("promoter_platform") or "", str(row.extra["promoter_account"]))

@@ -239,3 +239,30 @@ def test_a_load_killed_mid_way_and_run_again_ends_in_the_same_graph(tmp_path: Pa
     finally:
         watch.close()
         EmbeddedServer(resumed).stop()
+
+
+def test_a_write_whose_outcome_is_unknown_is_retried_safely(
+    store: FalkorDBStore, network_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """IncompleteCommit: the batch was written but the answer was lost; run it again."""
+    from refnet.graph import errors
+
+    real_run = store.run
+    failed: set[str] = set()
+
+    def lossy(name: str, params: dict | None = None, **kw: object) -> object:
+        result = real_run(name, params, **kw)
+        if kw.get("write") and name.startswith("load/") and name not in failed:
+            failed.add(name)  # the first write of each query "loses its answer"
+            raise errors.IncompleteCommit("connection dropped after commit")
+        return result
+
+    monkeypatch.setattr(store, "run", lossy)
+    report = run_load(store, network_dir)
+    monkeypatch.undo()
+    assert failed
+    assert report.balanced
+    expected = dump(store)
+    again = run_load(store, network_dir)
+    assert all(c.written == 0 for c in again.entities.values())
+    assert dump(store) == expected
