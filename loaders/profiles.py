@@ -93,7 +93,7 @@ import re
 import tomllib
 from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
-from datetime import UTC, date, datetime, time, tzinfo
+from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
 from pathlib import Path
 from typing import Any
@@ -291,8 +291,7 @@ def _parse_time_local(value: Any, ctx: _Ctx) -> int | None:
     elif isinstance(value, date):
         moment = datetime(value.year, value.month, value.day)
     elif isinstance(value, int | float | Decimal) and not isinstance(value, bool):
-        raise _bad(f"expected a date and time, got the number {value!r} "
-                   "(format the spreadsheet column as a date)")
+        moment = _excel_serial(float(value))
     else:
         text = str(value).strip()
         if not text:
@@ -302,6 +301,19 @@ def _parse_time_local(value: Any, ctx: _Ctx) -> int | None:
         moment = moment.replace(tzinfo=ctx.tz)
     ms = _epoch_ms(moment)
     return None if ms == 0 else ms  # "1970-01-01 08:00:00" in China time: never set
+
+
+# Excel stores a date as days since 1899-12-30 (the 1900 system) when a column is not
+# formatted as a date; 25569 is 1970-01-01 and 73051 is 2100-01-01.
+_EXCEL_EPOCH = datetime(1899, 12, 30)
+_EXCEL_SERIALS = (25_569.0, 73_051.0)
+
+
+def _excel_serial(days: float) -> datetime:
+    if not _EXCEL_SERIALS[0] <= days < _EXCEL_SERIALS[1]:
+        raise _bad(f"expected a date and time, got the number {days!r} "
+                   "(not an Excel date between 1970 and 2100)")
+    return _EXCEL_EPOCH + timedelta(days=days)
 
 
 def _read_time_text(text: str) -> datetime:

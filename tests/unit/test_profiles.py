@@ -156,7 +156,7 @@ def test_time_local() -> None:
     assert parse("time_local", "2023-10-01 19:54:25", timezone="UTC") == at + CHINA_OFFSET_MS
     assert parse("time_local", "1970-01-01 08:00:00") is None  # epoch 0: never set
     assert parse("time_local", "") is None
-    for bad in ("2023-02-30 10:00:00", "2023-10-32 25:00:00", "yesterday", 45000.5):
+    for bad in ("2023-02-30 10:00:00", "2023-10-32 25:00:00", "yesterday", 12.5):
         assert error_code("time_local", bad) == "bad_value"
 
 
@@ -702,3 +702,10 @@ def test_nested_json_value_is_refused(profiles: dict[str, Profile]) -> None:
     with pytest.raises(RowError) as info:
         profiles["pdd-jinbao"].apply(Record(1, row), fake_hasher)
     assert info.value.code == "bad_value" and "'order_sn'" in info.value.message
+
+
+def test_excel_serial_dates_are_read_in_the_profile_timezone() -> None:
+    # 45200.8125 is 2023-10-01 19:30 as Excel stores it when a column is not a date column
+    assert parse("time_local", 45200.8125) == parse("time_local", "2023-10-01 19:30:00")
+    with pytest.raises(RowError, match="not an Excel date"):
+        parse("time_local", 12.5)
