@@ -5,6 +5,8 @@
     RefnetError
     ├── ConfigError                bad or missing configuration
     ├── QueryNotFound              no .cypher file for a query name
+    ├── BadInput                   a question asked with arguments it cannot answer
+    │   └── NotFound               the member (or other element) asked about is not there
     ├── ServerError                the embedded server's lifecycle
     │   ├── AlreadyRunning         another server holds this data dir
     │   ├── ServerStartFailed      redis-server exited or never became ready
@@ -26,11 +28,13 @@ from __future__ import annotations
 
 __all__ = [
     "AlreadyRunning",
+    "BadInput",
     "BadQuery",
     "ConfigError",
     "ConstraintViolation",
     "DataCorrupt",
     "IncompleteCommit",
+    "NotFound",
     "QueryNotFound",
     "QueryTimeout",
     "RefnetError",
@@ -58,6 +62,18 @@ class ConfigError(RefnetError):
 
 class QueryNotFound(RefnetError):
     code = "QUERY_NOT_FOUND"
+
+
+class BadInput(RefnetError):
+    """A caller's argument is out of range or malformed (a depth of -1, an unknown policy)."""
+
+    code = "BAD_USER_INPUT"
+
+
+class NotFound(BadInput):
+    """The member, policy or run a question names does not exist."""
+
+    code = "NOT_FOUND"
 
 
 class ServerError(RefnetError):

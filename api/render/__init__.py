@@ -1,8 +1,15 @@
-"""Turning results into what a person reads: tables with aligned numbers and units."""
+"""Turning results into what a person reads: tables with aligned numbers and units.
+
+Each question has a module here (``render.downline`` ...) that turns its result
+dataclass into rich tables; ``to_json`` gives the same result to machines.
+"""
 
 from __future__ import annotations
 
+import dataclasses
+import json
 from pathlib import Path
+from typing import Any
 
 from rich.console import Console
 from rich.progress import (
@@ -21,7 +28,7 @@ from rich.text import Text
 from refnet.loaders.load import LoadReport
 from refnet.queries.network import NetworkSummary
 
-__all__ = ["load_tables", "money", "progress_bar", "summary_table"]
+__all__ = ["load_tables", "money", "percent", "progress_bar", "summary_table", "to_json"]
 
 
 def money(minor: int, symbol: str = "¥") -> str:
@@ -29,6 +36,17 @@ def money(minor: int, symbol: str = "¥") -> str:
     sign = "-" if minor < 0 else ""
     whole, cents = divmod(abs(minor), 100)
     return f"{sign}{symbol}{whole:,}.{cents:02d}"
+
+
+def percent(fraction: float | None, digits: int = 1) -> str:
+    """A fraction as ``12.5%``; None (nothing to divide by) as an em dash."""
+    return "—" if fraction is None else f"{fraction:.{digits}%}"
+
+
+def to_json(result: Any) -> str:
+    """A question's result dataclass as indented JSON (money stays in minor units)."""
+    data = dataclasses.asdict(result) if dataclasses.is_dataclass(result) else result
+    return json.dumps(data, indent=2, ensure_ascii=False, default=str)
 
 
 class RateColumn(ProgressColumn):
