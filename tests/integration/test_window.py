@@ -1,0 +1,29 @@
+"""The default "as of": the newest event the store holds, not the wall clock."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.queries import window
+from tests.graphs import Network, at
+
+
+def test_latest_event_is_none_for_an_empty_graph(store: FalkorDBStore) -> None:
+    assert window.latest_event(store) is None
+
+
+def test_latest_event_takes_the_newest_join_share_click_or_purchase(
+    store: FalkorDBStore, tmp_path: Path
+) -> None:
+    net = Network()
+    net.chain("r", "a", "b")  # joins on days 0, 1, 2
+    net.product("p")
+    net.share("s1", "a", "p", day=4)
+    net.click("b", "s1", day=9)
+    net.purchase("o1", product="p", amount=1_000, buyer="b", promoter="a", share="s1", day=6)
+    net.load(store, tmp_path)
+    assert window.latest_event(store) == at(9)
+    w = window.resolve(store, days=7)
+    assert (w.start, w.end) == (at(2), at(9))
+    assert window.resolve(store, as_of=at(5), since=at(1)) == window.Window(at(1), at(5))
