@@ -7,6 +7,8 @@
     ├── QueryNotFound              no .cypher file for a query name
     ├── BadInput                   a question asked with arguments it cannot answer
     │   └── NotFound               the member (or other element) asked about is not there
+    ├── Unauthenticated            no API key, or one that is unknown or revoked
+    ├── Forbidden                  the key's role or scope does not reach what was asked
     ├── ServerError                the embedded server's lifecycle
     │   ├── AlreadyRunning         another server holds this data dir
     │   ├── ServerStartFailed      redis-server exited or never became ready
@@ -33,6 +35,7 @@ __all__ = [
     "ConfigError",
     "ConstraintViolation",
     "DataCorrupt",
+    "Forbidden",
     "IncompleteCommit",
     "NotFound",
     "QueryNotFound",
@@ -43,6 +46,7 @@ __all__ = [
     "ServerStartFailed",
     "StoreError",
     "StoreUnavailable",
+    "Unauthenticated",
 ]
 
 
@@ -74,6 +78,18 @@ class NotFound(BadInput):
     """The member, policy or run a question names does not exist."""
 
     code = "NOT_FOUND"
+
+
+class Unauthenticated(RefnetError):
+    """The caller presented no key, a malformed one, or one that is unknown or revoked."""
+
+    code = "UNAUTHENTICATED"
+
+
+class Forbidden(RefnetError):
+    """The key is valid but its role or scope does not reach what was asked."""
+
+    code = "FORBIDDEN"
 
 
 class ServerError(RefnetError):

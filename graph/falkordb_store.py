@@ -158,7 +158,7 @@ class FalkorDBStore:
             time.sleep(0.05)
 
     def clear(self) -> None:
-        """Delete every node and edge, keep the schema (``refnet demo --fresh``, tests)."""
+        """Delete the network (every node but API keys), keep the schema (``demo --fresh``)."""
         while self.run("admin/clear", {"batch": 50_000}, write=True).scalar():
             pass
 

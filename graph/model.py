@@ -15,6 +15,7 @@ from typing import Final
 
 __all__ = [
     "ACCOUNT",
+    "API_KEY",
     "ATTRIBUTED_TO",
     "CLICKED",
     "HAS_ACCOUNT",
@@ -96,6 +97,13 @@ LOAD_RUN: Final = NodeType(
     ("id", "source", "profile", "counts", "started_at", "finished_at", "status"),
     "One run of a loader: what it read and what it wrote.",
 )
+API_KEY: Final = NodeType(
+    "ApiKey",
+    ("id",),
+    ("id", "hash", "role", "member_id", "name", "created_at", "revoked_at"),
+    "An API key: its public id, the hash of its secret, its role and scope. Not network "
+    "data: clearing the network keeps it.",
+)
 
 REFERRED: Final = RelType(
     "REFERRED", "Member", "Member", ("at", "source", "load_id"),
@@ -124,7 +132,9 @@ CLICKED: Final = RelType(
     "CLICKED", "Member", "Share", ("at", "load_id"), "A viewer clicked a share.",
 )
 
-NODES: Final[tuple[NodeType, ...]] = (MEMBER, ACCOUNT, PRODUCT, PURCHASE, SHARE, LOAD_RUN)
+NODES: Final[tuple[NodeType, ...]] = (
+    MEMBER, ACCOUNT, PRODUCT, PURCHASE, SHARE, LOAD_RUN, API_KEY,
+)
 RELATIONSHIPS: Final[tuple[RelType, ...]] = (
     REFERRED, TRUSTS, HAS_ACCOUNT, MADE, OF, ATTRIBUTED_TO, VIA, SHARED, CLICKED,
 )

@@ -127,7 +127,7 @@ class Neo4jStore:
         return created
 
     def clear(self) -> None:
-        """Delete every node in batches (needs an auto-commit transaction)."""
+        """Delete every node but API keys, in batches (needs an auto-commit transaction)."""
         text = cypher.load("admin/clear", self.dialect)
         try:
             with self._driver.session(database=self.config.neo4j_database) as session:

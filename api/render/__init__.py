@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import dataclasses
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -25,10 +26,21 @@ from rich.progress import (
 from rich.table import Table
 from rich.text import Text
 
+from refnet.api.keys import ApiKey
 from refnet.loaders.load import LoadReport
 from refnet.queries.network import NetworkSummary
 
-__all__ = ["load_tables", "money", "percent", "progress_bar", "summary_table", "to_json"]
+__all__ = [
+    "instant", "keys_table", "load_tables", "money", "percent", "progress_bar", "summary_table",
+    "to_json",
+]
+
+
+def instant(epoch_ms: int | None) -> str:
+    """Epoch ms as ``2026-10-01 12:00 UTC``; None as an em dash."""
+    if epoch_ms is None:
+        return "—"
+    return datetime.fromtimestamp(epoch_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
 
 
 def money(minor: int, symbol: str = "¥") -> str:
@@ -117,3 +129,15 @@ def load_tables(report: LoadReport) -> list[Table]:
         entities.add_row(entity, f"{c.rows:,}", f"{c.written:,}", f"{c.duplicates:,}",
                          f"{c.quarantined:,}", "yes" if c.balanced else "[red]NO[/]")
     return [files, entities]
+
+
+def keys_table(keys: list[ApiKey]) -> Table:
+    table = Table(title="API keys", title_justify="left")
+    for name in ("id", "role", "scope", "name", "created", "state"):
+        table.add_column(name, no_wrap=name in ("id", "created"))
+    for k in keys:
+        state = "active" if k.active else f"[dim]revoked {instant(k.revoked_at)}[/]"
+        table.add_row(k.id, k.role, k.scope, k.name or "", instant(k.created_at), state)
+    if not keys:
+        table.caption = "no keys yet: refnet keys create --role admin"
+    return table

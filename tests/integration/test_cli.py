@@ -134,3 +134,29 @@ def test_max_bad_exits_non_zero_and_says_so(data_dir: Path, tmp_path: Path) -> N
 def test_bad_backend_is_a_usage_error(data_dir: Path) -> None:
     result = CliRunner().invoke(main, ["--backend", "mysql", "db", "status"])
     assert result.exit_code == 2
+
+
+def test_keys_create_list_revoke(data_dir: Path, tmp_path: Path) -> None:
+    members = tmp_path / "members.csv"
+    members.write_text("member_id,referrer_id\nboss,\nlead,boss\n", encoding="utf-8")
+    assert refnet(data_dir, "load", str(members)).exit_code == 0
+
+    made = refnet(data_dir, "keys", "create", "--role", "organizer", "--member", "lead",
+                  "--name", "Lead")
+    assert made.exit_code == 0, made.output
+    token = made.output.strip().splitlines()[-1]
+    key_id = token.split("_")[1]
+    assert token.startswith(f"rn_{key_id}_") and "downline of lead" in made.output
+
+    listed = refnet(data_dir, "keys", "list", "--json")
+    assert listed.exit_code == 0
+    [row] = json.loads(listed.output)
+    assert (row["id"], row["role"], row["member_id"], row["revoked_at"]) == (
+        key_id, "organizer", "lead", None)
+    assert token not in listed.output and "hash" not in row
+
+    assert "revoked organizer key" in refnet(data_dir, "keys", "revoke", key_id).output
+    assert "revoked" in refnet(data_dir, "keys", "list").output
+
+    missing = refnet(data_dir, "keys", "create", "--role", "organizer", "--member", "ghost")
+    assert missing.exit_code == 1 and "Error: no member 'ghost'" in missing.output
