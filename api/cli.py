@@ -9,6 +9,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import sys
 import tempfile
 from collections.abc import Callable
 from dataclasses import asdict
@@ -28,13 +29,14 @@ from refnet.graph.store import GraphStore
 from refnet.loaders import load as loading
 from refnet.loaders import privacy, synthetic
 from refnet.loaders import profiles as profile_registry
-from refnet.queries import network
+from refnet.queries import downline, network, window
 
 from . import keys as api_keys
 from . import render
 
 F = TypeVar("F", bound=Callable[..., Any])
-console = Console()
+# Piped output (a file, CI, a test) gets room for the wide tables instead of rich's 80 columns.
+console = Console(width=None if sys.stdout.isatty() else 150)
 
 
 def friendly_errors(fn: F) -> F:
@@ -253,6 +255,83 @@ def _count_lines(path: Path) -> int | None:
         return None
     with open(path, "rb") as f:
         return max(sum(c.count(b"\n") for c in iter(lambda: f.read(1 << 20), b"")) - 1, 0)
+
+
+# -- query -----------------------------------------------------------------------------------
+
+
+@main.group()
+def query() -> None:
+    """Ask the four questions: downline, compliance, influence, conversion."""
+
+
+def window_options(fn: F) -> F:
+    """--as-of, --days, --since and --json: every question takes a window."""
+    for option in reversed((
+        click.option("--as-of", "as_of", default=None, metavar="DATE",
+                     help="Ignore everything after this (2026-10-01 means the end of that "
+                          "day, UTC; or an ISO time). Default: the latest event stored."),
+        click.option("--days", type=click.IntRange(1, 3650), default=window.DEFAULT_DAYS,
+                     show_default=True, help="The window's length, ending at --as-of."),
+        click.option("--since", default=None, metavar="DATE",
+                     help="The window's start instead of --days."),
+        click.option("--json", "as_json", is_flag=True, help="Print JSON."),
+    )):
+        fn = option(fn)
+    return fn
+
+
+def _window(store: GraphStore, as_of: str | None, days: int, since: str | None) -> window.Window:
+    return window.resolve(
+        store,
+        as_of=window.parse_instant(as_of) if as_of else None,
+        days=days,
+        since=window.parse_instant(since, end_of_day=False) if since else None,
+    )
+
+
+def _show(result: Any, tables: list[Any], as_json: bool) -> None:
+    if as_json:
+        click.echo(render.to_json(result))
+        return
+    for table in tables:
+        console.print(table)
+
+
+@query.command("downline")
+@click.argument("root")
+@click.option("--max-depth", type=click.IntRange(1, downline.MAX_DEPTH), default=None,
+              help="Levels below the root to include [default: the whole tree].")
+@click.option("--top", type=click.IntRange(1, downline.MAX_TOP), default=10, show_default=True,
+              help="Branches to list.")
+@window_options
+@click.pass_obj
+@friendly_errors
+def query_downline(config: Config, root: str, max_depth: int | None, top: int,
+                   as_of: str | None, days: int, since: str | None, as_json: bool) -> None:
+    """Is ROOT's team growing, active, buying, or hollow? Levels, branches, churn."""
+    from .render import downline as view
+
+    with open_store(config) as store:
+        result = downline.health(store, root, _window(store, as_of, days, since),
+                                 max_depth=max_depth, top=top)
+    _show(result, view.tables(result), as_json)
+
+
+@query.command("upline")
+@click.argument("member")
+@click.option("--as-of", "as_of", default=None, metavar="DATE",
+              help="The chain as it stood then. Default: everything stored.")
+@click.option("--json", "as_json", is_flag=True, help="Print JSON.")
+@click.pass_obj
+@friendly_errors
+def query_upline(config: Config, member: str, as_of: str | None, as_json: bool) -> None:
+    """The chain of referrers from MEMBER's root down to MEMBER."""
+    from .render import downline as view
+
+    with open_store(config) as store:
+        result = downline.upline(store, member, window.parse_instant(as_of) if as_of else None)
+    _show(result, [view.upline_table(result)], as_json)
 
 
 # -- keys ----------------------------------------------------------------------------------

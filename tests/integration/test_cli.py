@@ -160,3 +160,22 @@ def test_keys_create_list_revoke(data_dir: Path, tmp_path: Path) -> None:
 
     missing = refnet(data_dir, "keys", "create", "--role", "organizer", "--member", "ghost")
     assert missing.exit_code == 1 and "Error: no member 'ghost'" in missing.output
+
+
+def test_query_downline_and_upline_print_tables_or_json(data_dir: Path, tmp_path: Path) -> None:
+    files = tmp_path / "files"
+    assert refnet(data_dir, "generate", "--members", "300", "--out", str(files), "--load",
+                  "--seed", "5").exit_code == 0
+    shown = refnet(data_dir, "query", "downline", "m001", "--max-depth", "3", "--top", "2")
+    assert shown.exit_code == 0, shown.output
+    assert "Downline of m001" in shown.output and "Per level" in shown.output
+    as_json = json.loads(refnet(data_dir, "query", "downline", "m001", "--json").output)
+    assert as_json["root"] == "m001" and as_json["levels"][0]["members"] == 1
+    assert as_json["size"] == sum(level["members"] for level in as_json["levels"][1:])
+    chain = json.loads(refnet(data_dir, "query", "upline", "m300", "--json").output)["chain"]
+    assert chain[-1]["id"] == "m300" and chain[0]["level"] == 0
+
+    bad = refnet(data_dir, "query", "downline", "m001", "--as-of", "yesterday")
+    assert bad.exit_code == 1 and "Error: not a date" in bad.output
+    missing = refnet(data_dir, "query", "downline", "nobody")
+    assert missing.exit_code == 1 and "Error: no member 'nobody'" in missing.output
