@@ -105,6 +105,15 @@ def test_size_and_token_caps_refuse_before_validation() -> None:
     assert "tokens" in tokens.value.message
 
 
+def test_repeated_fields_are_refused_before_the_quadratic_overlap_rule_runs() -> None:
+    repeated = "{ " + " ".join("__typename" for _ in range(1_000)) + " }"
+    with pytest.raises(GraphQLError) as fields:
+        parse_document(repeated, LIMITS)
+    assert fields.value.extensions["code"] == "LIMIT_EXCEEDED"
+    assert fields.value.extensions["actual"] == 1_000
+    assert parse_document("{ " + "__typename " * 300 + "}", LIMITS)
+
+
 def test_introspection_is_refused_in_production_mode_only() -> None:
     text = "{ __schema { types { name } } }"
     assert codes(text) == set()

@@ -1,0 +1,194 @@
+"""The HTTP API: a Flask app serving the GraphQL schema through ``graphql-server``.
+
+``create_app`` builds it; ``refnet serve`` runs it under gunicorn. A request goes:
+
+1. ``GET /graphql`` from a browser (``Accept: text/html``) gets GraphiQL, which holds no
+   data; everything else needs ``Authorization: Bearer rn_...``, checked before any
+   GraphQL work: no key or a bad one is a 401.
+2. The document is parsed within the size and token caps, validated by graphql-core's
+   rules plus refnet's limits (``api.limits``), and executed with the caller's scope
+   in the context. Mutations only over POST.
+3. Every error leaves as ``{"message", "extensions": {"code"}}`` (``api.errors``); no
+   stack trace or Cypher text reaches the client.
+4. One access-log line per request: key id, operation, duration, status; never the key.
+
+The store is opened lazily in each worker process (after gunicorn forks), with the
+API's own per-query time limit.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import threading
+import time
+from typing import Any
+
+from flask import Flask, Response, g, request
+from graphql import ExecutionResult, GraphQLError
+from graphql_server import execute_sync
+from graphql_server.exceptions import GraphQLValidationError
+from graphql_server.flask.views import GraphQLView
+from graphql_server.http.exceptions import HTTPException
+
+from refnet.graph.config import Config
+from refnet.graph.connect import open_store
+from refnet.graph.errors import RefnetError
+from refnet.graph.store import GraphStore
+
+from . import keys
+from .errors import api_code, format_error
+from .limits import Limits, parse_document, validation_rules
+from .schema import Context, schema
+from .scope import Scope
+
+__all__ = ["DEFAULT_LIMITS", "create_app"]
+
+access_log = logging.getLogger("refnet.api.access")
+
+# Question fields count for many nodes: 100 aliases of one are refused by cost.
+DEFAULT_LIMITS = Limits(field_weights={
+    "Query.member": 1, "Member.upline": 20, "Member.trusts": 20, "Member.trustedBy": 20,
+    "Query.loadRuns": 20,
+})
+API_TIMEOUT_MS = 10_000
+
+
+class _Stores:
+    """One store per worker process, opened on first use."""
+
+    def __init__(self, config: Config, store: GraphStore | None) -> None:
+        self.config = config.with_limits(
+            timeout_ms=min(API_TIMEOUT_MS, config.limits.timeout_max_ms))
+        self._store = store
+        self._lock = threading.Lock()
+
+    def get(self) -> GraphStore:
+        with self._lock:
+            if self._store is None:
+                self._store = open_store(self.config)
+            return self._store
+
+
+class RefnetGraphQLView(GraphQLView):
+    """graphql-server's Flask view with refnet's auth, limits and error shape."""
+
+    def __init__(self, *, stores: _Stores, limits: Limits, production: bool) -> None:
+        super().__init__(schema=schema.graphql_schema, graphql_ide="graphiql")
+        self.stores, self.limits, self.production = stores, limits, production
+
+    def dispatch_request(self) -> Any:
+        try:
+            if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
+                return super().dispatch_request()  # GraphiQL: a page, no data
+            g.key_id = None
+            store = self.stores.get()
+            key = keys.authenticate(store, _bearer(request.headers.get("Authorization")))
+            g.key_id = key.id
+            g.context = Context(store, key, Scope(key, store))
+            return self.run(request=request)
+        except HTTPException as e:
+            return _error_response(e.status_code, e.reason, "BAD_USER_INPUT")
+        except RefnetError as e:
+            code = api_code(e)
+            status = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "UNAVAILABLE": 503}.get(code, 400)
+            message = str(e) if code != "UNAVAILABLE" else "the graph store is unavailable"
+            return _error_response(status, message, code)
+
+    def get_context(self, request: Any, response: Any) -> Context:
+        return g.get("context")
+
+    def execute_operation(self, request_adapter: Any, request_data: Any, context: Any,
+                          root_value: Any, allowed_operation_types: Any) -> ExecutionResult:
+        g.operation = request_data.operation_name
+        try:
+            document = parse_document(request_data.query, self.limits)
+        except GraphQLError as e:
+            raise GraphQLValidationError([e]) from None
+        return execute_sync(
+            schema=self.schema,
+            query=document,
+            variable_values=request_data.variables,
+            context_value=context,
+            operation_name=request_data.operation_name,
+            allowed_operation_types=allowed_operation_types,
+            validation_rules=validation_rules(self.limits, request_data.variables),
+            validate_document=True,
+        )
+
+    def process_result(self, request: Any, result: ExecutionResult,
+                       strict: bool = False) -> dict[str, Any]:
+        data: dict[str, Any] = {"data": result.data}
+        if result.errors:
+            data["errors"] = [format_error(e, suggestions=not self.production)
+                              for e in _flatten(result.errors)]
+            g.error_codes = sorted({e["extensions"]["code"] for e in data["errors"]})
+        return data
+
+
+def _flatten(errors: list[GraphQLError]) -> list[GraphQLError]:
+    out: list[GraphQLError] = []
+    for e in errors:
+        out.extend(e.errors if isinstance(e, GraphQLValidationError) else [e])
+    return out
+
+
+def _bearer(header: str | None) -> str | None:
+    if header and header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return None
+
+
+def _error_response(status: int, message: str, code: str) -> Response:
+    body = {"data": None, "errors": [{"message": message, "extensions": {"code": code}}]}
+    response = Response(json.dumps(body), status=status, mimetype="application/json")
+    if status == 401:
+        response.headers["WWW-Authenticate"] = 'Bearer realm="refnet"'
+    g.error_codes = [code]
+    return response
+
+
+def create_app(config: Config | None = None, *, production: bool = False,
+               limits: Limits | None = None, store: GraphStore | None = None) -> Flask:
+    """The API app. ``production`` hides introspection and "did you mean" hints."""
+    config = config or Config.from_env()
+    limits = limits or DEFAULT_LIMITS
+    if production and limits.introspection:
+        limits = Limits(**{**limits.__dict__, "introspection": False})
+    stores = _Stores(config, store)
+    # graphql-server logs every resolver error with its traceback; refnet logs the
+    # unexpected ones itself (api.errors) and the rest are answers, not incidents.
+    logging.getLogger("graphql_server.execution").setLevel(logging.CRITICAL)
+    app = Flask("refnet")
+    app.add_url_rule("/graphql", view_func=RefnetGraphQLView.as_view(
+        "graphql", stores=stores, limits=limits, production=production))
+
+    @app.get("/healthz")
+    def healthz() -> dict[str, str]:
+        """The process is up (says nothing about the store)."""
+        return {"status": "ok"}
+
+    @app.get("/readyz")
+    def readyz() -> Any:
+        """The store answers: ready for traffic."""
+        try:
+            stores.get().run("window/latest")
+        except RefnetError as e:
+            return {"status": "unavailable", "reason": type(e).__name__}, 503
+        return {"status": "ready"}
+
+    @app.before_request
+    def started() -> None:
+        g.started = time.perf_counter()
+
+    @app.after_request
+    def log_access(response: Response) -> Response:
+        access_log.info(json.dumps({
+            "method": request.method, "path": request.path, "status": response.status_code,
+            "key": g.get("key_id"), "operation": g.get("operation"),
+            "errors": g.get("error_codes"),
+            "ms": round((time.perf_counter() - g.get("started", time.perf_counter())) * 1000, 1),
+        }))
+        return response
+
+    return app

@@ -1,0 +1,15 @@
+// One page of members, filtered, ordered by id or by join time (ties by id), after
+// a cursor. $limit is one more than the page so the caller knows whether more follow.
+MATCH (m:Member)
+WHERE ($platform IS NULL OR m.platform = $platform)
+  AND ($status IS NULL OR m.status = $status)
+  AND ($joined_after IS NULL OR m.joined_at > $joined_after)
+  AND ($joined_before IS NULL OR m.joined_at <= $joined_before)
+  AND ($prefix IS NULL OR m.id STARTS WITH $prefix)
+WITH m, coalesce(m.joined_at, 0) AS t
+WHERE $after_id IS NULL
+   OR ($by_time AND (t > $after_t OR (t = $after_t AND m.id > $after_id)))
+   OR (NOT $by_time AND m.id > $after_id)
+RETURN m.id AS id, t
+ORDER BY CASE WHEN $by_time THEN t ELSE 0 END, m.id
+LIMIT $limit

@@ -1,0 +1,367 @@
+"""The GraphQL API through a real server: ``refnet serve`` (gunicorn) on loopback, asked
+with a real GraphQL client (gql over requests), on a loaded synthetic network.
+
+Scope is checked as a property: for random organizers and random member ids, nothing
+outside the organizer's downline ever appears in a response.
+"""
+
+from __future__ import annotations
+
+import csv
+import os
+import signal
+import socket
+import subprocess
+import sys
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import networkx as nx
+import pytest
+import requests
+from gql import Client, gql
+from gql.transport.requests import RequestsHTTPTransport
+from graphql import print_schema
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from refnet.api import keys
+from refnet.api.schema import schema
+from refnet.graph.config import Config
+from refnet.graph.connect import open_store
+from refnet.graph.server import EmbeddedServer
+from refnet.loaders import load
+from tests.graphs import HASHER
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+class Api:
+    """A running ``refnet serve`` and the tokens of keys made for the tests."""
+
+    def __init__(self, url: str, config: Config, tree: nx.DiGraph) -> None:
+        self.url, self.config, self.tree = url, config, tree
+        self.tokens: dict[str, str] = {}
+
+    def token(self, role: str, member: str | None = None) -> str:
+        name = f"{role}:{member}"
+        if name not in self.tokens:
+            with open_store(self.config) as store:
+                self.tokens[name] = keys.create(store, role, member_id=member).token
+        return self.tokens[name]
+
+    def post(self, query: str, token: str | None, variables: dict | None = None
+             ) -> tuple[int, dict[str, Any]]:
+        headers = {"Authorization": f"Bearer {token}"} if token else {}
+        r = requests.post(self.url, json={"query": query, "variables": variables},
+                          headers=headers, timeout=30)
+        return r.status_code, r.json()
+
+    def client(self, token: str) -> Client:
+        transport = RequestsHTTPTransport(url=self.url, timeout=30,
+                                          headers={"Authorization": f"Bearer {token}"})
+        return Client(transport=transport, fetch_schema_from_transport=False)
+
+    def downline(self, member: str) -> set[str]:
+        return {member} | nx.descendants(self.tree, member)
+
+
+@pytest.fixture(scope="module")
+def api(tmp_path_factory: pytest.TempPathFactory, network_dir: Path) -> Iterator[Api]:
+    data = tmp_path_factory.mktemp("api-data")
+    config = Config.from_env(env={}, data_dir=data)
+    server = EmbeddedServer(config)
+    server.start()
+    with open_store(config) as store:
+        load.load_paths(store, [network_dir], hasher=HASHER)
+    with open(network_dir / "members.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    tree = nx.DiGraph()
+    tree.add_nodes_from(r["member_id"] for r in rows)
+    tree.add_edges_from((r["referrer_id"], r["member_id"]) for r in rows if r["referrer_id"])
+    port = _free_port()
+    env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
+    proc = subprocess.Popen(
+        [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(data), "serve",
+         "--port", str(port), "--workers", "1", "--threads", "4"],
+        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
+    )
+    url = f"http://127.0.0.1:{port}"
+    deadline = time.monotonic() + 30
+    while True:
+        try:
+            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
+                break
+        except requests.ConnectionError:
+            pass
+        if proc.poll() is not None or time.monotonic() > deadline:
+            proc.kill()
+            raise RuntimeError(f"refnet serve did not come up: {proc.stderr.read().decode()}")
+        time.sleep(0.2)
+    yield Api(f"{url}/graphql", config, tree)
+    proc.send_signal(signal.SIGTERM)
+    proc.wait(timeout=30)
+    server.stop()
+
+
+def ask(client: Client, text: str, **variables: Any) -> dict[str, Any]:
+    """Run a query with the gql client (variables set on the request, as gql 4 wants)."""
+    request = gql(text)
+    request.variable_values = variables or None
+    return client.execute(request)
+
+
+def codes(body: dict[str, Any]) -> set[str]:
+    return {e["extensions"]["code"] for e in body.get("errors", [])}
+
+
+def organizers(api: Api) -> list[str]:
+    """Members with a downline of a useful size, for scope tests."""
+    return sorted(m for m in api.tree if 3 <= len(nx.descendants(api.tree, m)) <= 400)
+
+
+# -- access --------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("header", [None, "Bearer nonsense", "Basic abc", "Bearer "])
+def test_no_key_or_a_bad_one_is_401_before_any_query_runs(api: Api, header: str | None) -> None:
+    r = requests.post(api.url, json={"query": "{ me { role } }"},
+                      headers={"Authorization": header} if header else {}, timeout=10)
+    assert r.status_code == 401
+    assert r.headers["WWW-Authenticate"].startswith("Bearer")
+    assert codes(r.json()) == {"UNAUTHENTICATED"} and r.json()["data"] is None
+
+
+def test_a_revoked_key_is_401(api: Api) -> None:
+    with open_store(api.config) as store:
+        new = keys.create(store, "admin")
+        keys.revoke(store, new.key.id)
+    status, body = api.post("{ me { role } }", new.token)
+    assert status == 401 and "revoked" in body["errors"][0]["message"]
+
+
+def test_me_says_who_the_key_belongs_to(api: Api) -> None:
+    org = organizers(api)[0]
+    result = ask(api.client(api.token("organizer", org)), "{ me { role memberId scope keyId } }")
+    assert result["me"]["role"] == "ORGANIZER" and result["me"]["memberId"] == org
+    assert result["me"]["scope"] == f"downline of {org}"
+    admin = ask(api.client(api.token("admin")), "{ me { role scope memberId } }")
+    assert admin["me"] == {"role": "ADMIN", "scope": "everything", "memberId": None}
+
+
+# -- values --------------------------------------------------------------------------------
+
+
+def test_member_matches_the_network(api: Api) -> None:
+    root = max(api.tree, key=lambda m: len(nx.descendants(api.tree, m)))
+    child = sorted(api.tree.successors(root))[0]
+    result = ask(api.client(api.token("compliance")), """
+        query($id: ID!) { member(id: $id) {
+          id recruits referrer { id } upline { id }
+          children(first: 100) { edges { node { id } } pageInfo { hasNextPage } }
+        } }""", id=child)
+    m = result["member"]
+    assert m["id"] == child and m["referrer"] == {"id": root}
+    assert m["recruits"] == api.tree.out_degree(child)
+    assert [u["id"] for u in m["upline"]] == nx.shortest_path(
+        api.tree, _root_of(api.tree, child), child)
+    assert sorted(e["node"]["id"] for e in m["children"]["edges"]) == sorted(
+        api.tree.successors(child))[:100]
+
+
+def test_cursors_page_through_every_member_exactly_once(api: Api) -> None:
+    client = api.client(api.token("admin"))
+    seen: list[str] = []
+    after = None
+    page = """query($after: String) { members(first: 100, after: $after, orderBy: JOINED_AT) {
+        edges { node { id joinedAt } } pageInfo { hasNextPage endCursor } } }"""
+    while True:
+        conn = ask(client, page, after=after)["members"]
+        seen += [e["node"]["id"] for e in conn["edges"]]
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert len(seen) == len(set(seen)) == api.tree.number_of_nodes()
+
+
+def test_members_filters(api: Api) -> None:
+    client = api.client(api.token("admin"))
+    result = ask(client, '{ members(first: 100, idPrefix: "m00") { edges { node { id } } } }')
+    ids = [e["node"]["id"] for e in result["members"]["edges"]]
+    assert ids == sorted(m for m in api.tree if m.startswith("m00"))[:100]
+
+
+def test_load_runs_are_listed_for_admins_only(api: Api) -> None:
+    runs = ask(api.client(api.token("admin")), "{ loadRuns { id status counts } }")
+    assert runs["loadRuns"][0]["status"] == "finished"
+    _, body = api.post("{ loadRuns { id } }", api.token("organizer", organizers(api)[0]))
+    assert codes(body) == {"FORBIDDEN"}
+
+
+# -- scope -----------------------------------------------------------------------------------
+
+
+MEMBER_QUERY = """query($id: ID!) { member(id: $id) {
+  id referrer { id } upline { id } children(first: 100) { edges { node { id } } }
+  trusts { member { id } } trustedBy { member { id } }
+  purchases(first: 20) { edges { node { id promoterId } } }
+} }"""
+
+
+def _ids(value: Any) -> set[str]:
+    """Every member id anywhere in a response (under "id", "memberId" or "promoterId")."""
+    found: set[str] = set()
+    if isinstance(value, dict):
+        for k, v in value.items():
+            if k in ("id", "promoterId") and isinstance(v, str) and v.startswith("m"):
+                found.add(v)
+            else:
+                found |= _ids(v)
+    elif isinstance(value, list):
+        for v in value:
+            found |= _ids(v)
+    return found
+
+
+@settings(max_examples=30, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_an_organizer_sees_its_downline_and_nothing_else(api: Api, data: st.DataObject) -> None:
+    org = data.draw(st.sampled_from(organizers(api)), label="organizer")
+    inside = api.downline(org)
+    everyone = sorted(api.tree)
+    target = data.draw(st.one_of(st.sampled_from(sorted(inside)), st.sampled_from(everyone)),
+                       label="member")
+    status, body = api.post(MEMBER_QUERY, api.token("organizer", org), {"id": target})
+    assert status == 200
+    if target in inside:
+        assert "errors" not in body, body
+        assert body["data"]["member"]["id"] == target
+    else:
+        assert codes(body) == {"FORBIDDEN"} and body["data"]["member"] is None
+    leaked = _ids(body["data"]) - inside
+    assert not leaked, f"{org}'s key saw {sorted(leaked)[:5]} outside its downline"
+
+
+def test_an_organizers_members_list_is_exactly_its_downline(api: Api) -> None:
+    org = organizers(api)[-1]
+    client = api.client(api.token("organizer", org))
+    seen, after = set(), None
+    while True:
+        conn = ask(client, """query($after: String) { members(first: 100, after: $after)
+            { edges { node { id } } pageInfo { hasNextPage endCursor } } }""",
+                   after=after)["members"]
+        seen |= {e["node"]["id"] for e in conn["edges"]}
+        if not conn["pageInfo"]["hasNextPage"]:
+            break
+        after = conn["pageInfo"]["endCursor"]
+    assert seen == api.downline(org)
+
+
+def test_a_cursor_from_elsewhere_does_not_widen_the_scope(api: Api) -> None:
+    org = organizers(api)[0]
+    admin_page = ask(api.client(api.token("admin")),
+                     "{ members(first: 5) { pageInfo { endCursor } } }")
+    cursor = admin_page["members"]["pageInfo"]["endCursor"]
+    status, body = api.post("query($c: String) { members(first: 100, after: $c) "
+                            "{ edges { node { id } } } }",
+                            api.token("organizer", org), {"c": cursor})
+    assert status == 200 and _ids(body["data"]) <= api.downline(org)
+
+
+def test_an_unknown_member_reads_like_one_outside_the_scope(api: Api) -> None:
+    token = api.token("organizer", organizers(api)[0])
+    _, body = api.post('{ member(id: "no-such-member") { id } }', token)
+    assert codes(body) == {"FORBIDDEN"}
+    _, body = api.post('{ member(id: "no-such-member") { id } }', api.token("admin"))
+    assert codes(body) == {"NOT_FOUND"}
+
+
+# -- limits and errors -----------------------------------------------------------------------
+
+
+def _timed(api: Api, query: str, token: str, runs: int = 5) -> tuple[set[str], float]:
+    """The error codes and the slowest of ``runs`` refusals, in seconds."""
+    slowest, found = 0.0, set()
+    for _ in range(runs):
+        started = time.perf_counter()
+        _, body = api.post(query, token)
+        slowest = max(slowest, time.perf_counter() - started)
+        found |= codes(body)
+    return found, slowest
+
+
+HOSTILE = {
+    "depth 50": "{ member(id: \"m0001\") { " + "referrer { " * 50 + "id" + " }" * 50 + " } }",
+    "1,000 __typename": "{ " + "__typename " * 1_000 + "}",
+    "10,000 tokens": "{ " + " ".join(f"a{i}: __typename" for i in range(3_400)) + " }",
+    "100 aliases": "{ " + " ".join(f"a{i}: loadRuns {{ id }}" for i in range(100)) + " }",
+    "nested fragments": 'query Deep { member(id: "m0001") { ...G0 } } ' + "".join(
+        f"fragment G{i} on Member {{ referrer {{ ...G{i + 1} }} }} " for i in range(40)
+    ) + "fragment G40 on Member { id }",
+    "first: 100000": "{ members(first: 100000) { edges { node { id } } } }",
+}
+
+
+@pytest.mark.parametrize("name", list(HOSTILE))
+def test_hostile_documents_are_refused_quickly(api: Api, name: str) -> None:
+    found, slowest = _timed(api, HOSTILE[name], api.token("admin"))
+    assert found and found <= {"LIMIT_EXCEEDED", "BAD_USER_INPUT"}, found
+    print(f"\n  refused {name}: slowest of 5 took {slowest * 1000:.0f} ms")
+
+
+def test_a_mutation_over_get_is_refused(api: Api) -> None:
+    r = requests.get(api.url, params={"query": "mutation { me { role } }"},
+                     headers={"Authorization": f"Bearer {api.token('admin')}"}, timeout=10)
+    assert r.status_code in (400, 405) and codes(r.json()) == {"BAD_USER_INPUT"}
+
+
+def test_a_bad_cursor_is_bad_user_input(api: Api) -> None:
+    _, body = api.post('{ members(first: 5, after: "not-a-cursor") { edges { node { id } } } }',
+                       api.token("admin"))
+    assert codes(body) == {"BAD_USER_INPUT"}
+
+
+def test_graphiql_opens_in_a_browser_without_a_key(api: Api) -> None:
+    r = requests.get(api.url, headers={"Accept": "text/html"}, timeout=10)
+    assert r.status_code == 200 and "graphiql" in r.text.lower()
+
+
+def test_health_and_readiness(api: Api) -> None:
+    base = api.url.removesuffix("/graphql")
+    assert requests.get(f"{base}/healthz", timeout=5).json() == {"status": "ok"}
+    assert requests.get(f"{base}/readyz", timeout=5).json() == {"status": "ready"}
+
+
+def test_no_stack_trace_or_cypher_reaches_a_client(api: Api) -> None:
+    for query in ('{ member(id: "m0001") { children(first: -1) { edges { cursor } } } }',
+                  "{ nosuch }", "{", '{ members(first: 1, joinedAfter: "soon") { edges '
+                  '{ cursor } } }'):
+        _, body = api.post(query, api.token("admin"))
+        text = str(body)
+        assert "Traceback" not in text and "MATCH" not in text and body.get("errors")
+
+
+# -- the schema file --------------------------------------------------------------------------
+
+
+def test_the_committed_sdl_matches_the_schema() -> None:
+    committed = (REPO / "api" / "schema.graphql").read_text(encoding="utf-8")
+    assert committed == print_schema(schema.graphql_schema) + "\n", (
+        "api/schema.graphql is out of date: regenerate it with "
+        "python -c \"from graphql import print_schema; from refnet.api.schema import schema; "
+        "print(print_schema(schema.graphql_schema))\" > api/schema.graphql")
+
+
+def _root_of(tree: nx.DiGraph, member: str) -> str:
+    while preds := list(tree.predecessors(member)):
+        member = preds[0]
+    return member
