@@ -1,0 +1,210 @@
+"""Compliance policies: the thresholds a compliance report judges a network by, as data.
+
+A policy is a TOML file. Two presets ship in ``queries/policies/``: ``cn`` (commission
+on at most two levels, the industry's red line; the criminal threshold of the 2013
+joint opinion on pyramid-selling cases, at least 30 people in at least 3 levels counting
+the organizer and the organizer's own level; entry packages counted as entry fees) and
+``us-ftc`` (retail sales to non-members against internal consumption and recruitment
+rewards, in the spirit of the FTC's business guidance on multi-level marketing). A user
+writes their own file in the same format and passes its path. Unknown sections and
+keys are refused, so a typo never silently switches a check off.
+
+The format (``cn.toml`` is the complete example; every section is optional, and a
+check whose section or key is missing is reported as not checked)::
+
+    name = "my-policy"        # optional; defaults to the file's stem
+    title = "..."             # what the policy is
+    reference = "..."         # where its thresholds come from
+
+    [commission]
+    max_levels = 2            # commission may reach this many levels above a buyer
+    plan_levels = 3           # the organization's declared payout plan (levels paid)
+
+    [threshold]               # the people-and-levels threshold
+    min_levels = 3            # levels, the organizer's own level being the first
+    min_people = 30
+    count_organizer = true    # the organizer counts as one of the people
+
+    [velocity]
+    days = 30                 # the sliding window recruitment is counted over
+    max_direct_recruits = 30  # a member's own recruits per window
+    max_downline_recruits = 300  # new members anywhere in a downline per window
+
+    [entry_packages]
+    entry_fee = true          # buying an entry package is paying an entry fee
+    max_revenue_share = 0.2   # of GMV, overall and per organization
+    max_entry_only_buyers = 0.5  # of buying members whose only purchase is a package
+
+    [retail]
+    max_internal_share = 0.5  # of GMV bought by members themselves
+    max_reward_to_retail = 1.0   # recruitment rewards / retail commission
+    min_organization_gmv = 100000  # fen; smaller organizations are not judged on ratios
+
+    >>> policy = load("cn")
+    >>> (policy.max_commission_levels, policy.threshold_levels, policy.threshold_people)
+    (2, 3, 30)
+"""
+
+from __future__ import annotations
+
+import tomllib
+from dataclasses import asdict, dataclass, replace
+from importlib import resources
+from pathlib import Path
+from typing import Any
+
+from refnet.graph.errors import BadInput, NotFound
+
+__all__ = ["Policy", "load", "parse", "presets"]
+
+# section -> key -> (Policy field, type, lowest allowed, highest allowed)
+_SCHEMA: dict[str, dict[str, tuple[str, type, float | None, float | None]]] = {
+    "commission": {
+        "max_levels": ("max_commission_levels", int, 1, 100),
+        "plan_levels": ("plan_levels", int, 1, 100),
+    },
+    "threshold": {
+        "min_levels": ("threshold_levels", int, 1, 1000),
+        "min_people": ("threshold_people", int, 1, 10_000_000),
+        "count_organizer": ("count_organizer", bool, None, None),
+    },
+    "velocity": {
+        "days": ("velocity_days", int, 1, 3660),
+        "max_direct_recruits": ("max_direct_recruits", int, 0, 10_000_000),
+        "max_downline_recruits": ("max_downline_recruits", int, 0, 10_000_000),
+    },
+    "entry_packages": {
+        "entry_fee": ("entry_fee", bool, None, None),
+        "max_revenue_share": ("max_entry_share", float, 0.0, 1.0),
+        "max_entry_only_buyers": ("max_entry_only_buyers", float, 0.0, 1.0),
+    },
+    "retail": {
+        "max_internal_share": ("max_internal_share", float, 0.0, 1.0),
+        "max_reward_to_retail": ("max_reward_to_retail", float, 0.0, 1e9),
+        "min_organization_gmv": ("min_organization_gmv", int, 0, 10**15),
+    },
+}
+_TOP = {"name", "title", "reference"}
+
+
+@dataclass(frozen=True)
+class Policy:
+    """Every threshold a report uses; None switches that check off.
+
+    The report echoes the whole policy so an auditor can recompute each flag.
+    """
+
+    name: str
+    title: str = ""
+    reference: str = ""
+    source: str = ""  # "preset" or the file it was read from
+    max_commission_levels: int | None = None
+    plan_levels: int | None = None
+    threshold_levels: int | None = None
+    threshold_people: int | None = None
+    count_organizer: bool = True
+    velocity_days: int = 30
+    max_direct_recruits: int | None = None
+    max_downline_recruits: int | None = None
+    entry_fee: bool = True
+    max_entry_share: float | None = None
+    max_entry_only_buyers: float | None = None
+    max_internal_share: float | None = None
+    max_reward_to_retail: float | None = None
+    min_organization_gmv: int = 0
+
+    def with_plan_levels(self, levels: int | None) -> Policy:
+        """The same policy for an organization that declares a payout plan of ``levels``."""
+        if levels is None:
+            return self
+        _check_range("commission.plan_levels", levels, 1, 100)
+        return replace(self, plan_levels=levels)
+
+    def thresholds(self) -> dict[str, Any]:
+        """The policy as a flat dict (what the report states)."""
+        return asdict(self)
+
+
+def presets() -> list[str]:
+    """The names of the built-in policies."""
+    folder = resources.files("refnet.queries") / "policies"
+    return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
+                  if p.name.endswith(".toml"))
+
+
+def load(name_or_path: str | Path) -> Policy:
+    """A preset by name (``cn``, ``us-ftc``) or a policy file by path."""
+    text = str(name_or_path)
+    if text in presets():
+        data = (resources.files("refnet.queries") / "policies" / f"{text}.toml").read_text(
+            encoding="utf-8")
+        return parse(data, default_name=text, source="preset")
+    path = Path(text)
+    if path.suffix != ".toml" and not path.exists():
+        raise NotFound(f"no policy named {text!r}: use a preset ({', '.join(presets())}) "
+                       "or the path of a .toml policy file")
+    try:
+        data = path.read_text(encoding="utf-8")
+    except FileNotFoundError:
+        raise NotFound(f"policy file {path} does not exist") from None
+    except (OSError, UnicodeDecodeError) as e:
+        raise BadInput(f"cannot read policy file {path}: {e}") from None
+    return parse(data, default_name=path.stem, source=str(path))
+
+
+def parse(text: str, *, default_name: str = "custom", source: str = "") -> Policy:
+    """A policy from TOML text; every problem is a ``BadInput`` naming the key."""
+    where = f" in {source}" if source and source != "preset" else ""
+    try:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as e:
+        raise BadInput(f"policy{where} is not valid TOML: {e}") from None
+    values: dict[str, Any] = {"name": default_name, "source": source}
+    for key, value in doc.items():
+        if key in _TOP:
+            if not isinstance(value, str) or not value.strip():
+                raise BadInput(f"policy{where}: {key} must be a non-empty string")
+            values[key] = value.strip()
+        elif key in _SCHEMA:
+            if not isinstance(value, dict):
+                raise BadInput(f"policy{where}: [{key}] must be a table")
+            values.update(_section(key, value, where))
+        else:
+            known = ", ".join(sorted(_TOP)) + ", " + ", ".join(f"[{s}]" for s in _SCHEMA)
+            raise BadInput(f"policy{where}: unknown key {key!r}; known: {known}")
+    policy = Policy(**values)
+    if (policy.threshold_levels is None) != (policy.threshold_people is None):
+        raise BadInput(f"policy{where}: [threshold] needs both min_levels and min_people")
+    return policy
+
+
+def _section(section: str, table: dict[str, Any], where: str) -> dict[str, Any]:
+    out = {}
+    schema = _SCHEMA[section]
+    for key, value in table.items():
+        if key not in schema:
+            raise BadInput(f"policy{where}: unknown key {section}.{key}; known: "
+                           f"{', '.join(schema)}")
+        field_name, kind, low, high = schema[key]
+        name = f"{section}.{key}"
+        if kind is bool:
+            if not isinstance(value, bool):
+                raise BadInput(f"policy{where}: {name} must be true or false, got {value!r}")
+        elif kind is int:
+            if isinstance(value, bool) or not isinstance(value, int):
+                raise BadInput(f"policy{where}: {name} must be a whole number, got {value!r}")
+            _check_range(name, value, low, high, where)
+        else:
+            if isinstance(value, bool) or not isinstance(value, int | float):
+                raise BadInput(f"policy{where}: {name} must be a number, got {value!r}")
+            value = float(value)
+            _check_range(name, value, low, high, where)
+        out[field_name] = value
+    return out
+
+
+def _check_range(name: str, value: float, low: float | None, high: float | None,
+                 where: str = "") -> None:
+    if (low is not None and value < low) or (high is not None and value > high):
+        raise BadInput(f"policy{where}: {name} must be between {low:g} and {high:g}, "
+                       f"got {value!r}")

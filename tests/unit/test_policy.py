@@ -1,0 +1,103 @@
+"""Compliance policies: the presets, the file format, and refusal of bad files."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from refnet.graph.errors import BadInput, NotFound
+from refnet.queries import policy
+from refnet.queries.policy import Policy
+
+
+def test_presets_ship_with_the_package() -> None:
+    assert policy.presets() == ["cn", "us-ftc"]
+
+
+def test_the_cn_preset() -> None:
+    cn = policy.load("cn")
+    assert (cn.name, cn.source) == ("cn", "preset")
+    assert cn.max_commission_levels == 2 and cn.plan_levels is None
+    assert (cn.threshold_levels, cn.threshold_people, cn.count_organizer) == (3, 30, True)
+    assert cn.entry_fee is True
+    assert "2013" in cn.reference
+
+
+def test_the_us_ftc_preset_has_no_level_checks() -> None:
+    ftc = policy.load("us-ftc")
+    assert ftc.max_commission_levels is None and ftc.threshold_people is None
+    assert ftc.max_internal_share == 0.5 and ftc.max_reward_to_retail == 1.0
+
+
+def test_every_preset_sets_every_key_it_names(tmp_path: Path) -> None:
+    for name in policy.presets():
+        p = policy.load(name)
+        assert p.title and p.reference
+        copy = tmp_path / f"{name}-copy.toml"
+        text = (Path(policy.__file__).parent / "policies" / f"{name}.toml").read_text("utf-8")
+        copy.write_text(text, encoding="utf-8")
+        assert dataclasses.replace(policy.load(copy), source="preset") == p
+
+
+def test_a_user_file(tmp_path: Path) -> None:
+    path = tmp_path / "strict.toml"
+    path.write_text('title = "Strict"\n[commission]\nmax_levels = 1\nplan_levels = 3\n'
+                    "[retail]\nmax_internal_share = 0.25\nmax_reward_to_retail = 2\n",
+                    encoding="utf-8")
+    p = policy.load(str(path))
+    assert (p.name, p.title, p.source) == ("strict", "Strict", str(path))
+    assert (p.max_commission_levels, p.plan_levels) == (1, 3)
+    assert p.max_reward_to_retail == 2.0 and isinstance(p.max_reward_to_retail, float)
+    assert p.threshold_people is None  # no [threshold]: that check is off
+
+
+def test_with_plan_levels() -> None:
+    cn = policy.load("cn")
+    assert cn.with_plan_levels(None) is cn
+    assert cn.with_plan_levels(3).plan_levels == 3
+    with pytest.raises(BadInput, match="plan_levels"):
+        cn.with_plan_levels(0)
+
+
+@pytest.mark.parametrize(("text", "message"), [
+    ("colour = 'red'", "unknown key 'colour'"),
+    ("[threshold]\nmin_poeple = 30\nmin_levels = 3", "unknown key threshold.min_poeple"),
+    ("[limits]\nx = 1", "unknown key 'limits'"),
+    ("[threshold]\nmin_people = '30'\nmin_levels = 3", "threshold.min_people must be a whole"),
+    ("[threshold]\nmin_people = 30.5\nmin_levels = 3", "must be a whole number"),
+    ("[threshold]\nmin_people = true\nmin_levels = 3", "must be a whole number"),
+    ("[threshold]\nmin_people = 30", "needs both min_levels and min_people"),
+    ("[threshold]\nmin_people = 0\nmin_levels = 3", "between 1 and"),
+    ("[commission]\nmax_levels = -1", "commission.max_levels must be between"),
+    ("[retail]\nmax_internal_share = 1.5", "retail.max_internal_share must be between 0 and 1"),
+    ("[retail]\nmax_internal_share = 'half'", "must be a number"),
+    ("[entry_packages]\nentry_fee = 'yes'", "must be true or false"),
+    ("commission = 2", "[commission] must be a table"),
+    ("name = ''", "name must be a non-empty string"),
+    ("[commission\nmax_levels = 2", "not valid TOML"),
+])
+def test_bad_files_are_refused_with_a_reason(text: str, message: str) -> None:
+    with pytest.raises(BadInput, match=message.replace("[", r"\[").replace("(", r"\(")):
+        policy.parse(text, source="bad.toml")
+
+
+def test_unknown_preset_and_missing_file() -> None:
+    with pytest.raises(NotFound, match="cn, us-ftc"):
+        policy.load("eu")
+    with pytest.raises(NotFound, match="does not exist"):
+        policy.load("/nonexistent/policy.toml")
+
+
+def test_a_file_that_is_not_text(tmp_path: Path) -> None:
+    path = tmp_path / "binary.toml"
+    path.write_bytes(b"\xff\xfe\x00bad")
+    with pytest.raises(BadInput, match="cannot read policy file"):
+        policy.load(path)
+
+
+def test_the_policy_is_plain_data() -> None:
+    thresholds = policy.load("cn").thresholds()
+    assert thresholds["threshold_people"] == 30
+    assert set(thresholds) == {f.name for f in dataclasses.fields(Policy)}
