@@ -29,7 +29,7 @@ from refnet.graph.store import GraphStore
 from refnet.loaders import load as loading
 from refnet.loaders import privacy, synthetic
 from refnet.loaders import profiles as profile_registry
-from refnet.queries import downline, network, window
+from refnet.queries import compliance, downline, network, policy, window
 
 from . import keys as api_keys
 from . import render
@@ -265,13 +265,17 @@ def query() -> None:
     """Ask the four questions: downline, compliance, influence, conversion."""
 
 
-def window_options(fn: F) -> F:
+def window_options(days: int = window.DEFAULT_DAYS) -> Callable[[F], F]:
     """--as-of, --days, --since and --json: every question takes a window."""
+    return functools.partial(_window_options, days=days)  # type: ignore[return-value]
+
+
+def _window_options(fn: F, days: int) -> F:
     for option in reversed((
         click.option("--as-of", "as_of", default=None, metavar="DATE",
                      help="Ignore everything after this (2026-10-01 means the end of that "
                           "day, UTC; or an ISO time). Default: the latest event stored."),
-        click.option("--days", type=click.IntRange(1, 3650), default=window.DEFAULT_DAYS,
+        click.option("--days", type=click.IntRange(1, 3650), default=days,
                      show_default=True, help="The window's length, ending at --as-of."),
         click.option("--since", default=None, metavar="DATE",
                      help="The window's start instead of --days."),
@@ -304,7 +308,7 @@ def _show(result: Any, tables: list[Any], as_json: bool) -> None:
               help="Levels below the root to include [default: the whole tree].")
 @click.option("--top", type=click.IntRange(1, downline.MAX_TOP), default=10, show_default=True,
               help="Branches to list.")
-@window_options
+@window_options()
 @click.pass_obj
 @friendly_errors
 def query_downline(config: Config, root: str, max_depth: int | None, top: int,
@@ -315,6 +319,33 @@ def query_downline(config: Config, root: str, max_depth: int | None, top: int,
     with open_store(config) as store:
         result = downline.health(store, root, _window(store, as_of, days, since),
                                  max_depth=max_depth, top=top)
+    _show(result, view.tables(result), as_json)
+
+
+@query.command("compliance")
+@click.option("--policy", "policy_name", default="cn", show_default=True, metavar="NAME|FILE",
+              help=f"A preset ({', '.join(policy.presets())}) or a policy .toml file.")
+@click.option("--root", "root_id", default=None, metavar="MEMBER",
+              help="Only this member's downline [default: the whole network].")
+@click.option("--plan-levels", type=click.IntRange(1, 100), default=None,
+              help="Levels the organization's payout plan pays: flags where commission "
+                   "would flow deeper than the policy allows.")
+@click.option("--evidence", "evidence_limit", type=click.IntRange(0, compliance.MAX_EVIDENCE),
+              default=5, show_default=True, help="Evidence chains per flag (counts stay complete).")
+@window_options(days=365)
+@click.pass_obj
+@friendly_errors
+def query_compliance(config: Config, policy_name: str, root_id: str | None,
+                     plan_levels: int | None, evidence_limit: int, as_of: str | None, days: int,
+                     since: str | None, as_json: bool) -> None:
+    """Pyramid-scheme signals judged by a policy: commission depth, people and levels,
+    recruitment velocity, entry fees, internal consumption, data integrity."""
+    from .render import compliance as view
+
+    chosen = policy.load(policy_name).with_plan_levels(plan_levels)
+    with open_store(config) as store:
+        result = compliance.report(store, chosen, _window(store, as_of, days, since),
+                                   root_id=root_id, evidence_limit=evidence_limit)
     _show(result, view.tables(result), as_json)
 
 

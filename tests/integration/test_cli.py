@@ -162,7 +162,7 @@ def test_keys_create_list_revoke(data_dir: Path, tmp_path: Path) -> None:
     assert missing.exit_code == 1 and "Error: no member 'ghost'" in missing.output
 
 
-def test_query_downline_and_upline_print_tables_or_json(data_dir: Path, tmp_path: Path) -> None:
+def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> None:
     files = tmp_path / "files"
     assert refnet(data_dir, "generate", "--members", "300", "--out", str(files), "--load",
                   "--seed", "5").exit_code == 0
@@ -174,6 +174,12 @@ def test_query_downline_and_upline_print_tables_or_json(data_dir: Path, tmp_path
     assert as_json["size"] == sum(level["members"] for level in as_json["levels"][1:])
     chain = json.loads(refnet(data_dir, "query", "upline", "m300", "--json").output)["chain"]
     assert chain[-1]["id"] == "m300" and chain[0]["level"] == 0
+
+    report = json.loads(refnet(data_dir, "query", "compliance", "--json").output)
+    assert report["policy"]["name"] == "cn" and report["window"]["days"] == 365
+    assert refnet(data_dir, "query", "compliance", "--policy", "us-ftc").exit_code == 0
+    unknown = refnet(data_dir, "query", "compliance", "--policy", "nowhere")
+    assert unknown.exit_code == 1 and "Error:" in unknown.output
 
     bad = refnet(data_dir, "query", "downline", "m001", "--as-of", "yesterday")
     assert bad.exit_code == 1 and "Error: not a date" in bad.output
