@@ -1,0 +1,227 @@
+"""The independent cascade model: Monte-Carlo spreads, CELF greedy and IMM on known graphs."""
+
+from __future__ import annotations
+
+import itertools
+import math
+
+import networkx as nx
+import numpy as np
+import pytest
+import scipy.sparse as sp
+
+from refnet.graph.errors import BadInput
+from refnet.queries import cascade
+
+
+def _graph(n: int, edges: list[tuple[int, int, float]]) -> sp.csr_array:
+    if not edges:
+        return sp.csr_array((n, n))
+    u, v, p = zip(*edges, strict=True)
+    return sp.csr_array((p, (u, v)), shape=(n, n))
+
+
+def _star(centre: int, leaves: range, p: float = 1.0) -> list[tuple[int, int, float]]:
+    return [(centre, leaf, p) for leaf in leaves]
+
+
+def _random(n: int, m: int, seed: int, scale: float = 0.5) -> sp.csr_array:
+    g = nx.gnm_random_graph(n, m, seed=seed, directed=True)
+    rng = np.random.default_rng(seed)
+    edges = [(u, v, float(rng.uniform(0.05, 1.0) * scale)) for u, v in g.edges]
+    return _graph(n, edges)
+
+
+def _exact_spread(n: int, edges: list[tuple[int, int, float]], seeds: set[int]) -> float:
+    """The expected spread by enumerating every live-edge world (tiny graphs only)."""
+    total = 0.0
+    for live in itertools.product((False, True), repeat=len(edges)):
+        prob = math.prod(p if on else 1 - p for on, (_, _, p) in zip(live, edges, strict=True))
+        g = nx.DiGraph()
+        g.add_nodes_from(range(n))
+        g.add_edges_from((u, v) for on, (u, v, _) in zip(live, edges, strict=True) if on)
+        reached = set(seeds).union(*(nx.descendants(g, s) for s in seeds))
+        total += prob * len(reached)
+    return total
+
+
+# --- simulate -------------------------------------------------------------------------
+
+
+def test_star_with_certain_edges_reaches_everyone_from_the_centre() -> None:
+    g = _graph(6, _star(0, range(1, 6)))
+    spreads = cascade.simulate(g, [0], 50, np.random.default_rng(1))
+    assert spreads.tolist() == [6] * 50
+    assert cascade.simulate(g, [3], 50, np.random.default_rng(1)).tolist() == [1] * 50
+
+
+def test_direction_follows_the_matrix_rows() -> None:
+    g = _graph(3, [(0, 1, 1.0), (1, 2, 1.0)])
+    rng = np.random.default_rng(0)
+    assert cascade.simulate(g, [0], 5, rng).tolist() == [3] * 5
+    assert cascade.simulate(g, [2], 5, rng).tolist() == [1] * 5
+
+
+def test_zero_probability_edges_never_fire() -> None:
+    g = _graph(4, [(0, 1, 0.0), (0, 2, 0.0), (0, 3, 0.0)])
+    assert cascade.simulate(g, [0, 1], 20, np.random.default_rng(0)).tolist() == [2] * 20
+
+
+def test_path_with_half_probability_has_a_geometric_spread() -> None:
+    g = _graph(5, [(i, i + 1, 0.5) for i in range(4)])
+    spreads = cascade.simulate(g, [0], 40_000, np.random.default_rng(3))
+    _, low, high = cascade.spread_ci(spreads)
+    assert low <= 1 + 0.5 + 0.25 + 0.125 + 0.0625 <= high
+    assert high - low < 0.05
+
+
+@pytest.mark.parametrize("seed", [0, 1])
+def test_simulation_matches_an_exact_enumeration(seed: int) -> None:
+    rng = np.random.default_rng(seed)
+    edges = [(0, 1, 0.4), (0, 2, 0.7), (1, 3, 0.5), (2, 3, 0.3), (3, 4, 0.9),
+             (4, 0, 0.2), (2, 5, 0.6), (5, 4, 0.5)]
+    exact = _exact_spread(6, edges, {0})
+    spreads = cascade.simulate(_graph(6, edges), [0], 20_000, rng)
+    sem = spreads.std(ddof=1) / math.sqrt(len(spreads))
+    assert abs(spreads.mean() - exact) < 4 * sem
+
+
+def test_simulate_is_deterministic_for_a_seed() -> None:
+    g = _random(100, 300, 2)
+    a = cascade.simulate(g, [1, 2], 200, np.random.default_rng(5))
+    b = cascade.simulate(g, [1, 2], 200, np.random.default_rng(5))
+    assert a.tolist() == b.tolist()
+
+
+# --- CELF and IMM on hand-checked graphs ------------------------------------------------
+
+
+@pytest.mark.parametrize("method", ["celf", "imm"])
+def test_star_centre_alone_reaches_everyone(method: str) -> None:
+    g = _graph(8, _star(3, [0, 1, 2, 4, 5, 6, 7]))
+    result = cascade.celf(g, 1, runs=100) if method == "celf" else cascade.imm(g, 1, runs=100)
+    assert result.seeds == [3]
+    assert result.spread == result.ci_low == result.ci_high == 8
+    assert result.gains == [pytest.approx(8)]
+
+
+@pytest.mark.parametrize("method", ["celf", "imm"])
+def test_path_picks_its_head(method: str) -> None:
+    g = _graph(6, [(i, i + 1, 1.0) for i in range(5)])
+    result = cascade.celf(g, 1, runs=50) if method == "celf" else cascade.imm(g, 1, runs=50)
+    assert result.seeds == [0]
+    assert result.spread == 6
+
+
+@pytest.mark.parametrize("method", ["celf", "imm"])
+def test_two_disjoint_stars_k2_picks_both_centres(method: str) -> None:
+    g = _graph(12, _star(0, range(1, 7)) + _star(7, range(8, 12)))
+    result = cascade.celf(g, 2, runs=50) if method == "celf" else cascade.imm(g, 2, runs=50)
+    assert result.seeds == [0, 7]  # the bigger star first
+    rel = 1e-9 if method == "celf" else 0.25  # IMM's gains are RR-set estimates
+    assert result.gains == [pytest.approx(7, rel=rel), pytest.approx(5, rel=rel)]
+    assert result.spread == 12
+
+
+def test_celf_gains_add_up_and_shrink() -> None:
+    result = cascade.celf(_random(150, 450, 3), 6, runs=300, seed=2)
+    assert sum(result.gains) == pytest.approx(result.estimate)
+    assert all(a >= b for a, b in itertools.pairwise(result.gains))
+    assert result.ci_low <= result.spread <= result.ci_high
+    assert len(set(result.seeds)) == 6
+
+
+@pytest.mark.parametrize("seed", [1, 2, 3])
+def test_celf_equals_plain_greedy(seed: int) -> None:
+    g = _random(120, 400, seed)
+    lazy = cascade.celf(g, 5, runs=200, seed=seed)
+    plain = cascade.celf(g, 5, runs=200, seed=seed, lazy=False)
+    assert lazy.seeds == plain.seeds
+    assert lazy.gains == plain.gains
+
+
+def test_imm_is_close_to_celf_on_a_few_hundred_nodes() -> None:
+    g = _random(300, 1_000, 11)
+    reference = cascade.celf(g, 5, runs=500, seed=1)
+    result = cascade.imm(g, 5, epsilon=0.3, seed=1, runs=2_000)
+    assert result.spread >= (1 - 1 / math.e - 0.3) * reference.spread
+    assert result.ci_high >= 0.95 * reference.ci_low  # in practice IMM is about as good
+    assert all(a >= b for a, b in itertools.pairwise(result.gains))
+    assert result.estimate == pytest.approx(sum(result.gains))
+    assert result.estimate == pytest.approx(result.spread, rel=0.15)
+    assert result.rr_sets >= 1 and result.lower_bound >= 1
+
+
+def test_imm_sample_size_follows_the_theta_formula() -> None:
+    n, k, eps, ell = 300, 5, 0.5, 1.0
+    result = cascade.imm(_random(n, 1_000, 11), k, epsilon=eps, ell=ell, seed=3, runs=10)
+    ell_raised = ell * (1 + math.log(2) / math.log(n))
+    log_cnk = math.log(math.comb(n, k))
+    alpha = math.sqrt(ell_raised * math.log(n) + math.log(2))
+    beta = math.sqrt((1 - 1 / math.e) * (log_cnk + ell_raised * math.log(n) + math.log(2)))
+    lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / eps**2
+    assert result.rr_sets == math.ceil(lam_star / result.lower_bound)
+    assert result.sampled["final"] == result.rr_sets
+
+
+@pytest.mark.parametrize("method", ["celf", "imm"])
+def test_deterministic_for_a_seed(method: str) -> None:
+    g = _random(200, 600, 5)
+    run = cascade.celf if method == "celf" else cascade.imm
+    assert run(g, 4, seed=9, runs=100) == run(g, 4, seed=9, runs=100)
+
+
+def test_k_equal_to_n_takes_everyone() -> None:
+    g = _graph(3, [(0, 1, 0.5)])
+    assert sorted(cascade.imm(g, 3, runs=10).seeds) == [0, 1, 2]
+    assert sorted(cascade.celf(g, 3, runs=10).seeds) == [0, 1, 2]
+
+
+# --- bad input ------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("k", [0, -1, 5])
+@pytest.mark.parametrize("method", ["celf", "imm"])
+def test_k_out_of_range(method: str, k: int) -> None:
+    run = cascade.celf if method == "celf" else cascade.imm
+    with pytest.raises(BadInput, match="k must be between 1 and"):
+        run(_graph(4, [(0, 1, 0.5)]), k)
+
+
+@pytest.mark.parametrize("epsilon", [0.0, 1.0, -0.2])
+def test_imm_epsilon_out_of_range(epsilon: float) -> None:
+    with pytest.raises(BadInput, match="epsilon"):
+        cascade.imm(_graph(4, [(0, 1, 0.5)]), 1, epsilon=epsilon)
+
+
+def test_celf_refuses_a_graph_too_big_and_names_imm() -> None:
+    with pytest.raises(BadInput, match=r"limited to 10 members.*use method 'imm'"):
+        cascade.celf(_random(20, 30, 1), 2, max_nodes=10)
+
+
+def test_celf_refuses_more_samples_than_memory_allows() -> None:
+    with pytest.raises(BadInput, match="lower runs or use method 'imm'"):
+        cascade.celf(_random(20, 100, 1), 2, runs=3_000_000)
+
+
+@pytest.mark.parametrize("graph", [
+    sp.csr_array(np.ones((2, 3)) * 0.5), sp.csr_array(np.array([[0.0, 1.5], [0.0, 0.0]])),
+])
+def test_bad_graphs(graph: sp.csr_array) -> None:
+    with pytest.raises(BadInput):
+        cascade.simulate(graph, [0], 10, np.random.default_rng(0))
+
+
+@pytest.mark.parametrize("method", ["celf", "imm"])
+def test_negative_random_seed(method: str) -> None:
+    run = cascade.celf if method == "celf" else cascade.imm
+    with pytest.raises(BadInput, match="random seed"):
+        run(_graph(3, [(0, 1, 0.5)]), 1, seed=-1)
+
+
+def test_bad_seeds_and_runs() -> None:
+    g = _graph(3, [(0, 1, 0.5)])
+    with pytest.raises(BadInput):
+        cascade.simulate(g, [3], 10, np.random.default_rng(0))
+    with pytest.raises(BadInput):
+        cascade.simulate(g, [0], 0, np.random.default_rng(0))
