@@ -29,7 +29,7 @@ from refnet.graph.store import GraphStore
 from refnet.loaders import load as loading
 from refnet.loaders import privacy, synthetic
 from refnet.loaders import profiles as profile_registry
-from refnet.queries import compliance, downline, network, policy, window
+from refnet.queries import cascade, compliance, downline, influence, network, policy, window
 
 from . import keys as api_keys
 from . import render
@@ -346,6 +346,50 @@ def query_compliance(config: Config, policy_name: str, root_id: str | None,
     with open_store(config) as store:
         result = compliance.report(store, chosen, _window(store, as_of, days, since),
                                    root_id=root_id, evidence_limit=evidence_limit)
+    _show(result, view.tables(result), as_json)
+
+
+@query.command("influence")
+@click.option("--top", type=click.IntRange(1, influence.MAX_TOP), default=20, show_default=True,
+              help="Members to list by PageRank.")
+@click.option("--personalize", multiple=True, metavar="MEMBER",
+              help="Personalized PageRank from these members (repeat the option).")
+@click.option("--alpha", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=influence.ALPHA, show_default=True, help="PageRank's damping factor.")
+@click.option("--seeds", "k", type=click.IntRange(1, None), default=None, metavar="K",
+              help="Instead of the ranking: choose K seed members who reach the most others "
+                   "under the independent cascade model (trust weight = probability).")
+@click.option("--method", type=click.Choice(influence.METHODS), default="imm",
+              show_default=True,
+              help="With --seeds: imm (reverse-reachable sets, any size) or celf (greedy "
+                   f"with Monte-Carlo, at most {cascade.CELF_MAX_NODES:,} members).")
+@click.option("--epsilon", type=click.FloatRange(0, 1, min_open=True, max_open=True),
+              default=0.5, show_default=True,
+              help="With --seeds and imm: the approximation slack, (1 - 1/e - ε) with "
+                   "probability 1 - 1/n; smaller is slower.")
+@click.option("--runs", type=click.IntRange(1, 100_000), default=1_000, show_default=True,
+              help="With --seeds: Monte-Carlo cascades for the spread's 95% interval "
+                   "(and CELF's samples).")
+@click.option("--random-seed", type=click.IntRange(0, None), default=0, show_default=True,
+              help="With --seeds: the same random seed gives the same answer.")
+@window_options()
+@click.pass_obj
+@friendly_errors
+def query_influence(config: Config, top: int, personalize: tuple[str, ...], alpha: float,
+                    k: int | None, method: str, epsilon: float, runs: int, random_seed: int,
+                    as_of: str | None, days: int, since: str | None, as_json: bool) -> None:
+    """Who moves buyers through trust: trust-weighted PageRank beside attributed GMV, or
+    (--seeds K) the K members whose influence reaches the most others."""
+    from .render import influence as view
+
+    with open_store(config) as store:
+        w = _window(store, as_of, days, since)
+        if k is None:
+            result: Any = influence.rank(store, w, top=top, personalize=personalize,
+                                         alpha=alpha)
+        else:
+            result = influence.seeds(store, w, k=k, method=method, epsilon=epsilon,
+                                     runs=runs, seed=random_seed)
     _show(result, view.tables(result), as_json)
 
 

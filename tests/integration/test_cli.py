@@ -181,6 +181,13 @@ def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> 
     unknown = refnet(data_dir, "query", "compliance", "--policy", "nowhere")
     assert unknown.exit_code == 1 and "Error:" in unknown.output
 
+    ranking = json.loads(refnet(data_dir, "query", "influence", "--top", "3", "--json").output)
+    assert len(ranking["rows"]) == 3 and ranking["rows"][0]["rank"] == 1
+    chosen = json.loads(refnet(data_dir, "query", "influence", "--seeds", "2", "--runs", "50",
+                               "--json").output)
+    assert chosen["k"] == 2 and len(chosen["seeds"]) == 2
+    assert chosen["ci_low"] <= chosen["spread"] <= chosen["ci_high"]
+
     bad = refnet(data_dir, "query", "downline", "m001", "--as-of", "yesterday")
     assert bad.exit_code == 1 and "Error: not a date" in bad.output
     missing = refnet(data_dir, "query", "downline", "nobody")
