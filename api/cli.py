@@ -29,7 +29,16 @@ from refnet.graph.store import GraphStore
 from refnet.loaders import load as loading
 from refnet.loaders import privacy, synthetic
 from refnet.loaders import profiles as profile_registry
-from refnet.queries import cascade, compliance, downline, influence, network, policy, window
+from refnet.queries import (
+    cascade,
+    compliance,
+    conversion,
+    downline,
+    influence,
+    network,
+    policy,
+    window,
+)
 
 from . import keys as api_keys
 from . import render
@@ -390,6 +399,34 @@ def query_influence(config: Config, top: int, personalize: tuple[str, ...], alph
         else:
             result = influence.seeds(store, w, k=k, method=method, epsilon=epsilon,
                                      runs=runs, seed=random_seed)
+    _show(result, view.tables(result), as_json)
+
+
+@query.command("conversion")
+@click.option("--by", "group_by", type=click.Choice(conversion.GROUPS), default="trust",
+              show_default=True,
+              help="Split the funnel by promoter, trust (the clicker's trust in the promoter), "
+                   "level (the promoter's depth) or channel.")
+@click.option("--promoter", "promoter_id", default=None, metavar="MEMBER",
+              help="Only this promoter's shares [default: every promoter].")
+@click.option("--top", type=click.IntRange(1, conversion.MAX_TOP), default=20, show_default=True,
+              help="Promoters to list, in the split and on each coverage-vs-conversion list.")
+@click.option("--min-clicks", type=click.IntRange(1, 1_000_000), default=conversion.MIN_CLICKS,
+              show_default=True, help="Clicks a promoter needs to be ranked by conversion.")
+@window_options(days=90)
+@click.pass_obj
+@friendly_errors
+def query_conversion(config: Config, group_by: str, promoter_id: str | None, top: int,
+                     min_clicks: int, as_of: str | None, days: int, since: str | None,
+                     as_json: bool) -> None:
+    """Shares → clicks → purchases, split by trust, level, channel or promoter; time to
+    first purchase; coverage vs conversion side by side."""
+    from .render import conversion as view
+
+    with open_store(config) as store:
+        result = conversion.funnel(store, _window(store, as_of, days, since),
+                                   promoter_id=promoter_id, group_by=group_by, top=top,
+                                   min_clicks=min_clicks)
     _show(result, view.tables(result), as_json)
 
 

@@ -188,6 +188,11 @@ def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> 
     assert chosen["k"] == 2 and len(chosen["seeds"]) == 2
     assert chosen["ci_low"] <= chosen["spread"] <= chosen["ci_high"]
 
+    funnel = json.loads(refnet(data_dir, "query", "conversion", "--by", "channel",
+                               "--json").output)
+    assert funnel["group_by"] == "channel" and funnel["window"]["days"] == 90
+    assert funnel["overall"]["clicks"] == sum(g["clicks"] for g in funnel["groups"])
+
     bad = refnet(data_dir, "query", "downline", "m001", "--as-of", "yesterday")
     assert bad.exit_code == 1 and "Error: not a date" in bad.output
     missing = refnet(data_dir, "query", "downline", "nobody")
