@@ -307,8 +307,7 @@ def _show(result: Any, tables: list[Any], as_json: bool) -> None:
     if as_json:
         click.echo(render.to_json(result))
         return
-    for table in tables:
-        console.print(table)
+    _print(tables)
 
 
 @query.command("downline")
@@ -543,7 +542,41 @@ def demo(config: Config, members: int, seed: int, fresh: bool) -> None:
             with tempfile.TemporaryDirectory(prefix="refnet-demo-") as tmp:
                 _generate(members, Path(tmp), seed)
                 _load(store, config, [Path(tmp)])
-        console.print(render.summary_table(network.summary(store)))
+        _four_answers(store)
+
+
+def _four_answers(store: GraphStore) -> None:
+    """The network at a glance, then a short answer to each of the four questions."""
+    from .render import compliance as compliance_view
+    from .render import conversion as conversion_view
+    from .render import downline as downline_view
+    from .render import influence as influence_view
+
+    summary = network.summary(store)
+    console.print(render.summary_table(summary))
+    if not summary.members:
+        return
+    month = window.resolve(store)
+    console.rule("[bold]Downline health[/] of the largest organization (last 30 days)")
+    if summary.largest:
+        health = downline.health(store, summary.largest[0].root, month, top=3)
+        _print(downline_view.brief(health))
+    console.rule("[bold]Compliance[/] under the cn policy (last 365 days)")
+    report = compliance.report(store, policy.load("cn"), window.resolve(store, days=365),
+                               evidence_limit=1)
+    _print(compliance_view.brief(report))
+    console.rule("[bold]Influence[/]: trust-weighted PageRank and 5 IMM seeds (last 30 days)")
+    _print(influence_view.brief(influence.rank(store, month, top=5),
+                                influence.seeds(store, month, k=5, runs=200)))
+    console.rule("[bold]Conversion[/] by trust in the promoter (last 90 days)")
+    funnel = conversion.funnel(store, window.resolve(store, days=90), group_by="trust", top=5)
+    _print(conversion_view.brief(funnel))
+    console.print("[dim]More: refnet query downline|compliance|influence|conversion --help[/]")
+
+
+def _print(tables: list[Any]) -> None:
+    for table in tables:
+        console.print(table)
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -14,7 +14,7 @@ from refnet.queries.window import format_instant
 
 from . import money, percent
 
-__all__ = ["chain", "tables"]
+__all__ = ["brief", "chain", "tables"]
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "dim"}
 MONEY_KEYS = ("gmv", "amount", "commission", "reward", "retail_commission")
@@ -32,6 +32,11 @@ def tables(report: ComplianceReport) -> list[Table]:
     if charts:
         out.append(_levels(charts))
     return out
+
+
+def brief(report: ComplianceReport) -> list[Table]:
+    """The totals and the flags: what ``refnet demo`` shows."""
+    return [_summary(report), _flags(report)]
 
 
 def chain(path: list[str], keep: int = 3) -> str:

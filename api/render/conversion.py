@@ -8,7 +8,9 @@ from rich.table import Table
 from refnet.api.render import money, percent
 from refnet.queries.conversion import ConversionReport, CoverageVsConversion, FirstPurchase
 
-__all__ = ["coverage_table", "first_purchase_table", "funnel_table", "split_table", "tables"]
+__all__ = [
+    "brief", "coverage_table", "first_purchase_table", "funnel_table", "split_table", "tables",
+]
 
 SPLIT_TITLES = {
     "promoter": "By promoter (top by GMV)",
@@ -24,6 +26,11 @@ def tables(result: ConversionReport) -> list[Table]:
     """Every table of a conversion report, in reading order."""
     return [funnel_table(result), split_table(result), coverage_table(result.coverage),
             first_purchase_table(result.first_purchase)]
+
+
+def brief(result: ConversionReport) -> list[Table]:
+    """The overall funnel and its split: what ``refnet demo`` shows."""
+    return [funnel_table(result), split_table(result)]
 
 
 def _count(n: int | None) -> str:

@@ -12,7 +12,7 @@ from refnet.api.render import money, percent
 from refnet.queries.downline import Branch, DownlineHealth, Upline
 from refnet.queries.window import format_instant
 
-__all__ = ["tables", "upline_table"]
+__all__ = ["brief", "tables", "upline_table"]
 
 
 def tables(h: DownlineHealth) -> list[Table]:
@@ -23,6 +23,11 @@ def tables(h: DownlineHealth) -> list[Table]:
         out.append(_branches(h.dead, f"Dead branches: no GMV in the window{shown}"))
     out.append(_recruits(h))
     return out
+
+
+def brief(h: DownlineHealth) -> list[Table]:
+    """The summary alone: what ``refnet demo`` shows."""
+    return [_summary(h)]
 
 
 def upline_table(u: Upline) -> Table:

@@ -12,7 +12,7 @@ from rich.table import Table
 from refnet.api.render import money, percent
 from refnet.queries.influence import InfluenceRanking, InfluenceSeeds
 
-__all__ = ["tables"]
+__all__ = ["brief", "tables"]
 
 
 def tables(result: InfluenceRanking | InfluenceSeeds) -> list[Table]:
@@ -20,6 +20,11 @@ def tables(result: InfluenceRanking | InfluenceSeeds) -> list[Table]:
     if isinstance(result, InfluenceRanking):
         return [_ranking_summary(result), _ranking(result)]
     return [_seeds_summary(result), _seeds(result)]
+
+
+def brief(ranking: InfluenceRanking, seeds: InfluenceSeeds) -> list[Table]:
+    """The ranking's rows and the chosen seeds: what ``refnet demo`` shows."""
+    return [_ranking(ranking), _seeds(seeds)]
 
 
 def _key_values(title: str, rows: list[tuple[str, str, str]]) -> Table:

@@ -33,6 +33,9 @@ def test_demo_builds_then_reuses_then_rebuilds(data_dir: Path) -> None:
     assert "Members" in first.output and "400" in first.output
     assert "Deepest chain" in first.output and "GMV" in first.output
     assert "¥" in first.output
+    for heading in ("Downline health", "Compliance", "Influence", "Conversion"):
+        assert heading in first.output, heading
+    assert "PYRAMID_THRESHOLD" in first.output and "(0.75, 1]" in first.output
     assert EmbeddedServer(Config.from_env(env={}, data_dir=data_dir)).status() is None
 
     again = refnet(data_dir, "demo", "--members", "400")
