@@ -45,7 +45,8 @@ Definitions (the policy's thresholds are in ``refnet.queries.policy``):
 
 Structure (levels, people, cycles, second referrers) is as of the window's end; cycles
 and refused loads are whole-graph checks, so they are skipped when ``root_id`` narrows
-the report to one downline.
+the report to one downline. A narrowed report names nobody above ``root_id``: its
+evidence chains start at ``root_id``, so it can be shown to that downline's organizer.
 """
 
 from __future__ import annotations
@@ -227,6 +228,7 @@ class _Forest:
             self.parent[c] = self.index[found[0][1]]
             if len(found) > 1:
                 self.extra[c] = [p for _, p in found]
+        self.top = -1  # set by _Scope when a report covers one downline
         self.children: list[list[int]] = [[] for _ in range(n)]
         for i, p in enumerate(self.parent):
             if p >= 0:
@@ -266,12 +268,15 @@ class _Forest:
             + self.size[top]
 
     def chain(self, v: int) -> list[str]:
-        """Root -> ... -> v."""
+        """Root -> ... -> v; in a report on one downline, that downline's root -> ... -> v,
+        so evidence never names a member above the member asked about."""
         out = []
         seen = set()
         while v >= 0 and v not in seen:
             seen.add(v)
             out.append(self.ids[v])
+            if v == self.top:
+                break
             v = self.parent[v]
         return out[::-1]
 
@@ -304,6 +309,7 @@ class _Scope:
                                "without a root to see it")
             self.roots = [v]
             self.members = forest.subtree(v)
+            forest.top = v
         self.whole = root_id is None
 
     def org(self, v: int | None) -> int:

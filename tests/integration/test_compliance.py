@@ -104,7 +104,9 @@ def test_threshold_flags_the_topmost_member_and_lists_the_leaders_inside(
     narrowed = compliance.report(store, CN, WIDE, root_id="lead")
     inner = flags(narrowed, "PYRAMID_THRESHOLD")
     assert set(inner) == {"lead"} and inner["lead"].numbers["people"] == 31
-    assert inner["lead"].evidence[0][:2] == ["top", "lead"]  # chains start at the root
+    # a report on one downline starts its chains at that downline's root: it names
+    # nobody above the member asked about (an organizer's key must not see "top")
+    assert inner["lead"].evidence[0][:2] == ["lead", "l0"]
     assert narrowed.totals.members == 31
 
 
