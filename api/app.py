@@ -49,7 +49,8 @@ access_log = logging.getLogger("refnet.api.access")
 # Question fields count for many nodes: 100 aliases of one are refused by cost.
 DEFAULT_LIMITS = Limits(field_weights={
     "Query.member": 1, "Member.upline": 20, "Member.trusts": 20, "Member.trustedBy": 20,
-    "Query.loadRuns": 20,
+    "Query.loadRuns": 20, "Query.downline": 1_000, "Query.compliance": 2_500,
+    "Query.influence": 2_500, "Query.conversion": 2_500,
 })
 API_TIMEOUT_MS = 10_000
 

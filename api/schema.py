@@ -20,14 +20,22 @@ from graphene import relay
 
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
+from refnet.queries import compliance as compliance_q
+from refnet.queries import conversion as conversion_q
+from refnet.queries import downline as downline_q
+from refnet.queries import influence as influence_q
+from refnet.queries import policy as policy_q
+from refnet.queries import projection
+from refnet.queries import window as windows
 from refnet.queries.window import format_instant
 
+from .answers import graphene_type, to_graph
 from .keys import ApiKey
+from .money import Money
 from .scope import Scope
 
 __all__ = ["Context", "schema"]
 
-CURRENCY = "CNY"
 
 
 @dataclass
@@ -40,23 +48,6 @@ class Context:
 
 
 # -- scalars and small types -----------------------------------------------------------------
-
-
-class Money(graphene.ObjectType):
-    """An amount of money, exact: never a float."""
-
-    minor = graphene.BigInt(required=True, description="Integer minor units (fen for CNY).")
-    amount = graphene.String(required=True,
-                             description="Decimal string in major units: '1234.50'.")
-    currency = graphene.String(required=True, description="ISO 4217 code, e.g. CNY.")
-
-    @staticmethod
-    def of(minor: int | None) -> Money | None:
-        if minor is None:
-            return None
-        sign = "-" if minor < 0 else ""
-        whole, cents = divmod(abs(int(minor)), 100)
-        return Money(minor=int(minor), amount=f"{sign}{whole}.{cents:02d}", currency=CURRENCY)
 
 
 def iso(epoch_ms: int | None) -> str | None:
@@ -91,6 +82,11 @@ class Me(graphene.ObjectType):
 
 
 # -- cursors ---------------------------------------------------------------------------------
+
+
+def enum_value(choice: Any) -> Any:
+    """graphene 3 hands resolvers the Enum member; the questions take its value."""
+    return getattr(choice, "value", choice)
 
 
 def encode_cursor(*parts: Any) -> str:
@@ -333,6 +329,82 @@ class LoadRun(graphene.ObjectType):
                                              "quarantined.")
 
 
+# -- the four questions -----------------------------------------------------------------------
+
+
+def _window(ctx: Context, as_of: str | None, days: int, since: str | None = None
+            ) -> windows.Window:
+    if not 1 <= days <= 3650:
+        raise BadInput(f"days must be within 1..3650, got {days}")
+    return windows.resolve(
+        ctx.store,
+        as_of=windows.parse_instant(as_of) if as_of else None, days=days,
+        since=windows.parse_instant(since, end_of_day=False) if since else None)
+
+
+class SeedMethod(graphene.Enum):
+    """How influence maximisation chooses seeds."""
+
+    IMM = "imm"
+    CELF = "celf"
+
+    @property
+    def description(self) -> str:
+        return {"imm": "Reverse-reachable sets with the IMM bound (any size).",
+                "celf": "CELF greedy with Monte-Carlo (the reference; small networks)."}[
+            self.value]
+
+
+class ConversionSplit(graphene.Enum):
+    """What a conversion funnel is split by."""
+
+    TRUST = "trust"
+    LEVEL = "level"
+    CHANNEL = "channel"
+    PROMOTER = "promoter"
+
+    @property
+    def description(self) -> str:
+        return {"trust": "The clicker's trust in the promoter at the click.",
+                "level": "The promoter's depth in its referral tree.",
+                "channel": "The share's channel.",
+                "promoter": "The promoter (the top N by GMV)."}[self.value]
+
+
+class Influence(graphene.ObjectType):
+    """Who moves buyers through trust: the ranking, and seeds when asked for."""
+
+    ranking = graphene.Field(graphene.NonNull(graphene_type(influence_q.InfluenceRanking)),
+                             description="Members by trust-weighted PageRank beside their "
+                                         "attributed GMV.")
+    seeds = graphene.Field(graphene_type(influence_q.InfluenceSeeds),
+                           description="The seeds chosen under the independent cascade "
+                                       "model; null unless seeds > 0 was asked.")
+
+
+class RecomputeInfluence(graphene.Mutation):
+    """Drop the cached trust projections, so the next influence answer reads the graph
+    afresh (after a write that did not go through refnet load)."""
+
+    class Arguments:
+        pass
+
+    dropped = graphene.Int(required=True, description="Cached projections dropped.")
+
+    @staticmethod
+    def mutate(_root: Any, info: Any) -> RecomputeInfluence:
+        ctx: Context = info.context
+        ctx.scope.require("admin")
+        return RecomputeInfluence(dropped=projection.invalidate(ctx.store))
+
+
+class Mutation(graphene.ObjectType):
+    """Changes (admin keys only; over POST only)."""
+
+    recompute_influence = RecomputeInfluence.Field(
+        description="Drop the cached trust projections.")
+
+
 # -- the root --------------------------------------------------------------------------------
 
 
@@ -357,6 +429,51 @@ class Query(graphene.ObjectType):
                                    description="The order of the list."),
         description="Members the caller may see, filtered and ordered (an organizer's key: "
                     "its downline).",
+    )
+    downline = graphene.Field(
+        graphene.NonNull(graphene_type(downline_q.DownlineHealth)),
+        root_id=graphene.ID(required=True, description="The member whose downline to judge."),
+        max_depth=graphene.Int(description="Levels below the root to include (1..100)."),
+        as_of=graphene.String(description="Ignore everything after this (ISO-8601 or a "
+                                          "date); default: the latest event stored."),
+        active_days=graphene.Int(default_value=30, description="The activity window's "
+                                                               "length in days."),
+        top=graphene.Int(default_value=10, description="Branches to list."),
+        description="Downline health: levels, branches, activity, churn, concentration.",
+    )
+    compliance = graphene.Field(
+        graphene.NonNull(graphene_type(compliance_q.ComplianceReport)),
+        policy=graphene.String(default_value="cn", description="A preset: cn or us-ftc."),
+        root_id=graphene.ID(description="Only this member's downline (an organizer's key: "
+                                        "its own member by default)."),
+        as_of=graphene.String(description="Ignore everything after this."),
+        days=graphene.Int(default_value=365, description="The window's length in days."),
+        evidence=graphene.Int(default_value=5, description="Evidence chains per flag."),
+        description="Pyramid-scheme signals judged by a policy, with evidence.",
+    )
+    influence = graphene.Field(
+        graphene.NonNull(Influence),
+        top=graphene.Int(default_value=20, description="Members to rank."),
+        personalize=graphene.List(graphene.NonNull(graphene.ID),
+                                  description="Personalized PageRank from these members."),
+        seeds=graphene.Int(default_value=0, description="Seeds to choose (0: none)."),
+        algorithm=graphene.Argument(SeedMethod, default_value="imm",
+                                    description="How seeds are chosen."),
+        as_of=graphene.String(description="Ignore everything after this."),
+        days=graphene.Int(default_value=30, description="The GMV window's length in days."),
+        description="Who moves buyers through trust (admin and compliance keys).",
+    )
+    conversion = graphene.Field(
+        graphene.NonNull(graphene_type(conversion_q.ConversionReport)),
+        promoter_id=graphene.ID(description="Only this promoter's shares."),
+        since=graphene.String(description="The window's start; default: 90 days before "
+                                          "until."),
+        until=graphene.String(description="The window's end ('as of'); default: the latest "
+                                          "event stored."),
+        group_by=graphene.Argument(ConversionSplit, default_value="trust",
+                                   description="What the funnel is split by."),
+        top=graphene.Int(default_value=20, description="Promoters to list."),
+        description="Shares → clicks → purchases (admin and compliance keys).",
     )
     load_runs = graphene.List(graphene.NonNull(LoadRun), required=True,
                               last=graphene.Int(default_value=20,
@@ -387,8 +504,8 @@ class Query(graphene.ObjectType):
             "platform": platform, "status": status, "prefix": id_prefix or None,
             "joined_after": parse_instant(joined_after) if joined_after else None,
             "joined_before": parse_instant(joined_before) if joined_before else None,
-            "by_time": order_by == "joined_at", "after_t": after_t, "after_id": after_id,
-            "limit": first + 1,
+            "by_time": enum_value(order_by) == "joined_at", "after_t": after_t,
+            "after_id": after_id, "limit": first + 1,
         }
         if ctx.scope.root is None:
             rows = ctx.store.run("api/members", params).records()
@@ -398,6 +515,52 @@ class Query(graphene.ObjectType):
         rows = [r for r in rows if r["id"] in found]
         return connection(MemberConnection, rows, first, node=lambda r: found[r["id"]],
                           cursor=lambda r: encode_cursor(r["t"], r["id"]))
+
+    @staticmethod
+    def resolve_downline(_root: Any, info: Any, root_id: str, max_depth: int | None = None,
+                         as_of: str | None = None, active_days: int = 30,
+                         top: int = 10) -> Any:
+        ctx: Context = info.context
+        ctx.scope.check(root_id)
+        return to_graph(downline_q.health(ctx.store, root_id, _window(ctx, as_of, active_days),
+                                        max_depth=max_depth, top=top))
+
+    @staticmethod
+    def resolve_compliance(_root: Any, info: Any, policy: str = "cn",
+                           root_id: str | None = None, as_of: str | None = None,
+                           days: int = 365, evidence: int = 5) -> Any:
+        ctx: Context = info.context
+        root_id = root_id or ctx.scope.root
+        if root_id is not None:
+            ctx.scope.check(root_id)
+        if policy not in _policies():
+            raise BadInput(f"unknown policy {policy!r}; presets: {', '.join(_policies())}")
+        return to_graph(compliance_q.report(ctx.store, _policy(policy), _window(ctx, as_of, days),
+                                          root_id=root_id, evidence_limit=evidence))
+
+    @staticmethod
+    def resolve_influence(_root: Any, info: Any, top: int = 20,
+                          personalize: list[str] | None = None, seeds: int = 0,
+                          algorithm: str = "imm", as_of: str | None = None,
+                          days: int = 30) -> Influence:
+        ctx: Context = info.context
+        ctx.scope.require("admin", "compliance")
+        w = _window(ctx, as_of, days)
+        ranking = influence_q.rank(ctx.store, w, top=top, personalize=personalize or None)
+        chosen = (influence_q.seeds(ctx.store, w, k=seeds, method=enum_value(algorithm), runs=200)
+                  if seeds else None)
+        return Influence(ranking=to_graph(ranking),
+                         seeds=to_graph(chosen) if chosen is not None else None)
+
+    @staticmethod
+    def resolve_conversion(_root: Any, info: Any, promoter_id: str | None = None,
+                           since: str | None = None, until: str | None = None,
+                           group_by: str = "trust", top: int = 20) -> Any:
+        ctx: Context = info.context
+        ctx.scope.require("admin", "compliance")
+        return to_graph(conversion_q.funnel(ctx.store, _window(ctx, until, 90, since),
+                                          promoter_id=promoter_id,
+                                          group_by=enum_value(group_by), top=top))
 
     @staticmethod
     def resolve_load_runs(_root: Any, info: Any, last: int = 20) -> list[LoadRun]:
@@ -412,5 +575,14 @@ class Query(graphene.ObjectType):
                 for r in ctx.store.run("api/load_runs", {"limit": last}).records()]
 
 
-schema = graphene.Schema(query=Query, auto_camelcase=True)
+def _policies() -> list[str]:
+    return policy_q.presets()
+
+
+def _policy(name: str) -> policy_q.Policy:
+    """API callers choose a preset; a file path would read the server's disk."""
+    return policy_q.load(name)
+
+
+schema = graphene.Schema(query=Query, mutation=Mutation, auto_camelcase=True)
 

@@ -143,6 +143,8 @@ class Concentration:
 
 @dataclass(frozen=True)
 class RecruitBucket:
+    """Members who recruited between ``low`` and ``high`` members directly."""
+
     label: str  # "0", "1", "2-4", ...
     low: int
     high: int | None  # None: no upper bound
@@ -151,6 +153,8 @@ class RecruitBucket:
 
 @dataclass(frozen=True)
 class Recruiter:
+    """A member and how many members it recruited directly."""
+
     id: str
     recruits: int
 
@@ -184,11 +188,13 @@ class DownlineHealth:
     dead_branches: int
     dead_branch_members: int
     concentration: Concentration
-    recruits: Recruits
+    recruits: Recruits  # recruits per downline member: the distribution and the top recruiters
 
 
 @dataclass(frozen=True)
 class UplineMember:
+    """One member on an upline, with its level below the root."""
+
     id: str
     level: int  # 0 for the root
     joined_at: int | None

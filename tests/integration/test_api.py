@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import csv
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -33,6 +34,7 @@ from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load
+from refnet.queries import compliance, conversion, downline, influence, policy, window
 from tests.graphs import HASHER
 
 REPO = Path(__file__).resolve().parents[2]
@@ -183,13 +185,16 @@ def test_cursors_page_through_every_member_exactly_once(api: Api) -> None:
     after = None
     page = """query($after: String) { members(first: 100, after: $after, orderBy: JOINED_AT) {
         edges { node { id joinedAt } } pageInfo { hasNextPage endCursor } } }"""
+    times: list[str] = []
     while True:
         conn = ask(client, page, after=after)["members"]
         seen += [e["node"]["id"] for e in conn["edges"]]
+        times += [e["node"]["joinedAt"] for e in conn["edges"]]
         if not conn["pageInfo"]["hasNextPage"]:
             break
         after = conn["pageInfo"]["endCursor"]
     assert len(seen) == len(set(seen)) == api.tree.number_of_nodes()
+    assert times == sorted(times)  # orderBy: JOINED_AT orders by join time
 
 
 def test_members_filters(api: Api) -> None:
@@ -216,19 +221,16 @@ MEMBER_QUERY = """query($id: ID!) { member(id: $id) {
 } }"""
 
 
+MEMBER_ID = re.compile(r"^m\d{4}$")  # the synthetic network's member ids
+
+
 def _ids(value: Any) -> set[str]:
-    """Every member id anywhere in a response (under "id", "memberId" or "promoterId")."""
-    found: set[str] = set()
+    """Every member id anywhere in a response: fields, evidence chains, lists, keys."""
     if isinstance(value, dict):
-        for k, v in value.items():
-            if k in ("id", "promoterId") and isinstance(v, str) and v.startswith("m"):
-                found.add(v)
-            else:
-                found |= _ids(v)
-    elif isinstance(value, list):
-        for v in value:
-            found |= _ids(v)
-    return found
+        return set().union(*(_ids(v) for v in value.values()), set())
+    if isinstance(value, list):
+        return set().union(*(_ids(v) for v in value), set())
+    return {value} if isinstance(value, str) and MEMBER_ID.match(value) else set()
 
 
 @settings(max_examples=30, deadline=None,
@@ -283,6 +285,133 @@ def test_an_unknown_member_reads_like_one_outside_the_scope(api: Api) -> None:
     assert codes(body) == {"FORBIDDEN"}
     _, body = api.post('{ member(id: "no-such-member") { id } }', api.token("admin"))
     assert codes(body) == {"NOT_FOUND"}
+
+
+QUESTIONS_QUERY = """query($id: ID!) {
+  downline(rootId: $id, top: 50) { root levels { members } branches { id } dead { id }
+                                   recruits { top { id } } }
+  compliance(rootId: $id, evidence: 50) { root flags { member evidence related } }
+}"""
+
+
+@settings(max_examples=15, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(data=st.data())
+def test_an_organizers_questions_stay_inside_its_downline(api: Api, data: st.DataObject) -> None:
+    org = data.draw(st.sampled_from(organizers(api)), label="organizer")
+    inside = api.downline(org)
+    target = data.draw(st.one_of(st.sampled_from(sorted(inside)),
+                                 st.sampled_from(sorted(api.tree))), label="root")
+    _, body = api.post(QUESTIONS_QUERY, api.token("organizer", org), {"id": target})
+    if target in inside:
+        assert "errors" not in body, body
+    else:
+        assert codes(body) == {"FORBIDDEN"} and body["data"] is None
+    leaked = _ids(body.get("data")) - inside
+    assert not leaked, f"{org}'s key saw {sorted(leaked)[:5]} outside its downline"
+
+
+def test_an_organizers_compliance_defaults_to_its_own_downline(api: Api) -> None:
+    org = organizers(api)[-1]
+    result = ask(api.client(api.token("organizer", org)),
+                 "{ compliance { root flags { evidence } } }")
+    assert result["compliance"]["root"] == org
+    assert _ids(result) <= api.downline(org)
+
+
+@pytest.mark.parametrize("query", [
+    "{ influence { ranking { rows { member } } } }",
+    "{ conversion { overall { clicks } } }",
+    "mutation { recomputeInfluence { dropped } }",
+])
+def test_network_wide_questions_are_forbidden_to_organizers(api: Api, query: str) -> None:
+    _, body = api.post(query, api.token("organizer", organizers(api)[0]))
+    assert codes(body) == {"FORBIDDEN"}
+
+
+# -- the questions' values --------------------------------------------------------------------
+
+
+def test_downline_field_matches_the_python_function(api: Api) -> None:
+    root = max(api.tree, key=lambda m: len(nx.descendants(api.tree, m)))
+    result = ask(api.client(api.token("compliance")), """query($id: ID!) {
+        downline(rootId: $id, maxDepth: 5, activeDays: 60) {
+          size depth asOf totals { active churned gmv { minor amount currency } }
+          levels { level members active } concentration { gini top1Share } } }""", id=root)
+    with open_store(api.config) as store:
+        expected = downline.health(store, root, window.resolve(store, days=60), max_depth=5)
+    got = result["downline"]
+    assert (got["size"], got["depth"]) == (expected.size, expected.depth)
+    assert got["totals"]["gmv"]["minor"] == expected.totals.gmv
+    whole, cents = divmod(expected.totals.gmv, 100)
+    assert got["totals"]["gmv"]["amount"] == f"{whole}.{cents:02d}"
+    assert got["totals"]["gmv"]["currency"] == "CNY"
+    assert (got["totals"]["active"], got["totals"]["churned"]) == (
+        expected.totals.active, expected.totals.churned)
+    assert [(lv["level"], lv["members"], lv["active"]) for lv in got["levels"]] == [
+        (lv.level, lv.members, lv.active) for lv in expected.levels]
+    assert got["concentration"]["gini"] == pytest.approx(expected.concentration.gini)
+    assert got["asOf"] == window.format_instant(expected.as_of)
+
+
+def test_compliance_field_matches_the_python_function(api: Api) -> None:
+    result = ask(api.client(api.token("compliance")), """{ compliance(policy: "cn") {
+        totals { members gmv { minor } entryShare }
+        flags { code severity member numbers { name value } } } }""")
+    with open_store(api.config) as store:
+        expected = compliance.report(store, policy.load("cn"), window.resolve(store, days=365))
+    got = result["compliance"]
+    assert got["totals"]["members"] == expected.totals.members
+    assert got["totals"]["gmv"]["minor"] == expected.totals.gmv
+    assert got["totals"]["entryShare"] == pytest.approx(expected.totals.entry_share)
+    assert [(f["code"], f["severity"], f["member"]) for f in got["flags"]] == [
+        (f.code, f.severity, f.member) for f in expected.flags]
+    assert [{n["name"]: n["value"] for n in f["numbers"]} for f in got["flags"]] == [
+        {k: pytest.approx(v) for k, v in f.numbers.items()} for f in expected.flags]
+
+
+def test_influence_field_matches_the_python_functions(api: Api) -> None:
+    result = ask(api.client(api.token("admin")), """{ influence(top: 10, seeds: 3) {
+        ranking { rows { rank member pagerank gmv { minor } } }
+        seeds { method k seeds { member } } } }""")
+    with open_store(api.config) as store:
+        w = window.resolve(store, days=30)
+        ranking = influence.rank(store, w, top=10)
+        chosen = influence.seeds(store, w, k=3, runs=200)
+    rows = result["influence"]["ranking"]["rows"]
+    assert [r["member"] for r in rows] == [r.member for r in ranking.rows]
+    assert [r["pagerank"] for r in rows] == pytest.approx([r.pagerank for r in ranking.rows])
+    assert [r["gmv"]["minor"] for r in rows] == [r.gmv for r in ranking.rows]
+    assert [s["member"] for s in result["influence"]["seeds"]["seeds"]] == [
+        s.member for s in chosen.seeds]
+
+
+def test_conversion_field_matches_the_python_function(api: Api) -> None:
+    result = ask(api.client(api.token("admin")), """{ conversion(groupBy: LEVEL) {
+        groupBy overall { clicks converted conversion gmv { minor } }
+        groups { key clicks converted } } }""")
+    with open_store(api.config) as store:
+        expected = conversion.funnel(store, window.resolve(store, days=90), group_by="level")
+    got = result["conversion"]
+    assert got["groupBy"] == "level"
+    assert (got["overall"]["clicks"], got["overall"]["converted"]) == (
+        expected.overall.clicks, expected.overall.converted)
+    assert got["overall"]["gmv"]["minor"] == expected.overall.gmv
+    assert [(g["key"], g["clicks"], g["converted"]) for g in got["groups"]] == [
+        (g.key, g.clicks, g.converted) for g in expected.groups]
+
+
+def test_recompute_influence_is_an_admin_mutation_over_post(api: Api) -> None:
+    _, body = api.post("mutation { recomputeInfluence { dropped } }", api.token("admin"))
+    assert "errors" not in body and body["data"]["recomputeInfluence"]["dropped"] >= 0
+    _, body = api.post("mutation { recomputeInfluence { dropped } }", api.token("compliance"))
+    assert codes(body) == {"FORBIDDEN"}
+
+
+def test_many_expensive_questions_in_one_request_are_refused_by_cost(api: Api) -> None:
+    five = "{ " + " ".join(f"c{i}: compliance {{ root }}" for i in range(5)) + " }"
+    _, body = api.post(five, api.token("admin"))
+    assert codes(body) == {"LIMIT_EXCEEDED"}
 
 
 # -- limits and errors -----------------------------------------------------------------------
