@@ -35,16 +35,26 @@ def server_info(server_config: Config) -> ServerInfo:
     return info
 
 
-@pytest.fixture
-def store(server_config: Config, server_info: ServerInfo) -> Iterator[FalkorDBStore]:
-    """A store on a graph of its own, with the schema in place; deleted afterwards."""
+def _fresh_graph(server_config: Config, server_info: ServerInfo) -> FalkorDBStore:
+    """A store on a new, empty graph of its own on the session's server, schema in place."""
     config = Config.from_env(env={}, data_dir=server_config.data_dir,
                              graph=f"t_{uuid.uuid4().hex[:12]}")
     s = FalkorDBStore(config, server_info.socket)
     s.ensure_schema()
-    yield s
+    return s
+
+
+def _drop(s: FalkorDBStore) -> None:
     s._graph.delete()
     s.close()
+
+
+@pytest.fixture
+def store(server_config: Config, server_info: ServerInfo) -> Iterator[FalkorDBStore]:
+    """A store on a graph of its own, with the schema in place; deleted afterwards."""
+    s = _fresh_graph(server_config, server_info)
+    yield s
+    _drop(s)
 
 
 @pytest.fixture
@@ -53,6 +63,22 @@ def neo4j_config() -> Config:
     if not os.environ.get("NEO4J_URI"):
         pytest.skip("NEO4J_URI is not set: no real Neo4j to test against")
     return Config.from_env(backend="neo4j")
+
+
+@pytest.fixture(scope="session")
+def synthetic_store(server_config: Config, server_info: ServerInfo,
+                    network_dir: Path) -> Iterator[FalkorDBStore]:
+    """The 2,000-member synthetic network (``network_dir``) loaded once; tests only read it."""
+    from refnet.loaders.load import load_paths
+    from refnet.queries import projection
+    from tests.graphs import HASHER
+
+    s = _fresh_graph(server_config, server_info)
+    report = load_paths(s, [network_dir], hasher=HASHER)
+    assert report.bad == 0
+    yield s
+    projection.invalidate(s)
+    _drop(s)
 
 
 @pytest.fixture(scope="session")

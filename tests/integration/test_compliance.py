@@ -4,8 +4,6 @@ by hand, and the 2,000-member synthetic network checked against networkx."""
 from __future__ import annotations
 
 import csv
-import uuid
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 
@@ -15,10 +13,8 @@ from rich.console import Console
 
 from refnet.api.render import compliance as render
 from refnet.api.render import to_json
-from refnet.graph.config import Config
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.graph.server import ServerInfo
 from refnet.loaders.load import load_paths
 from refnet.queries import compliance, policy
 from refnet.queries.compliance import ComplianceReport, Flag
@@ -402,17 +398,6 @@ def test_an_empty_graph(store: FalkorDBStore) -> None:
 # --- the synthetic network against networkx ---------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def synthetic_store(server_config: Config, server_info: ServerInfo,
-                    network_dir: Path) -> Iterator[FalkorDBStore]:
-    config = Config.from_env(env={}, data_dir=server_config.data_dir,
-                             graph=f"t_{uuid.uuid4().hex[:12]}")
-    s = FalkorDBStore(config, server_info.socket)
-    s.ensure_schema()
-    load_paths(s, [network_dir], hasher=HASHER)
-    yield s
-    s._graph.delete()
-    s.close()
 
 
 def _ms(text: str) -> int:

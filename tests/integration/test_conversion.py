@@ -5,9 +5,7 @@ computation from its canonical CSV files."""
 from __future__ import annotations
 
 import csv
-import uuid
 from collections import defaultdict
-from collections.abc import Iterator
 from datetime import datetime
 from pathlib import Path
 from typing import Any
@@ -18,15 +16,12 @@ from rich.console import Console
 
 from refnet.api.render import conversion as render
 from refnet.api.render import to_json
-from refnet.graph.config import Config
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.graph.server import ServerInfo
-from refnet.loaders.load import load_paths
 from refnet.queries import conversion
 from refnet.queries.conversion import Funnel
 from refnet.queries.window import DAY_MS, Window
-from tests.graphs import HASHER, Network, at
+from tests.graphs import Network, at
 
 # -- a hand-built network ----------------------------------------------------------------
 #
@@ -287,18 +282,6 @@ def test_renders_and_serializes(hand: FalkorDBStore, group: str) -> None:
 # -- the synthetic network against its own CSV files -------------------------------------
 
 
-@pytest.fixture(scope="module")
-def synthetic_store(server_config: Config, server_info: ServerInfo,
-                    network_dir: Path) -> Iterator[FalkorDBStore]:
-    config = Config.from_env(env={}, data_dir=server_config.data_dir,
-                             graph=f"t_{uuid.uuid4().hex[:12]}")
-    s = FalkorDBStore(config, server_info.socket)
-    s.ensure_schema()
-    report = load_paths(s, [network_dir], hasher=HASHER)
-    assert report.bad == 0
-    yield s
-    s._graph.delete()
-    s.close()
 
 
 def _ms(text: str) -> int | None:

@@ -6,9 +6,7 @@ network's answers are recomputed independently with networkx and plain Python.
 
 from __future__ import annotations
 
-import uuid
 from collections import Counter, defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -18,15 +16,12 @@ from rich.console import Console
 
 from refnet.api.render import downline as render
 from refnet.api.render import to_json
-from refnet.graph.config import Config
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.graph.server import ServerInfo
-from refnet.loaders.load import load_paths
 from refnet.queries import downline
 from refnet.queries.downline import RECRUIT_BUCKETS, Activity, DownlineHealth
 from refnet.queries.window import DAY_MS, Window, latest_event
-from tests.graphs import HASHER, Network, at
+from tests.graphs import Network, at
 
 # -- a tree with a retail branch, an entry-package-only branch and a dead branch ----------
 #
@@ -295,17 +290,6 @@ def test_render_and_json(tree_store: FalkorDBStore) -> None:
 # -- the synthetic network against networkx --------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def synthetic_store(server_config: Config, server_info: ServerInfo,
-                    network_dir: Path) -> Iterator[FalkorDBStore]:
-    config = Config.from_env(env={}, data_dir=server_config.data_dir,
-                             graph=f"t_{uuid.uuid4().hex[:12]}")
-    s = FalkorDBStore(config, server_info.socket)
-    s.ensure_schema()
-    load_paths(s, [network_dir], hasher=HASHER)
-    yield s
-    s._graph.delete()
-    s.close()
 
 
 def expected_health(store: FalkorDBStore, root: str, window: Window,

@@ -5,9 +5,7 @@ from __future__ import annotations
 
 import csv
 import math
-import uuid
 from collections import defaultdict
-from collections.abc import Iterator
 from pathlib import Path
 
 import networkx as nx
@@ -19,14 +17,12 @@ from rich.console import Console
 
 from refnet.api import render
 from refnet.api.render import influence as render_influence
-from refnet.graph.config import Config
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.graph.server import ServerInfo
-from refnet.loaders import canonical, load
+from refnet.loaders import canonical
 from refnet.queries import cascade, influence, projection
 from refnet.queries.window import Window, resolve
-from tests.graphs import HASHER, Network, at
+from tests.graphs import Network, at
 
 WINDOW = Window(at(5), at(30))  # days 5 .. 30
 
@@ -273,18 +269,6 @@ def test_generated_networks_match_networkx_and_python(
 # --- the 2,000-member synthetic network -------------------------------------------------
 
 
-@pytest.fixture(scope="module")
-def synthetic(server_config: Config, server_info: ServerInfo,
-              network_dir: Path) -> Iterator[FalkorDBStore]:
-    config = Config.from_env(env={}, data_dir=server_config.data_dir,
-                             graph=f"t_{uuid.uuid4().hex[:12]}")
-    s = FalkorDBStore(config, server_info.socket)
-    s.ensure_schema()
-    load.load_paths(s, [network_dir], hasher=HASHER)
-    yield s
-    projection.invalidate(s)
-    s._graph.delete()
-    s.close()
 
 
 def _rows(network_dir: Path, name: str) -> list[dict[str, str]]:
@@ -310,13 +294,13 @@ def _csv_trust_graph(network_dir: Path, as_of: int) -> nx.DiGraph:
     return g
 
 
-def test_pagerank_matches_networkx_on_the_synthetic_network(synthetic: FalkorDBStore,
+def test_pagerank_matches_networkx_on_the_synthetic_network(synthetic_store: FalkorDBStore,
                                                             network_dir: Path) -> None:
-    w = resolve(synthetic, days=90)
+    w = resolve(synthetic_store, days=90)
     for as_of in (w.as_of, w.as_of - 120 * 86_400_000):
         g = _csv_trust_graph(network_dir, as_of)
         expected = nx.pagerank(g, weight="weight", tol=1e-10, max_iter=1000)
-        r = influence.rank(synthetic, Window(as_of - 86_400_000, as_of), top=2_000)
+        r = influence.rank(synthetic_store, Window(as_of - 86_400_000, as_of), top=2_000)
         assert (r.members, r.trust_edges) == (g.number_of_nodes(), g.number_of_edges())
         assert len(r.rows) == min(2_000, r.members)
         worst = max(abs(row.pagerank - expected[row.member]) for row in r.rows)
@@ -324,21 +308,21 @@ def test_pagerank_matches_networkx_on_the_synthetic_network(synthetic: FalkorDBS
         pers = sorted(g)[:3]
         expected = nx.pagerank(g, weight="weight", tol=1e-10, max_iter=1000,
                                personalization=dict.fromkeys(pers, 1))
-        r = influence.rank(synthetic, Window(as_of - 86_400_000, as_of), top=50,
+        r = influence.rank(synthetic_store, Window(as_of - 86_400_000, as_of), top=50,
                            personalize=pers)
         assert max(abs(row.pagerank - expected[row.member]) for row in r.rows) < 1e-6
 
 
-def test_falkordb_native_pagerank_agrees_unweighted(synthetic: FalkorDBStore) -> None:
+def test_falkordb_native_pagerank_agrees_unweighted(synthetic_store: FalkorDBStore) -> None:
     # algo.pageRank takes no weights and drops dangling rank (its scores sum to < 1);
     # normalised, it is the uniform-teleport PageRank. Measured: max |diff| ~1.5e-6 at
     # 20,000 members (float32 and its own stopping rule); we allow 1e-5.
-    proj = projection.project(synthetic, resolve(synthetic).as_of)
-    everything = synthetic.execute("MATCH (m:Member) OPTIONAL MATCH (m)-[t:TRUSTS]->() "
+    proj = projection.project(synthetic_store, resolve(synthetic_store).as_of)
+    everything = synthetic_store.execute("MATCH (m:Member) OPTIONAL MATCH (m)-[t:TRUSTS]->() "
                                    "RETURN count(DISTINCT m), count(t)").rows[0]
     assert (proj.n, proj.m) == tuple(everything)  # the same graph the native one sees
     native = np.zeros(proj.n)
-    rows = synthetic.execute("CALL algo.pageRank('Member', 'TRUSTS') YIELD node, score "
+    rows = synthetic_store.execute("CALL algo.pageRank('Member', 'TRUSTS') YIELD node, score "
                              "RETURN node.id, score").rows
     assert len(rows) == proj.n
     for member, score in rows:
@@ -352,10 +336,10 @@ def test_falkordb_native_pagerank_agrees_unweighted(synthetic: FalkorDBStore) ->
     assert set(top) == set(np.argsort(-native)[:10])
 
 
-def test_attributed_gmv_matches_a_python_sum(synthetic: FalkorDBStore,
+def test_attributed_gmv_matches_a_python_sum(synthetic_store: FalkorDBStore,
                                              network_dir: Path) -> None:
-    w = resolve(synthetic, days=90)
-    got = influence._revenue(synthetic, w)
+    w = resolve(synthetic_store, days=90)
+    got = influence._revenue(synthetic_store, w)
     counted = [r for r in _rows(network_dir, "purchases.csv")
                if w.start < canonical.parse_time(r["at"]) <= w.end
                and r["status"] in ("paid", "settled")]
@@ -383,10 +367,10 @@ def test_attributed_gmv_matches_a_python_sum(synthetic: FalkorDBStore,
 
 
 @pytest.mark.slow
-def test_imm_against_celf_on_the_synthetic_network(synthetic: FalkorDBStore) -> None:
-    w = resolve(synthetic)
-    reference = influence.seeds(synthetic, w, k=3, method="celf", runs=100, seed=1)
-    result = influence.seeds(synthetic, w, k=3, method="imm", epsilon=0.3, runs=500, seed=1)
+def test_imm_against_celf_on_the_synthetic_network(synthetic_store: FalkorDBStore) -> None:
+    w = resolve(synthetic_store)
+    reference = influence.seeds(synthetic_store, w, k=3, method="celf", runs=100, seed=1)
+    result = influence.seeds(synthetic_store, w, k=3, method="imm", epsilon=0.3, runs=500, seed=1)
     assert result.rr_sets and result.lower_bound
     assert result.spread >= (1 - 1 / math.e - 0.3) * reference.spread
     assert result.ci_high >= 0.95 * reference.ci_low

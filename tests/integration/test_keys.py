@@ -44,7 +44,7 @@ def test_missing_malformed_or_unknown_tokens_are_refused(team: FalkorDBStore, to
 def test_a_wrong_secret_reads_like_an_unknown_key(team: FalkorDBStore) -> None:
     new = keys.create(team, "compliance")
     forged = new.token[:-1] + ("A" if new.token[-1] != "A" else "B")
-    with pytest.raises(Unauthenticated, match="^unknown API key$"):
+    with pytest.raises(Unauthenticated, match=r"^unknown API key$"):
         keys.authenticate(team, forged)
 
 
