@@ -1,0 +1,232 @@
+"""API benchmark: ``refnet serve`` on loopback, asked by concurrent HTTP clients.
+
+Generates a synthetic network (100,000 members by default), loads it into a fresh
+embedded store, starts ``refnet serve`` (gunicorn) on a free loopback port and
+measures requests per second and p50/p99 latency for three requests with 1, 8 and 32
+concurrent clients:
+
+* ``member``: one member with its referrer and first 10 children (an organizer's key);
+* ``downline``: downline health of a team of about 1,000 members (the organizer's own);
+* ``compliance``: the cn report on that organizer's downline.
+
+The anchor, measured in the same run with the same clients, is ``GET /healthz``: the
+server's and the clients' own ceiling. Each figure is reported beside it as a ratio,
+because these 2-core machines are noisy. Every loop is bounded in count and time and
+talks only to 127.0.0.1.
+
+    python bench/api.py --members 100000
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import signal
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from dataclasses import dataclass
+from datetime import UTC, datetime
+from pathlib import Path
+
+import requests
+from rich.console import Console
+from rich.table import Table
+
+from refnet.api import keys
+from refnet.api.render import progress_bar
+from refnet.graph.config import Config
+from refnet.graph.connect import open_store
+from refnet.graph.server import EmbeddedServer
+from refnet.loaders import load, privacy, synthetic
+
+HERE = Path(__file__).parent
+console = Console(width=None if sys.stdout.isatty() else 140)
+CONCURRENCY = (1, 8, 32)
+MAX_SECONDS = 20.0  # per (request, concurrency) cell
+
+MEMBER = """query($id: ID!) { member(id: $id) { id status referrer { id }
+  children(first: 10) { edges { node { id recruits } } } } }"""
+DOWNLINE = """query($id: ID!) { downline(rootId: $id) { size depth
+  totals { active gmv { amount } } levels { level members } } }"""
+COMPLIANCE = """query($id: ID!) { compliance(rootId: $id, days: 365) {
+  totals { gmv { amount } } flags { code severity member } } }"""
+
+
+@dataclass
+class Cell:
+    name: str
+    clients: int
+    requests: int
+    errors: int
+    seconds: float
+    latencies_ms: list[float]
+
+    @property
+    def rps(self) -> float:
+        return self.requests / self.seconds if self.seconds else 0.0
+
+    def pct(self, q: float) -> float:
+        ordered = sorted(self.latencies_ms)
+        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _team_of_about(members_csv: Path, size: int) -> str:
+    """The member whose downline is closest to ``size`` members."""
+    import csv
+
+    import networkx as nx
+
+    with open(members_csv, newline="", encoding="utf-8") as f:
+        edges = [(r["referrer_id"], r["member_id"]) for r in csv.DictReader(f) if r["referrer_id"]]
+    tree = nx.DiGraph(edges)
+    below: dict[str, int] = {}
+    for node in reversed(list(nx.topological_sort(tree))):
+        below[node] = sum(below[c] + 1 for c in tree.successors(node))
+    return min(below, key=lambda m: (abs(below[m] - size), m))
+
+
+def run_cell(url: str, name: str, body: dict | None, token: str, clients: int,
+             requests_per_client: int) -> Cell:
+    """``clients`` threads, each with its own keep-alive session, sending in a loop."""
+    latencies: list[float] = []
+    errors = 0
+    lock = threading.Lock()
+    deadline = time.monotonic() + MAX_SECONDS
+
+    def client() -> None:
+        nonlocal errors
+        session = requests.Session()
+        session.headers["Authorization"] = f"Bearer {token}"
+        mine, bad = [], 0
+        for _ in range(requests_per_client):
+            if time.monotonic() > deadline:
+                break
+            started = time.perf_counter()
+            if body is None:
+                r = session.get(url.replace("/graphql", "/healthz"), timeout=60)
+                ok = r.status_code == 200
+            else:
+                r = session.post(url, json=body, timeout=60)
+                ok = r.status_code == 200 and "errors" not in r.json()
+            mine.append((time.perf_counter() - started) * 1000)
+            bad += not ok
+        with lock:
+            latencies.extend(mine)
+            errors += bad
+
+    threads = [threading.Thread(target=client) for _ in range(clients)]
+    started = time.perf_counter()
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    return Cell(name, clients, len(latencies), errors, time.perf_counter() - started, latencies)
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("--members", type=int, default=100_000)
+    parser.add_argument("--team", type=int, default=1_000, help="downline size to ask about")
+    parser.add_argument("--workers", type=int, default=2)
+    parser.add_argument("--threads", type=int, default=8)
+    parser.add_argument("--requests", type=int, default=400, help="per cell, split over clients")
+    args = parser.parse_args()
+
+    with tempfile.TemporaryDirectory(prefix="refnet-api-bench-") as tmp:
+        files, data = Path(tmp) / "files", Path(tmp) / "data"
+        console.print(f"generating and loading {args.members:,} members ...")
+        synthetic.generate(args.members, files, synthetic.DEFAULT_SEED)
+        config = Config.from_env(env={}, data_dir=data)
+        server = EmbeddedServer(config)
+        server.start()
+        proc = None
+        try:
+            with open_store(config) as store:
+                load.load_paths(store, [files], hasher=privacy.keyed_hasher(b"bench"))
+                team = _team_of_about(files / "members.csv", args.team)
+                token = keys.create(store, "organizer", member_id=team).token
+            port = _free_port()
+            env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
+            proc = subprocess.Popen(
+                [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(data), "serve",
+                 "--port", str(port), "--workers", str(args.workers),
+                 "--threads", str(args.threads)],
+                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            url = f"http://127.0.0.1:{port}/graphql"
+            _wait_ready(url, proc)
+            requests_ = [
+                ("healthz (anchor)", None),
+                ("member", {"query": MEMBER, "variables": {"id": team}}),
+                (f"downline ({args.team:,}-member team)",
+                 {"query": DOWNLINE, "variables": {"id": team}}),
+                ("compliance (organizer)", {"query": COMPLIANCE, "variables": {"id": team}}),
+            ]
+            cells: list[Cell] = []
+            with progress_bar(console) as bar:
+                task = bar.add_task("requests", total=len(requests_) * len(CONCURRENCY))
+                for name, body in requests_:
+                    run_cell(url, name, body, token, 1, 3)  # warm the caches and the workers
+                    for clients in CONCURRENCY:
+                        per_client = max(1, args.requests // clients)
+                        cells.append(run_cell(url, name, body, token, clients, per_client))
+                        bar.update(task, advance=1, description=f"{name[:10]} ×{clients}")
+        finally:
+            if proc is not None:
+                proc.send_signal(signal.SIGTERM)
+                proc.wait(timeout=60)
+            server.stop()
+
+    anchor = {c.clients: c.rps for c in cells if c.name.startswith("healthz")}
+    table = Table(title=f"API benchmark: {args.members:,} members, {args.workers} workers × "
+                        f"{args.threads} threads, loopback")
+    for column in ("request", "clients", "requests", "errors", "req/s", "× anchor req/s",
+                   "p50 ms", "p99 ms"):
+        table.add_column(column, justify="left" if column == "request" else "right")
+    for c in cells:
+        table.add_row(c.name, str(c.clients), f"{c.requests:,}", str(c.errors), f"{c.rps:,.1f}",
+                      f"{c.rps / anchor[c.clients]:.3f}", f"{c.pct(0.5):,.1f}",
+                      f"{c.pct(0.99):,.1f}")
+    console.print(table)
+    result = {
+        "date": datetime.now(UTC).strftime("%Y-%m-%d"), "members": args.members,
+        "team": args.team, "workers": args.workers, "threads": args.threads,
+        "cells": [{"request": c.name, "clients": c.clients, "requests": c.requests,
+                   "errors": c.errors, "rps": round(c.rps, 1),
+                   "vs_anchor": round(c.rps / anchor[c.clients], 4),
+                   "p50_ms": round(c.pct(0.5), 1), "p99_ms": round(c.pct(0.99), 1),
+                   "mean_ms": round(statistics.fmean(c.latencies_ms), 1)
+                   if c.latencies_ms else None} for c in cells],
+    }
+    out = HERE / "results" / f"api-{args.members}.json"
+    out.write_text(json.dumps(result, indent=2) + "\n")
+    console.print(f"saved {out.relative_to(HERE.parent)}")
+
+
+def _wait_ready(url: str, proc: subprocess.Popen) -> None:
+    deadline = time.monotonic() + 60
+    while time.monotonic() < deadline:
+        if proc.poll() is not None:
+            raise SystemExit("refnet serve exited before it was ready")
+        try:
+            if requests.get(url.replace("/graphql", "/readyz"), timeout=2).status_code == 200:
+                return
+        except requests.ConnectionError:
+            pass
+        time.sleep(0.25)
+    raise SystemExit("refnet serve was not ready within 60 s")
+
+
+if __name__ == "__main__":
+    main()
