@@ -173,12 +173,18 @@ def report(store: GraphStore, policy: Policy, window: Window, *, root_id: str | 
         raise BadInput(f"evidence_limit must be a whole number from 0 to {MAX_EVIDENCE}, "
                        f"got {evidence_limit!r}")
     params = window.params()
-    forest = _Forest(store.run("compliance/members", params).rows,
-                     store.run("compliance/referrals", params).rows)
+    # A report on one downline reads only that downline (the *_below queries, anchored
+    # on the root), so an organizer's report costs what its team costs.
+    below = "" if root_id is None else "_below"
+    if root_id is not None:
+        params["root"] = root_id
+    forest = _Forest(store.run(f"compliance/members{below}", params).rows,
+                     store.run(f"compliance/referrals{below}", params).rows)
     scope = _Scope(forest, root_id, window)
-    sales = [_sales_row(r) for r in store.run("compliance/promoter_sales", params).records()]
-    pairs = store.run("compliance/member_pairs", params).records()
-    buyers = store.run("compliance/buyers", params).records()
+    sales = [_sales_row(r) for r in
+             store.run(f"compliance/promoter_sales{below}", params).records()]
+    pairs = store.run(f"compliance/member_pairs{below}", params).records()
+    buyers = store.run(f"compliance/buyers{below}", params).records()
     runs = store.run("compliance/load_runs").records() if root_id is None else []
     ctx = _Context(forest, scope, policy, window, evidence_limit)
     ctx.threshold()

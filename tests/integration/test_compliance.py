@@ -483,3 +483,32 @@ def test_synthetic_commission_depth_and_totals_match_python(
     assert (t.gmv, t.entry_gmv, t.outside_gmv) == (gmv, entry_gmv, outside)
     assert set(flags(report, "COMMISSION_DEPTH")) == deep
     assert deep, "the synthetic network should pay someone more than two levels up"
+
+
+class _WholeNetwork:
+    """The store, but every ``compliance/*_below`` query reads the whole network instead:
+    the report's own Python then narrows it, as it did before the anchored queries."""
+
+    def __init__(self, store: FalkorDBStore) -> None:
+        self._store = store
+
+    def run(self, name: str, params=None, **kw):
+        return self._store.run(name.removesuffix("_below"), params, **kw)
+
+
+def test_a_report_on_one_downline_reads_only_it_and_answers_the_same(
+        synthetic_store: FalkorDBStore, network_dir: Path) -> None:
+    window = Window(latest_event(synthetic_store) - 365 * 86_400_000,
+                    latest_event(synthetic_store))
+    with open(network_dir / "members.csv", newline="", encoding="utf-8") as f:
+        tree = nx.DiGraph((r["referrer_id"], r["member_id"])
+                          for r in csv.DictReader(f) if r["referrer_id"])
+    sizes = {m: len(nx.descendants(tree, m)) for m in tree}
+    largest = max(sizes, key=lambda m: (sizes[m], m))
+    roots = [*sorted(m for m, n in sizes.items() if n >= 30)[:3], largest]
+    for root in roots:
+        anchored = compliance.report(synthetic_store, CN, window, root_id=root, evidence_limit=50)
+        whole = compliance.report(_WholeNetwork(synthetic_store),  # type: ignore[arg-type]
+                                  CN, window, root_id=root, evidence_limit=50)
+        assert anchored == whole, root
+        assert anchored.totals.members == sizes[root] + 1
