@@ -174,7 +174,7 @@ def main() -> None:
                 ("compliance (organizer)", {"query": COMPLIANCE, "variables": {"id": team}}),
             ]
             cells: list[Cell] = []
-            with progress_bar(console) as bar:
+            with progress_bar(console, unit="cells") as bar:
                 task = bar.add_task("requests", total=len(requests_) * len(CONCURRENCY))
                 for name, body in requests_:
                     run_cell(url, name, body, token, 1, 3)  # warm the caches and the workers

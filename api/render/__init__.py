@@ -62,19 +62,24 @@ def to_json(result: Any) -> str:
 
 
 class RateColumn(ProgressColumn):
-    """Rows per second, the figure a load is judged by."""
+    """Units per second: rows/s is the figure a load is judged by."""
+
+    def __init__(self, unit: str) -> None:
+        super().__init__()
+        self.unit = unit
 
     def render(self, task: Task) -> Text:
         speed = task.finished_speed or task.speed
-        return Text(f"{speed:>9,.0f} rows/s" if speed else "      — rows/s", style="cyan")
+        shown = f"{speed:>9,.1f}" if speed and speed < 10 else f"{speed or 0:>9,.0f}"
+        return Text(f"{shown if speed else '        —'} {self.unit}/s", style="cyan")
 
 
-def progress_bar(console: Console) -> Progress:
+def progress_bar(console: Console, unit: str = "rows") -> Progress:
     return Progress(
         TextColumn("[bold]{task.description:<10}"),
         BarColumn(),
         MofNCompleteColumn(),
-        RateColumn(),
+        RateColumn(unit),
         TimeElapsedColumn(),
         TimeRemainingColumn(),
         console=console,
