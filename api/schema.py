@@ -12,7 +12,7 @@ from __future__ import annotations
 import base64
 import json
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from typing import Any
 
 import graphene
@@ -40,11 +40,13 @@ __all__ = ["Context", "schema"]
 
 @dataclass
 class Context:
-    """What every resolver gets as ``info.context``: the store and the caller."""
+    """What every resolver gets as ``info.context``: the store, the caller, and the
+    members this request has read (so a page's referrers cost one query, not one each)."""
 
     store: GraphStore
     key: ApiKey
     scope: Scope
+    members: dict[str, Member] = field(default_factory=dict)
 
 
 # -- scalars and small types -----------------------------------------------------------------
@@ -129,12 +131,20 @@ def connection(conn: type[relay.Connection], rows: list[Any], first: int,
 
 
 def load_members(ctx: Context, ids: Iterable[str]) -> dict[str, Member]:
-    """Members by id in one query (a page's worth), as API objects."""
+    """Members by id, as API objects: those this request has not read yet in one query,
+    and with them their referrers, which a page's ``referrer`` fields ask for next."""
     wanted = list(dict.fromkeys(ids))
-    if not wanted:
-        return {}
-    rows = ctx.store.run("api/members_by_id", {"ids": wanted}).records()
-    return {r["id"]: Member.from_row(r) for r in rows}
+    _fetch(ctx, wanted)
+    _fetch(ctx, [m.referrer_id for i in wanted if (m := ctx.members.get(i)) is not None
+                 and m.referrer_id is not None and ctx.scope.allows(m.referrer_id)])
+    return {i: ctx.members[i] for i in wanted if i in ctx.members}
+
+
+def _fetch(ctx: Context, ids: list[str]) -> None:
+    missing = [i for i in dict.fromkeys(ids) if i not in ctx.members]
+    if missing:
+        for row in ctx.store.run("api/members_by_id", {"ids": missing}).records():
+            ctx.members[row["id"]] = Member.from_row(row)
 
 
 def visible_member(ctx: Context, member_id: str) -> Member:
