@@ -1,10 +1,17 @@
 """Load benchmark: generate a synthetic network, load it into a fresh embedded store.
 
-Reports rows/s end to end (parse + write) for an empty graph and for a second load
-of the same files into the full graph (the MERGE path), beside an anchor measured
-in the same run on the same server: the same number of rows written as bare
-``UNWIND ... CREATE`` batches, the ceiling of the store's write path. Figures are
-given as ratios to that anchor because these machines are noisy.
+Reports rows/s end to end (parse + validate + write) for an empty graph and for a
+second load of the same files into the full graph (the MERGE path), beside two
+anchors measured in the same run on the same server, each into a graph of its own:
+
+- FalkorDB's own bulk importer (``falkordb-bulk-insert``) loading the same rows,
+  converted beforehand into its typed CSVs (it cannot validate or merge);
+- the same number of rows written as bare ``UNWIND ... CREATE`` batches, the
+  ceiling of the store's query write path.
+
+Figures are given as ratios to the anchors because these machines are noisy. The
+network is generated in a child process, so the resident size sampled over each
+load (every 0.2 s) is the loader's own.
 
     python bench/load.py --members 100000
 """
@@ -13,11 +20,17 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
+import subprocess
+import sys
 import tempfile
+import threading
 import time
+from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
 
+import bulk_anchor
 from rich.console import Console
 from rich.table import Table
 
@@ -29,15 +42,114 @@ from refnet.loaders import load, privacy, synthetic
 
 HERE = Path(__file__).parent
 console = Console()
+MIB = 1 << 20
 
 
-def timed_load(store: FalkorDBStore, directory: Path, label: str) -> load.LoadReport:
-    with render.progress_bar(console) as bar:
-        task = bar.add_task(label, total=None)
-        return load.load_paths(
-            store, [directory], hasher=privacy.keyed_hasher(b"bench"),
-            progress=lambda _name, records: bar.update(task, advance=records),
-        )
+def rss() -> int:
+    """This process's resident size in bytes (Linux)."""
+    with open("/proc/self/statm") as f:
+        return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
+
+
+@dataclass
+class RssSampler:
+    """Samples the resident size on a thread while a load runs."""
+
+    interval: float = 0.2
+    samples: list[tuple[float, int]] = field(default_factory=list)
+
+    def __enter__(self) -> RssSampler:
+        self._stop = threading.Event()
+        self._started = time.perf_counter()
+        self._thread = threading.Thread(target=self._run, daemon=True)
+        self._thread.start()
+        return self
+
+    def _run(self) -> None:
+        while True:
+            self.samples.append((time.perf_counter() - self._started, rss()))
+            if self._stop.wait(self.interval):
+                return
+
+    def __exit__(self, *exc: object) -> None:
+        self._stop.set()
+        self._thread.join()
+        self.samples.append((time.perf_counter() - self._started, rss()))
+
+    def summary(self) -> dict[str, float]:
+        """Start, peak and end, and the peak over the first and the last quarter (MiB)."""
+        values = [v for _, v in self.samples]
+        quarter = max(1, len(values) // 4)
+        return {
+            "start_mib": round(values[0] / MIB, 1),
+            "peak_mib": round(max(values) / MIB, 1),
+            "end_mib": round(values[-1] / MIB, 1),
+            "peak_first_quarter_mib": round(max(values[:quarter]) / MIB, 1),
+            "peak_last_quarter_mib": round(max(values[-quarter:]) / MIB, 1),
+            "samples": len(values),
+        }
+
+
+def cpu_seconds(pid: int | None = None) -> float:
+    """CPU time (user + system) of this process, or of process ``pid`` (Linux)."""
+    if pid is None:
+        t = os.times()
+        return t.user + t.system
+    with open(f"/proc/{pid}/stat") as f:
+        fields = f.read().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def children_cpu_seconds() -> float:
+    t = os.times()
+    return t.children_user + t.children_system
+
+
+@dataclass
+class CpuMeter:
+    """CPU seconds spent by this process (or its children) and by the server, over a block."""
+
+    server_pid: int
+    children: bool = False
+    own_s: float = 0.0
+    server_s: float = 0.0
+
+    def _own(self) -> float:
+        return children_cpu_seconds() if self.children else cpu_seconds()
+
+    def __enter__(self) -> CpuMeter:
+        self._start = (self._own(), cpu_seconds(self.server_pid))
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        self.own_s = round(self._own() - self._start[0], 1)
+        self.server_s = round(cpu_seconds(self.server_pid) - self._start[1], 1)
+
+
+def timed_load(store: FalkorDBStore, directory: Path, label: str, server_pid: int
+               ) -> tuple[load.LoadReport, RssSampler, CpuMeter, dict[str, float]]:
+    """One load, with its resident size sampled, CPU counted and query time per query."""
+    per_query: dict[str, float] = {}
+    real_run = store.run
+
+    def run(name: str, params: object = None, **kw: object) -> object:
+        result = real_run(name, params, **kw)  # type: ignore[arg-type]
+        per_query[name] = per_query.get(name, 0.0) + result.elapsed_ms / 1000
+        return result
+
+    store.run = run  # type: ignore[method-assign]
+    try:
+        with (render.progress_bar(console) as bar, RssSampler() as sampler,
+              CpuMeter(server_pid) as cpu):
+            task = bar.add_task(label, total=None)
+            report = load.load_paths(
+                store, [directory], hasher=privacy.keyed_hasher(b"bench"),
+                progress=lambda _name, records: bar.update(task, advance=records),
+            )
+    finally:
+        del store.run
+    return report, sampler, cpu, {k: round(v, 1) for k, v in sorted(
+        per_query.items(), key=lambda kv: -kv[1])}
 
 
 def anchor(store: FalkorDBStore, rows: int, batch: int = load.BATCH_SIZE) -> float:
@@ -53,58 +165,101 @@ def anchor(store: FalkorDBStore, rows: int, batch: int = load.BATCH_SIZE) -> flo
     return time.perf_counter() - started
 
 
+def generate(members: int, out: Path, seed: int) -> tuple[float, int]:
+    """Generate the network in a child process: seconds, and the deepest referral chain."""
+    code = ("import sys; from pathlib import Path; from refnet.loaders import synthetic; "
+            "s = synthetic.generate(int(sys.argv[1]), Path(sys.argv[2]), int(sys.argv[3])); "
+            "print(s.max_depth)")
+    started = time.perf_counter()
+    done = subprocess.run([sys.executable, "-c", code, str(members), str(out), str(seed)],
+                          capture_output=True, text=True, check=True)
+    return time.perf_counter() - started, int(done.stdout.split()[-1])
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
+    parser.add_argument("--note", default="", help="a label for the results file")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="refnet-bench-") as tmp:
-        files, data = Path(tmp) / "files", Path(tmp) / "data"
+        files, data, bulk = Path(tmp) / "files", Path(tmp) / "data", Path(tmp) / "bulk"
+        generate_s, max_depth = generate(args.members, files, args.seed)
         started = time.perf_counter()
-        stats = synthetic.generate(args.members, files, args.seed)
-        generate_s = time.perf_counter() - started
+        bulk_rows = bulk_anchor.convert(files, bulk)
+        convert_s = time.perf_counter() - started
 
         config = Config.from_env(env={}, data_dir=data)
         server = EmbeddedServer(config)
         info = server.start()
         try:
             with FalkorDBStore(config, info.socket) as store:
-                empty = timed_load(store, files, "empty")
-                merge = timed_load(store, files, "merge")
+                empty, empty_rss, empty_cpu, empty_q = timed_load(store, files, "empty",
+                                                                  info.pid)
+                merge, merge_rss, merge_cpu, merge_q = timed_load(store, files, "merge",
+                                                                  info.pid)
             bench_config = Config.from_env(env={}, data_dir=data, graph="bench_anchor")
             with FalkorDBStore(bench_config, info.socket) as bench_store:
                 anchor_s = anchor(bench_store, empty.records)
+            with (console.status("anchor: falkordb-bulk-insert"),
+                  CpuMeter(info.pid, children=True) as bulk_cpu):
+                bulk_s = bulk_anchor.run(bulk, info.socket, "bench_bulk")
         finally:
             server.stop()
 
     rows = empty.records
+    if bulk_rows != rows:
+        raise SystemExit(f"the bulk anchor read {bulk_rows:,} rows, the load {rows:,}")
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"),
+        "note": args.note,
         "members": args.members,
         "rows": rows,
         "generate_s": round(generate_s, 2),
         "load_empty_s": round(empty.seconds, 2),
         "load_merge_s": round(merge.seconds, 2),
+        "bulk_convert_s": round(convert_s, 2),
+        "bulk_insert_s": round(bulk_s, 2),
         "anchor_create_s": round(anchor_s, 2),
         "empty_rows_per_s": round(rows / empty.seconds),
         "merge_rows_per_s": round(rows / merge.seconds),
+        "bulk_rows_per_s": round(rows / bulk_s),
         "anchor_rows_per_s": round(rows / anchor_s),
+        "empty_vs_bulk": round(empty.seconds / bulk_s, 2),
+        "merge_vs_bulk": round(merge.seconds / bulk_s, 2),
         "empty_vs_anchor": round(empty.seconds / anchor_s, 2),
         "merge_vs_anchor": round(merge.seconds / anchor_s, 2),
-        "max_depth": stats.max_depth,
+        "rss_empty": empty_rss.summary(),
+        "rss_merge": merge_rss.summary(),
+        # CPU seconds: the loader process (both its threads) and the server, per phase;
+        # for the bulk anchor, the bulk-insert process and the server
+        "cpu_empty": {"loader_s": empty_cpu.own_s, "server_s": empty_cpu.server_s},
+        "cpu_merge": {"loader_s": merge_cpu.own_s, "server_s": merge_cpu.server_s},
+        "cpu_bulk": {"bulk_insert_s": bulk_cpu.own_s, "server_s": bulk_cpu.server_s},
+        # seconds from sending each query to having its result parsed, summed per query
+        "query_s_empty": empty_q,
+        "query_s_merge": merge_q,
+        "max_depth": max_depth,
     }
     table = Table(title=f"Load benchmark: {args.members:,} members, {rows:,} rows")
-    for column in ("run", "time", "rows/s", "× anchor time"):
+    for column in ("run", "time", "rows/s", "× bulk loader", "× bare CREATE", "peak RSS"):
         table.add_column(column, justify="left" if column == "run" else "right")
-    table.add_row("generate (CSV)", f"{generate_s:,.1f} s", "", "")
-    table.add_row("load into empty graph", f"{empty.seconds:,.1f} s",
-                  f"{result['empty_rows_per_s']:,}", f"{result['empty_vs_anchor']:.2f}")
-    table.add_row("load again (MERGE path)", f"{merge.seconds:,.1f} s",
-                  f"{result['merge_rows_per_s']:,}", f"{result['merge_vs_anchor']:.2f}")
+    table.add_row("generate (CSV, child process)", f"{generate_s:,.1f} s", "", "", "", "")
+    for name, report, sampler in (("load into empty graph", empty, empty_rss),
+                                  ("load again (MERGE path)", merge, merge_rss)):
+        table.add_row(name, f"{report.seconds:,.1f} s", f"{round(rows / report.seconds):,}",
+                      f"{report.seconds / bulk_s:.2f}", f"{report.seconds / anchor_s:.2f}",
+                      f"{sampler.summary()['peak_mib']:,.0f} MiB")
+    table.add_row("anchor: falkordb-bulk-insert", f"{bulk_s:,.1f} s",
+                  f"{result['bulk_rows_per_s']:,}", "1.00", f"{bulk_s / anchor_s:.2f}", "")
+    table.add_row("  (its CSV conversion, not timed in)", f"{convert_s:,.1f} s", "", "", "", "")
     table.add_row("anchor: bare CREATE", f"{anchor_s:,.1f} s",
-                  f"{result['anchor_rows_per_s']:,}", "1.00")
+                  f"{result['anchor_rows_per_s']:,}", f"{anchor_s / bulk_s:.2f}", "1.00", "")
     console.print(table)
+    for name in ("rss_empty", "rss_merge", "cpu_empty", "cpu_merge", "cpu_bulk",
+                 "query_s_empty", "query_s_merge"):
+        console.print(f"{name}: {result[name]}")
     out = HERE / "results" / f"load-{args.members}.json"
     out.parent.mkdir(exist_ok=True)
     out.write_text(json.dumps(result, indent=2) + "\n")

@@ -226,6 +226,31 @@ def _clean(params: dict[str, Any], *, write: bool) -> dict[str, Any]:
 
 
 def _problem(value: Any, write: bool) -> str | None:
+    if type(value) is list:  # the usual write: $rows, a list of maps of plain values
+        for item in value:
+            if type(item) is dict:
+                for v in item.values():
+                    kind = type(v)
+                    if kind is str:
+                        # the cheap test for a clean text; anything else gets the full one
+                        if (write and (not v or v[0] in _ASCII_SPACE or v[-1] in _ASCII_SPACE
+                                       or "\x01" in v)) or "\x00" in v:
+                            problem = _value_problem(v, write)
+                            if problem:
+                                return problem
+                    elif kind is not int and v is not None and kind is not bool:
+                        problem = _value_problem(v, write)
+                        if problem:
+                            return problem
+            else:
+                problem = _value_problem(item, write)
+                if problem:
+                    return problem
+        return None
+    return _value_problem(value, write)
+
+
+def _value_problem(value: Any, write: bool) -> str | None:
     if isinstance(value, str):
         for char in _NEVER_WRITTEN if write else _NEVER:
             if char in value:

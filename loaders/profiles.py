@@ -95,6 +95,7 @@ from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import UTC, date, datetime, time, timedelta, tzinfo
 from decimal import Decimal, InvalidOperation
+from functools import cached_property
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -766,24 +767,84 @@ class Profile:
 
     def apply(self, record: Record, hasher: Callable[[str], str]) -> list[Row]:
         """The canonical rows one record yields, in ``entities`` order; or ``RowError``."""
-        cells = {_norm_header(k): v for k, v in record.values.items()}
+        cells = self._cells(record.values)
         rows = []
-        for output in self.outputs:
-            if any(self._empty(cells.get(c)) for c in output.when):
+        for output, template, plan in self._plans:
+            if output.when and any(self._empty(cells.get(c)) for c in output.when):
                 continue
-            spec = canonical.by_name(output.entity)
-            values: dict[str, Any] = dict.fromkeys(spec.header)
-            for f in output.fields:
-                values[f.name] = self._resolve(f, cells, hasher, output.entity)[0]
+            values = template.copy()
+            for name, fast, f in plan:
+                values[name] = (fast(cells) if fast is not None
+                                else self._resolve(f, cells, hasher, output.entity)[0])
             extra: dict[str, Any] = {}
             for f in output.extra:
                 value, used = self._resolve(f, cells, hasher, output.entity)
                 extra[f.name] = value
                 if used is not None and len(f.alternatives) > 1:
                     extra[f"{f.name}_column"] = used
-            self._check(output.entity, values)
+            if output.entity in _CHECKED:
+                self._check(output.entity, values)
             rows.append(Row(output.entity, values, line=record.line, extra=extra))
         return rows
+
+    # -- the compiled plan: what ``apply`` does per output, worked out once per profile
+
+    @cached_property
+    def _plans(self) -> tuple[tuple[_Output, dict[str, Any], tuple[_PlanStep, ...]], ...]:
+        plans = []
+        for output in self.outputs:
+            template: dict[str, Any] = dict.fromkeys(canonical.by_name(output.entity).header)
+            steps = tuple((f.name, self._fast(f, output.entity), f) for f in output.fields)
+            plans.append((output, template, steps))
+        return tuple(plans)
+
+    @cached_property
+    def _headers(self) -> dict[tuple[Any, ...], bool]:
+        return {}  # a record's keys -> whether they need _norm_header
+
+    def _cells(self, values: dict[str, Any]) -> Mapping[str, Any]:
+        """The record's cells under normalised headers (the record's own dict when clean)."""
+        keys = tuple(values)
+        clean = self._headers.get(keys)
+        if clean is None:
+            clean = all(type(k) is str and _norm_header(k) == k for k in keys)
+            if len(self._headers) > 1024:  # JSONL records may each have other keys
+                self._headers.clear()
+            self._headers[keys] = clean
+        return values if clean else {_norm_header(k): v for k, v in values.items()}
+
+    def _fast(self, f: _Field, entity: str) -> Callable[[Mapping[str, Any]], Any] | None:
+        """A quick reading of a plain field's usual cell, or None to always take _resolve.
+
+        Plain: one column, no ``map``, not personal, no ``skip_zero``. The quick path
+        only handles the usual case (a non-empty text cell that parses); anything else
+        (an empty cell, a non-text cell, a value that fails to parse) goes through
+        ``_resolve``, which gives the same result or raises the same error.
+        """
+        if (len(f.alternatives) != 1 or len(f.alternatives[0]) != 1 or f.personal
+                or f.skip_zero or (f.map is not None and f.parse != "status")):
+            return None
+        column = f.alternatives[0][0]
+        empty_values = self.empty_values
+        resolve = self._resolve
+        # An empty cell reads as the default, or None, or raises missing_required.
+        empty_is_none = f.default is None and not f.required
+        read = _fast_reader(f)
+
+        def fast(cells: Mapping[str, Any]) -> Any:
+            raw = cells.get(column)
+            if type(raw) is str:
+                text = raw.strip()
+                if not text:
+                    if empty_is_none:
+                        return None
+                elif text not in empty_values:
+                    value = read(text, raw)
+                    if value is not None:
+                        return value
+            return resolve(f, cells, _no_hasher, entity)[0]
+
+        return fast
 
     # -- helpers
 
@@ -873,6 +934,60 @@ class Profile:
             price = values.get("price")
             if isinstance(price, int) and price < 0:
                 raise RowError("out_of_range", f"products.price is negative ({price} fen)")
+
+
+_CHECKED = frozenset({"purchases", "products"})  # entities Profile._check looks at
+_PlanStep = tuple[str, "Callable[[Mapping[str, Any]], Any] | None", _Field]
+
+
+def _no_hasher(value: str) -> str:  # pragma: no cover - only personal fields hash
+    raise AssertionError("a plain field has no personal value to hash")
+
+
+def _fast_reader(f: _Field) -> Callable[[str, str], Any]:
+    """``read(text, raw)``: the field's value for a stripped, non-empty text cell, or None.
+
+    None sends the cell to ``Profile._resolve`` (which then raises the field's error, or
+    agrees). Each quick reading returns exactly what the field's parser returns for a
+    text that passes it.
+    """
+    parser, ctx = PARSERS[f.parse], f.ctx
+    column = ctx.column
+    if f.parse == "canonical" and column is not None:
+        kind = column.kind
+        if kind in ("id", "str"):
+            def read_text(text: str, raw: str) -> Any:
+                return text if text.isprintable() or not _CONTROL_ANY.search(text) else None
+            return read_text
+        if kind in ("int", "money"):
+            def read_int(text: str, raw: str) -> Any:
+                try:
+                    return int(text)
+                except ValueError:
+                    return None
+            return read_int
+        if kind == "time":
+            def read_time(text: str, raw: str) -> Any:
+                try:
+                    return canonical.parse_time(text)
+                except ValueError:
+                    return None
+            return read_time
+        if kind == "weight":
+            def read_weight(text: str, raw: str) -> Any:
+                try:
+                    weight = float(text)
+                except ValueError:
+                    return None
+                return weight if 0.0 <= weight <= 1.0 else None
+            return read_weight
+
+    def read_any(text: str, raw: str) -> Any:
+        try:
+            return parser(raw, ctx)
+        except RowError:
+            return None
+    return read_any
 
 
 # --------------------------------------------------------------------------- loading

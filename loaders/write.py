@@ -60,11 +60,14 @@ def write_entity(
     """Write one batch of one entity; repeated keys inside the batch are duplicates."""
     outcome = Outcome()
     unique: dict[tuple[Any, ...], Row] = {}
+    names = KEYS[entity]
     for row in rows:
-        if key_of(row) in unique:
+        values = row.values
+        key = tuple(values.get(k) for k in names)
+        if key in unique:
             outcome.duplicates.append(row)  # the first row with a key wins
         else:
-            unique[key_of(row)] = row
+            unique[key] = row
     batch = list(unique.values())
     if entity == "referrals":
         outcome.merge(_write_referrals(store, batch, params))
@@ -73,8 +76,19 @@ def write_entity(
     return outcome
 
 
+def _payload(rows: list[Row]) -> list[dict[str, Any]]:
+    """Each row's values with its index ``i``; nulls left out (a missing key reads as null),
+    which spares the client quoting them into the query's parameter header."""
+    payload = []
+    for i, row in enumerate(rows):
+        item = {k: v for k, v in row.values.items() if v is not None}
+        item["i"] = i
+        payload.append(item)
+    return payload
+
+
 def _run(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]) -> Outcome:
-    payload = [{**row.values, "i": i} for i, row in enumerate(rows)]
+    payload = _payload(rows)
     result, _ = run_idempotent(store, name, {**params, "rows": payload})
     placed = {int(i): bool(created) for i, created in result.rows}
     outcome = Outcome()
@@ -97,10 +111,10 @@ def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any])
             outcome.rejected.append((row, "self_referral", "a member cannot refer themselves"))
         else:
             candidates.append(row)
-    payload = [{**r.values, "i": i} for i, r in enumerate(candidates)]
     state = {rec["i"]: rec for rec in
-             store.run("load/referral_state", {"rows": payload}).records()}
+             store.run("load/referral_state", {"rows": _payload(candidates)}).records()}
     assigned: dict[str, str] = {}  # child -> referrer, given earlier in this batch
+    referrers: set[str] = set()  # the values of ``assigned``, for a quick membership test
     accepted: list[Row] = []
     for i, row in enumerate(candidates):
         child, referrer = row.values["member_id"], row.values["referrer_id"]
@@ -114,12 +128,13 @@ def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any])
             outcome.rejected.append((row, "second_referrer",
                                      f"{child} was referred by {current}; {referrer} refused "
                                      "(the first referrer stays)"))
-        elif (st["recruits"] or child in assigned.values()) and _is_ancestor(
+        elif (st["recruits"] or child in referrers) and _is_ancestor(
                 store, child, referrer, assigned):
             outcome.rejected.append((row, "referral_cycle",
                                      f"{referrer} is already in {child}'s downline"))
         else:
             assigned[child] = referrer
+            referrers.add(referrer)
             accepted.append(row)
     if accepted:
         written = _run(store, "load/referrals_write", accepted, params)

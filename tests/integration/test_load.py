@@ -266,3 +266,28 @@ def test_a_write_whose_outcome_is_unknown_is_retried_safely(
     again = run_load(store, network_dir)
     assert all(c.written == 0 for c in again.entities.values())
     assert dump(store) == expected
+
+
+def test_a_failed_write_stops_the_load_with_its_error(
+    store: FalkorDBStore, network_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Batches are written on a writer thread; its error reaches the caller, and the
+    batches queued behind it are not written."""
+    from refnet.graph import errors
+
+    real_run = store.run
+    calls: list[str] = []
+
+    def failing(name: str, params: dict | None = None, **kw: object) -> object:
+        calls.append(name)
+        if name == "load/trust":
+            raise errors.BadQuery("refused")
+        return real_run(name, params, **kw)
+
+    monkeypatch.setattr(store, "run", failing)
+    with pytest.raises(errors.BadQuery, match="refused"):
+        run_load(store, network_dir)
+    monkeypatch.undo()
+    assert calls.count("load/trust") == 1
+    assert "load/clicks" not in calls and "load/purchases" not in calls
+    assert store.execute("RETURN 1").scalar() == 1

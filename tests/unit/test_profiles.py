@@ -709,3 +709,39 @@ def test_excel_serial_dates_are_read_in_the_profile_timezone() -> None:
     assert parse("time_local", 45200.8125) == parse("time_local", "2023-10-01 19:30:00")
     with pytest.raises(RowError, match="not an Excel date"):
         parse("time_local", 12.5)
+
+
+# --------------------------------------------------------------------------- quick path
+
+TRICKY_CELLS = ["", " ", "  x ", "x", "0", "12", " 12 ", "-3", "1.5", "0.5", "2", "nan", "inf",
+                "1_000", "true", "False", "2025-03-01T08:15:00Z", "2025-03-01 08:15:00",
+                "2023-10-01", "2025-13-01T00:00:00Z", "\x01a", "a\x00", "a\tb", "a\nb", "--",
+                "¥12.50", "12,345", "1e5", "\u00a0x", "x\u0085", "paid", "3", "{\"a\": 1}",
+                "13800138000", None, 12, 1.5, True]
+
+
+def field_outcome(read: Callable[[], Any]) -> Any:
+    try:
+        return ("value", read())
+    except RowError as e:
+        return (e.code, e.message)
+
+
+@pytest.mark.parametrize("name", sorted(p.name for p in load_profiles().values()))
+@settings(max_examples=200, deadline=None)
+@given(data=st.data())
+def test_quick_path_reads_as_the_full_path(name: str, data: st.DataObject) -> None:
+    """Each field's compiled quick reading gives the full path's value or error, any cell."""
+    profile = load_profiles()[name]
+    cell = st.one_of(st.sampled_from(TRICKY_CELLS), st.text(max_size=6))
+    cells = {c: data.draw(cell, label=c) for c in profile.known_columns()}
+    quick = 0
+    for output, _template, plan in profile._plans:
+        for _name, fast, f in plan:
+            if fast is None:
+                continue
+            quick += 1
+            full = field_outcome(lambda f=f, e=output.entity:
+                                 profile._resolve(f, cells, fake_hasher, e)[0])
+            assert field_outcome(lambda fast=fast: fast(cells)) == full, f.name
+    assert quick or not name.startswith("canonical-")
