@@ -58,6 +58,7 @@ class EntityCounts:
     written: int = 0
     duplicates: int = 0
     quarantined: int = 0
+    reasons: dict[str, int] = field(default_factory=dict)  # quarantined rows by reason code
 
     @property
     def balanced(self) -> bool:
@@ -297,6 +298,7 @@ class _Loader:
         self.waiting += outcome.missing
         for row, code, message in outcome.rejected:
             counts.quarantined += 1
+            counts.reasons[code] = counts.reasons.get(code, 0) + 1
             self.bad.write(row.extra.get("_file", ""), row.line, entity, code, message,
                            row.values)
         self._check_limit()

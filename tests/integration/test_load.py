@@ -118,6 +118,12 @@ def test_referral_rules_first_referrer_stays_no_cycles_no_self(
     chain = store.run("downline/upline", {"id": "c"}).scalar()
     assert chain == ["c", "b", "a"]
     assert report.entities["referrals"].duplicates == 1
+    reasons = {"second_referrer": 1, "referral_cycle": 1, "self_referral": 1}
+    assert report.entities["referrals"].reasons == reasons
+    # the load run keeps them, so a compliance report can count refusals by reason
+    # without the quarantine file
+    counts = json.loads(store.run("compliance/load_runs").records()[-1]["counts"])
+    assert counts["referrals"]["reasons"] == reasons
 
 
 def test_orders_attribute_through_accounts_and_unclaimed_accounts_become_stubs(
