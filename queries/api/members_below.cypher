@@ -1,7 +1,9 @@
 // members.cypher inside one member's downline (the member included): what an
-// organizer's key may list. Anchored on the scope's root (FalkorDB issue 2561).
-MATCH (root:Member {id: $root})
-MATCH (root)-[:REFERRED*0..]->(m:Member)
+// organizer's key may list. Anchored on the scope's root (FalkorDB issue 2561); the
+// filters wait behind WITH because, written on the match, they made FalkorDB scan every
+// member and walk up to the root instead (m needs no label: REFERRED joins members).
+MATCH (root:Member {id: $root})-[:REFERRED*0..]->(m)
+WITH m
 WHERE ($platform IS NULL OR m.platform = $platform)
   AND ($status IS NULL OR m.status = $status)
   AND ($joined_after IS NULL OR m.joined_at > $joined_after)
