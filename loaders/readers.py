@@ -436,34 +436,14 @@ def _no_header(path: Path) -> str:
 
 
 def _csv_records(source: Source) -> Iterator[Record]:
-    """``_csv_rows`` made into records, inlined: this loop runs once per row of a load."""
-    encoding, delimiter = source.encoding, source.delimiter
-    assert encoding is not None and delimiter is not None
-    header, header_line, width = source.header, source.header_line, len(source.header)
-    with _open_text(source.path, encoding) as f:
-        taken: list[str] = []
-        reader = csv.reader(_tap(f, taken), delimiter=delimiter)
-        start = 1
-        while True:
-            taken.clear()
-            try:
-                cells = next(reader)
-            except StopIteration:
-                return
-            except csv.Error as exc:
-                if start > header_line:
-                    yield Record(start, {"_error": f"csv: {exc}",
-                                         "_raw": _readable("".join(taken))})
-            else:
-                if start > header_line:
-                    raw = taken[0] if len(taken) == 1 else "".join(taken)
-                    if not raw.isascii() and _ESCAPED_BYTE.search(raw):
-                        yield Record(start, {"_error": _bad_bytes(encoding),
-                                             "_raw": _readable(raw)})
-                    elif not _is_blank(cells):
-                        yield Record(start, dict(zip(header, cells, strict=True))
-                                     if len(cells) == width else _values(header, cells, ""))
-            start = reader.line_num + 1
+    assert source.encoding is not None and source.delimiter is not None
+    for row in _csv_rows(source.path, source.encoding, source.delimiter):
+        if row.line <= source.header_line:
+            continue
+        if row.error is not None:
+            yield Record(row.line, {"_error": row.error, "_raw": row.raw})
+        elif not _is_blank(row.cells):
+            yield Record(row.line, _values(source.header, row.cells, ""))
 
 
 # -- XLSX ----------------------------------------------------------------------------
