@@ -233,16 +233,22 @@ def _ids(value: Any) -> set[str]:
     return {value} if isinstance(value, str) and MEMBER_ID.match(value) else set()
 
 
+def _ask_as_random_organizer(api: Api, data: st.DataObject, query: str
+                             ) -> tuple[str, set[str], str, int, dict[str, Any]]:
+    """A random organizer asks about a member inside its downline or anywhere at all."""
+    org = data.draw(st.sampled_from(organizers(api)), label="organizer")
+    inside = api.downline(org)
+    target = data.draw(st.one_of(st.sampled_from(sorted(inside)),
+                                 st.sampled_from(sorted(api.tree))), label="member")
+    status, body = api.post(query, api.token("organizer", org), {"id": target})
+    return org, inside, target, status, body
+
+
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_an_organizer_sees_its_downline_and_nothing_else(api: Api, data: st.DataObject) -> None:
-    org = data.draw(st.sampled_from(organizers(api)), label="organizer")
-    inside = api.downline(org)
-    everyone = sorted(api.tree)
-    target = data.draw(st.one_of(st.sampled_from(sorted(inside)), st.sampled_from(everyone)),
-                       label="member")
-    status, body = api.post(MEMBER_QUERY, api.token("organizer", org), {"id": target})
+    org, inside, target, status, body = _ask_as_random_organizer(api, data, MEMBER_QUERY)
     assert status == 200
     if target in inside:
         assert "errors" not in body, body
@@ -298,11 +304,7 @@ QUESTIONS_QUERY = """query($id: ID!) {
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(data=st.data())
 def test_an_organizers_questions_stay_inside_its_downline(api: Api, data: st.DataObject) -> None:
-    org = data.draw(st.sampled_from(organizers(api)), label="organizer")
-    inside = api.downline(org)
-    target = data.draw(st.one_of(st.sampled_from(sorted(inside)),
-                                 st.sampled_from(sorted(api.tree))), label="root")
-    _, body = api.post(QUESTIONS_QUERY, api.token("organizer", org), {"id": target})
+    org, inside, target, _, body = _ask_as_random_organizer(api, data, QUESTIONS_QUERY)
     if target in inside:
         assert "errors" not in body, body
     else:
