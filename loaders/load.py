@@ -11,7 +11,8 @@ rows = written + duplicates + quarantined.
 
 Loading is idempotent (every write creates only what is new), and the load id comes
 from the files' bytes, so a load killed half-way and run again ends in the same
-graph as an unbroken one.
+graph as an unbroken one. Rows proven new (their kind was empty when the load
+started, their key not seen before: see fresh) skip the existence checks.
 """
 
 from __future__ import annotations
@@ -33,6 +34,7 @@ from refnet.graph.store import GraphStore, run_idempotent
 
 from . import profiles as profile_registry
 from . import readers, write
+from .fresh import Fresh
 from .profiles import Profile
 from .records import Record, Row, RowError
 
@@ -154,9 +156,10 @@ def load_paths(
     store.ensure_schema()
     started_ms = int(time.time() * 1000)
     _record_run(store, report, started_ms, "running")
+    fresh = Fresh.at_start(store, load_id)  # after recording this run: see Fresh.at_start
     with _Quarantine(report.quarantine) as bad, _Writer() as writer:
         loader = _Loader(store, report, bad, {"load_id": load_id, "source": "load"}, max_bad,
-                         writer)
+                         writer, fresh)
         for path, source, prof, detected in plan:
             file_started = time.perf_counter()
             file_report = FileReport(str(path), prof.name, detected)
@@ -188,10 +191,11 @@ class _Loader:
 
     def __init__(self, store: GraphStore, report: LoadReport, bad: _Quarantine,
                  params: dict[str, Any], max_bad: int | float | None,
-                 writer: _Writer | None = None) -> None:
+                 writer: _Writer | None = None, fresh: Fresh | None = None) -> None:
         self.store, self.report, self.bad, self.params = store, report, bad, params
         self.max_bad = max_bad
         self.writer = writer  # None: write on this thread
+        self.fresh = fresh  # None: check every row
         self.buffers: dict[str, list[Row]] = {e: [] for e in write.ENTITIES}
         self.waiting: list[Row] = []  # rows whose references have not appeared yet
         self.files: dict[int, Path] = {}
@@ -236,12 +240,12 @@ class _Loader:
         rows, self.buffers[entity] = self.buffers[entity], []
         if not rows:
             return
-        store, params = self.store, self.params
+        store, params, fresh = self.store, self.params, self.fresh
 
         def job() -> tuple[str, list[str], write.Outcome]:
-            stubs = (write.attribute_accounts(store, rows, params) if entity == "purchases"
-                     else [])
-            return entity, stubs, write.write_entity(store, entity, rows, params)
+            stubs = (write.attribute_accounts(store, rows, params, fresh)
+                     if entity == "purchases" else [])
+            return entity, stubs, write.write_entity(store, entity, rows, params, fresh)
 
         if self.writer is None:
             self._book_job(*job())
@@ -264,7 +268,9 @@ class _Loader:
             self.flush(entity)
 
     def finish(self) -> None:
-        """Retry the rows that waited for references; stub named members, refuse the rest."""
+        """Retry the rows that waited for references; stub named members, refuse the rest.
+
+        These rows were seen before, so they take the checking path."""
         if self.writer is not None:
             self.writer.wait()
             self._book_done()

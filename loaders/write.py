@@ -13,8 +13,10 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
+from refnet.graph.errors import ConstraintViolation, RefnetError
 from refnet.graph.store import GraphStore, run_idempotent
 
+from .fresh import Fresh
 from .records import Row
 
 __all__ = ["ENTITIES", "KEYS", "Outcome", "attribute_accounts", "write_entity"]
@@ -55,9 +57,13 @@ def key_of(row: Row) -> tuple[Any, ...]:
 
 
 def write_entity(
-    store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any]
+    store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any],
+    fresh: Fresh | None = None,
 ) -> Outcome:
-    """Write one batch of one entity; repeated keys inside the batch are duplicates."""
+    """Write one batch of one entity; repeated keys inside the batch are duplicates.
+
+    With ``fresh``, rows it proves new are written create-only, the others checked.
+    """
     outcome = Outcome()
     unique: dict[tuple[Any, ...], Row] = {}
     names = KEYS[entity]
@@ -71,7 +77,13 @@ def write_entity(
     batch = list(unique.values())
     if entity == "referrals":
         outcome.merge(_write_referrals(store, batch, params))
-    elif batch:
+        return outcome
+    new = fresh.split(entity, list(unique)) if fresh is not None else None
+    if new is not None and new.any():
+        outcome.merge(_create(store, entity, [r for r, n in zip(batch, new, strict=True) if n],
+                              params))
+        batch = [r for r, n in zip(batch, new, strict=True) if not n]
+    if batch:
         outcome.merge(_run(store, f"load/{entity}", batch, params))
     return outcome
 
@@ -88,9 +100,33 @@ def _payload(rows: list[Row]) -> list[dict[str, Any]]:
 
 
 def _run(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]) -> Outcome:
-    payload = _payload(rows)
-    result, _ = run_idempotent(store, name, {**params, "rows": payload})
-    placed = {int(i): bool(created) for i, created in result.rows}
+    result, _ = run_idempotent(store, name, {**params, "rows": _payload(rows)})
+    return _placed(rows, result.rows)
+
+
+def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any]) -> Outcome:
+    """Write rows proven new with ``load/<entity>_new``, which skips the existence checks.
+
+    It is not safe to repeat, so anything in doubt goes to the checking query, which
+    is: an error that may be retried (the batch may have been written: its rows then
+    count as duplicates), a uniqueness refusal (another writer created one of the keys;
+    FalkorDB undoes the whole query), or an empty answer, which the create-only query
+    gives when another load is running (or when every row names something missing).
+    """
+    try:
+        result = store.run(f"load/{entity}_new", {**params, "rows": _payload(rows)}, write=True)
+    except RefnetError as e:
+        if not (e.is_retryable() or isinstance(e, ConstraintViolation)):
+            raise
+        return _run(store, f"load/{entity}", rows, params)
+    if not result.rows:
+        return _run(store, f"load/{entity}", rows, params)
+    return _placed(rows, result.rows)
+
+
+def _placed(rows: list[Row], answer: list[tuple[Any, ...]]) -> Outcome:
+    """Book each row by the query's answer: created, already there, or not returned."""
+    placed = {int(i): bool(created) for i, created in answer}
     outcome = Outcome()
     for i, row in enumerate(rows):
         if i not in placed:
@@ -155,12 +191,14 @@ def _is_ancestor(store: GraphStore, child: str, referrer: str, assigned: dict[st
 
 
 def attribute_accounts(
-    store: GraphStore, rows: Iterable[Row], params: dict[str, Any]
+    store: GraphStore, rows: Iterable[Row], params: dict[str, Any],
+    fresh: Fresh | None = None,
 ) -> list[str]:
     """Give purchases known only by the promoter's account a promoter member.
 
     An account no member claims gets a stub member (``platform:account``) so the order
     still attributes somewhere; the ids of new stubs are returned for the report.
+    ``fresh`` learns their keys, so no later row counts them as new.
     """
     pending = [r for r in rows if r.values.get("promoter_id") is None
                and r.extra.get("promoter_account")]
@@ -174,6 +212,9 @@ def attribute_accounts(
     unclaimed = [{"platform": p, "account": a, "member": f"{p}:{a}"}
                  for (p, a) in keys if owner.get((p, a)) is None]
     if unclaimed:
+        if fresh is not None:
+            fresh.add("members", [(u["member"],) for u in unclaimed])
+            fresh.add("accounts", [(u["platform"], u["account"]) for u in unclaimed])
         run_idempotent(store, "load/stub_accounts", {**params, "keys": unclaimed})
         owner.update({(u["platform"], u["account"]): u["member"] for u in unclaimed})
     for row in pending:

@@ -283,10 +283,11 @@ def test_a_failed_write_stops_the_load_with_its_error(
 
     real_run = store.run
     calls: list[str] = []
+    TRUST = ("load/trust", "load/trust_new")  # the checking and the create-only query
 
     def failing(name: str, params: dict | None = None, **kw: object) -> object:
         calls.append(name)
-        if name == "load/trust":
+        if name in TRUST:
             raise errors.BadQuery("refused")
         return real_run(name, params, **kw)
 
@@ -294,6 +295,104 @@ def test_a_failed_write_stops_the_load_with_its_error(
     with pytest.raises(errors.BadQuery, match="refused"):
         run_load(store, network_dir)
     monkeypatch.undo()
-    assert calls.count("load/trust") == 1
-    assert "load/clicks" not in calls and "load/purchases" not in calls
+    assert sum(calls.count(name) for name in TRUST) == 1
+    assert not any(name.startswith(("load/clicks", "load/purchases")) for name in calls)
     assert store.execute("RETURN 1").scalar() == 1
+
+
+def record_queries(store: FalkorDBStore, monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """The names of the queries the store runs from now on, in order."""
+    real_run = store.run
+    names: list[str] = []
+
+    def run(name: str, params: dict | None = None, **kw: object) -> object:
+        names.append(name)
+        return real_run(name, params, **kw)
+
+    monkeypatch.setattr(store, "run", run)
+    return names
+
+
+def test_an_empty_graph_is_written_create_only_and_a_full_one_checked(
+    store: FalkorDBStore, network_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    names = record_queries(store, monkeypatch)
+    run_load(store, network_dir)
+    created = {n.removeprefix("load/").removesuffix("_new") for n in names if n.endswith("_new")}
+    assert created == {"members", "accounts", "trust", "shares", "clicks", "purchases"}
+    assert "load/clicks" not in names and "load/trust" not in names
+    names.clear()
+    run_load(store, network_dir)
+    assert not [n for n in names if n.endswith("_new")]
+
+
+def test_a_key_repeated_across_batches_counts_as_a_duplicate(
+    store: FalkorDBStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The repeat of a key written create-only in an earlier batch takes the checking path."""
+    monkeypatch.setattr(load, "BATCH_SIZE", 20)
+    t = "2025-01-01T00:00:00Z"
+    ids = [f"m{i}" for i in range(50)]
+    rows = [[m, "", "taobao", t, "active", "m"] for m in ids]
+    rows += [[m, "", "taobao", t, "active", "m"] for m in ids[:5] + ids[30:35]]
+    names = record_queries(store, monkeypatch)
+    report = run_load(store, write_members(tmp_path / "members.csv", rows))
+    assert report.balanced
+    members = report.entities["members"]
+    assert (members.rows, members.written, members.duplicates) == (60, 50, 10)
+    assert "load/members_new" in names and "load/members" in names
+    assert store.execute("MATCH (m:Member) RETURN count(m)").scalar() == 50
+
+
+def test_no_create_only_write_while_another_load_runs(
+    store: FalkorDBStore, network_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    store.execute("CREATE (:LoadRun {id: 'load-other', status: 'running'})", write=True)
+    names = record_queries(store, monkeypatch)
+    report = run_load(store, network_dir)
+    assert report.balanced and report.bad == 0
+    assert not [n for n in names if n.endswith("_new")]
+
+
+def test_a_create_only_batch_checks_again_when_it_may_be_wrong(
+    store: FalkorDBStore, tmp_path: Path
+) -> None:
+    """Another load started after this one chose create-only (its query then writes
+    nothing), or another writer created a key (a uniqueness refusal): both batches are
+    checked instead, and book exactly."""
+    from refnet.loaders import write
+    from refnet.loaders.fresh import Fresh
+    from refnet.loaders.records import Row
+
+    params = {"load_id": "load-this", "source": "load"}
+
+    def members(*ids: str) -> list[Row]:
+        return [Row("members", {"member_id": m, "platform": "taobao"}, i)
+                for i, m in enumerate(ids)]
+
+    store.execute("CREATE (:Member {id: 'taken'})", write=True)
+    outcome = write.write_entity(store, "members", members("a", "taken"), params,
+                                 Fresh(["members"]))
+    assert [r.values["member_id"] for r in outcome.created] == ["a"]
+    assert [r.values["member_id"] for r in outcome.duplicates] == ["taken"]
+
+    store.execute("CREATE (:LoadRun {id: 'load-other', status: 'running'})", write=True)
+    outcome = write.write_entity(store, "members", members("b", "a"), params,
+                                 Fresh(["members"]))
+    assert [r.values["member_id"] for r in outcome.created] == ["b"]
+    assert [r.values["member_id"] for r in outcome.duplicates] == ["a"]
+    assert store.execute("MATCH (m:Member) RETURN count(m)").scalar() == 3
+
+
+def test_stub_members_and_accounts_are_never_taken_for_new(store: FalkorDBStore) -> None:
+    from refnet.loaders import write
+    from refnet.loaders.fresh import Fresh
+    from refnet.loaders.records import Row
+
+    fresh = Fresh(["members", "accounts"])
+    order = Row("purchases", {"order_id": "o1"}, 1,
+                {"promoter_platform": "pdd", "promoter_account": "8_999"})
+    stubs = write.attribute_accounts(store, [order], {"load_id": "l", "source": "load"}, fresh)
+    assert stubs == ["pdd:8_999"]
+    assert not fresh.split("members", [("pdd:8_999",)]).any()
+    assert not fresh.split("accounts", [("pdd", "8_999")]).any()
