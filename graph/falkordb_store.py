@@ -21,12 +21,24 @@ from .config import Config
 from .server import EmbeddedServer
 from .store import Params, Result, WriteSummary, write_in_batches
 
-__all__ = ["FalkorDBStore"]
+__all__ = ["FalkorDBStore", "Prepared"]
 
 _COUNTERS = (
     "nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
     "properties_set", "properties_removed", "labels_added", "indices_created",
 )
+
+
+class Prepared(dict[str, Any]):
+    """Parameters already checked and quoted into the client's ``CYPHER`` header.
+
+    That Python work grows with the rows sent; ``FalkorDBStore.prepare`` does it on
+    the caller's thread ahead of ``run``, so the loader prepares its next batch while
+    the server runs the previous one. It is still a mapping of the parameters.
+    """
+
+    header: str = ""
+    write: bool = False
 
 
 class FalkorDBStore:
@@ -89,7 +101,9 @@ class FalkorDBStore:
         send = self._graph.query if write else self._graph.ro_query
         started = time.perf_counter()
         try:
-            raw = send(text, _clean(dict(params or {}), write=write), timeout=timeout)
+            if not (isinstance(params, Prepared) and (params.write or not write)):
+                params = self.prepare(params or {}, write=write)
+            raw = send(params.header + text, timeout=timeout)
         except Exception as e:  # the client raises redis and plain exceptions alike
             raise _translate(e, label, timeout, self.socket) from e
         elapsed = (time.perf_counter() - started) * 1000
@@ -99,6 +113,16 @@ class FalkorDBStore:
         columns = [str(h[1]) for h in raw.header] if raw.header else []
         counters = {c: int(getattr(raw, c)) for c in _COUNTERS if getattr(raw, c, 0)}
         return Result(columns, rows, counters, elapsed)
+
+    def prepare(self, params: Params, *, write: bool = False) -> Prepared:
+        """Check the parameters and quote them the client's way, now; ``run`` sends them."""
+        prepared = Prepared(_clean(dict(params), write=write))
+        try:  # the client's own quoting (its header builder), so the text is what it sends
+            prepared.header = self._graph._build_params_header(prepared)
+        except Exception as e:
+            raise _translate(e, "prepare", 0, self.socket) from e
+        prepared.write = write
+        return prepared
 
     def write_batches(
         self,

@@ -18,6 +18,7 @@ nothing while another load runs: see ``write.write_entity``).
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from typing import Any
 
@@ -45,6 +46,7 @@ class Fresh:
         self._mask = np.uint64(bits - 1)
         self._hashes = hashes
         self._bits = np.zeros(bits // 8, dtype=np.uint8) if self.entities else None
+        self._lock = threading.Lock()  # the loader splits while its writer adds stubs
 
     @classmethod
     def at_start(cls, store: GraphStore, load_id: str) -> Fresh:
@@ -66,8 +68,9 @@ class Fresh:
         if entity not in self.entities or not keys:
             return np.zeros(len(keys), dtype=bool)
         byte, bit = self._positions(entity, keys)
-        seen = np.logical_and.reduce((self._bits[byte] & bit) != 0, axis=0)
-        np.bitwise_or.at(self._bits, byte.ravel(), bit.ravel())
+        with self._lock:
+            seen = np.logical_and.reduce((self._bits[byte] & bit) != 0, axis=0)
+            np.bitwise_or.at(self._bits, byte.ravel(), bit.ravel())
         return ~seen
 
     def add(self, entity: str, keys: Sequence[tuple[Any, ...]]) -> None:

@@ -241,11 +241,16 @@ class _Loader:
         if not rows:
             return
         store, params, fresh = self.store, self.params, self.fresh
+        if entity == "purchases":  # promoters known by account are looked up first
 
-        def job() -> tuple[str, list[str], write.Outcome]:
-            stubs = (write.attribute_accounts(store, rows, params, fresh)
-                     if entity == "purchases" else [])
-            return entity, stubs, write.write_entity(store, entity, rows, params, fresh)
+            def job() -> tuple[str, list[str], write.Outcome]:
+                stubs = write.attribute_accounts(store, rows, params, fresh)
+                return entity, stubs, write.write_entity(store, entity, rows, params, fresh)
+        else:
+            send = write.prepare_entity(store, entity, rows, params, fresh)
+
+            def job() -> tuple[str, list[str], write.Outcome]:
+                return entity, [], send()
 
         if self.writer is None:
             self._book_job(*job())

@@ -9,17 +9,18 @@ rules platforms apply: the first referrer stays, and no referral may close a cyc
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
 from refnet.graph.errors import ConstraintViolation, RefnetError
-from refnet.graph.store import GraphStore, run_idempotent
+from refnet.graph.store import GraphStore, Params, run_idempotent
 
 from .fresh import Fresh
 from .records import Row
 
-__all__ = ["ENTITIES", "KEYS", "Outcome", "attribute_accounts", "write_entity"]
+__all__ = ["ENTITIES", "KEYS", "Outcome", "attribute_accounts", "prepare_entity",
+           "write_entity"]
 
 # Write order: endpoints before the edges that join them.
 ENTITIES = ("members", "referrals", "accounts", "products", "trust", "shares", "clicks",
@@ -60,9 +61,21 @@ def write_entity(
     store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any],
     fresh: Fresh | None = None,
 ) -> Outcome:
-    """Write one batch of one entity; repeated keys inside the batch are duplicates.
+    """Write one batch of one entity; repeated keys inside the batch are duplicates."""
+    return prepare_entity(store, entity, rows, params, fresh)()
 
-    With ``fresh``, rows it proves new are written create-only, the others checked.
+
+def prepare_entity(
+    store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any],
+    fresh: Fresh | None = None,
+) -> Callable[[], Outcome]:
+    """Do one batch's Python work now; return the call that writes it.
+
+    Now: repeated keys inside the batch become duplicates (the first row wins),
+    ``fresh`` picks the rows it proves new (written create-only, the others checked),
+    and each query's parameters are prepared (checked and quoted, where the store can).
+    The loader does this on its own thread while its writer thread waits on the
+    server. Referral rows need the store's answers first: all their work is in the call.
     """
     outcome = Outcome()
     unique: dict[tuple[Any, ...], Row] = {}
@@ -71,21 +84,28 @@ def write_entity(
         values = row.values
         key = tuple(values.get(k) for k in names)
         if key in unique:
-            outcome.duplicates.append(row)  # the first row with a key wins
+            outcome.duplicates.append(row)
         else:
             unique[key] = row
     batch = list(unique.values())
+    sends: list[Callable[[], Outcome]] = []
     if entity == "referrals":
-        outcome.merge(_write_referrals(store, batch, params))
+        sends.append(lambda: _write_referrals(store, batch, params))
+    else:
+        new = fresh.split(entity, list(unique)) if fresh is not None else None
+        if new is not None and new.any():
+            sends.append(_create(store, entity, [r for r, n in zip(batch, new, strict=True)
+                                                 if n], params))
+            batch = [r for r, n in zip(batch, new, strict=True) if not n]
+        if batch:
+            sends.append(_check(store, f"load/{entity}", batch, params))
+
+    def write() -> Outcome:
+        for send in sends:
+            outcome.merge(send())
         return outcome
-    new = fresh.split(entity, list(unique)) if fresh is not None else None
-    if new is not None and new.any():
-        outcome.merge(_create(store, entity, [r for r, n in zip(batch, new, strict=True) if n],
-                              params))
-        batch = [r for r, n in zip(batch, new, strict=True) if not n]
-    if batch:
-        outcome.merge(_run(store, f"load/{entity}", batch, params))
-    return outcome
+
+    return write
 
 
 def _payload(rows: list[Row]) -> list[dict[str, Any]]:
@@ -99,13 +119,27 @@ def _payload(rows: list[Row]) -> list[dict[str, Any]]:
     return payload
 
 
+def _parameters(store: GraphStore, params: dict[str, Any], rows: list[Row]) -> Params:
+    """A write's parameters with ``$rows``, checked and quoted now where the store can."""
+    full = {**params, "rows": _payload(rows)}
+    prepare = getattr(store, "prepare", None)  # FalkorDBStore.prepare
+    return full if prepare is None else prepare(full, write=True)
+
+
 def _run(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]) -> Outcome:
-    result, _ = run_idempotent(store, name, {**params, "rows": _payload(rows)})
-    return _placed(rows, result.rows)
+    return _check(store, name, rows, params)()
 
 
-def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any]) -> Outcome:
-    """Write rows proven new with ``load/<entity>_new``, which skips the existence checks.
+def _check(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]
+           ) -> Callable[[], Outcome]:
+    """Rows for a checking query (it creates only what is new, so it may be repeated)."""
+    prepared = _parameters(store, params, rows)
+    return lambda: _placed(rows, run_idempotent(store, name, prepared)[0].rows)
+
+
+def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any]
+            ) -> Callable[[], Outcome]:
+    """Rows proven new, for ``load/<entity>_new``, which skips the existence checks.
 
     It is not safe to repeat, so anything in doubt goes to the checking query, which
     is: an error that may be retried (the batch may have been written: its rows then
@@ -113,15 +147,20 @@ def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, A
     FalkorDB undoes the whole query), or an empty answer, which the create-only query
     gives when another load is running (or when every row names something missing).
     """
-    try:
-        result = store.run(f"load/{entity}_new", {**params, "rows": _payload(rows)}, write=True)
-    except RefnetError as e:
-        if not (e.is_retryable() or isinstance(e, ConstraintViolation)):
-            raise
-        return _run(store, f"load/{entity}", rows, params)
-    if not result.rows:
-        return _run(store, f"load/{entity}", rows, params)
-    return _placed(rows, result.rows)
+    prepared = _parameters(store, params, rows)
+
+    def send() -> Outcome:
+        try:
+            result = store.run(f"load/{entity}_new", prepared, write=True)
+        except RefnetError as e:
+            if not (e.is_retryable() or isinstance(e, ConstraintViolation)):
+                raise
+            return _run(store, f"load/{entity}", rows, params)
+        if not result.rows:
+            return _run(store, f"load/{entity}", rows, params)
+        return _placed(rows, result.rows)
+
+    return send
 
 
 def _placed(rows: list[Row], answer: list[tuple[Any, ...]]) -> Outcome:

@@ -396,3 +396,19 @@ def test_stub_members_and_accounts_are_never_taken_for_new(store: FalkorDBStore)
     assert stubs == ["pdd:8_999"]
     assert not fresh.split("members", [("pdd:8_999",)]).any()
     assert not fresh.split("accounts", [("pdd", "8_999")]).any()
+
+
+@given(text=st.text(st.characters(codec="utf-8", exclude_characters="\x00\x01"), min_size=1,
+                    max_size=20).map(str.strip).filter(bool))
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+def test_parameters_prepared_ahead_reach_the_store_unchanged(
+    store: FalkorDBStore, text: str
+) -> None:
+    """The loader quotes a batch's parameters on its own thread (FalkorDBStore.prepare)
+    and sends them later: the store must read exactly what it reads unprepared."""
+    params = {"rows": [{"v": text, "n": 1, "f": 0.5, "b": True}], "s": text}
+    query = "UNWIND $rows AS r RETURN r.v, r.n, r.f, r.b, $s"
+    prepared = store.prepare(params, write=True)
+    assert store.execute(query, prepared, write=True).rows == store.execute(query, params).rows
+    assert store.execute(query, prepared).rows == [(text, 1, 0.5, True, text)]
