@@ -21,6 +21,7 @@ import csv
 import hashlib
 import json
 import queue
+import sys
 import threading
 import time
 from collections import deque
@@ -377,9 +378,18 @@ class _Writer:
     the only one writing the quarantine file. The queue is bounded: the reader is at
     most ``depth`` batches ahead, so memory stays flat. An error in a write is raised
     to the loader at its next hand-over; once the load stops, queued writes are dropped.
+
+    While it runs, the interpreter's thread switch interval is 0.5 ms instead of 5 ms:
+    when the server answers, the writer waits for the reading thread to hand over the
+    GIL before it can book the answer and send the next batch, and the server idles
+    meanwhile (20k members: 2.6 s of such waits at 5 ms, 1.3 s at 0.5 ms).
     """
 
+    SWITCH_INTERVAL = 0.0005
+
     def __init__(self, depth: int = 2) -> None:
+        self._switch_interval = sys.getswitchinterval()
+        sys.setswitchinterval(min(self._switch_interval, self.SWITCH_INTERVAL))
         self._jobs: queue.Queue[Callable[[], Any] | None] = queue.Queue(maxsize=depth)
         self._done: deque[Any] = deque()
         self._error: BaseException | None = None
@@ -427,6 +437,7 @@ class _Writer:
         self._stopped = True
         self._jobs.put(None)
         self._thread.join()
+        sys.setswitchinterval(self._switch_interval)
 
 
 class _Quarantine:
