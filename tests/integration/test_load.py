@@ -412,3 +412,24 @@ def test_parameters_prepared_ahead_reach_the_store_unchanged(
     prepared = store.prepare(params, write=True)
     assert store.execute(query, prepared, write=True).rows == store.execute(query, params).rows
     assert store.execute(query, prepared).rows == [(text, 1, 0.5, True, text)]
+
+
+def test_referral_state_answers_the_same_on_falkordb_as_the_shared_file(
+    store: FalkorDBStore
+) -> None:
+    """load/referral_state has a FalkorDB override (outdegree() for speed)."""
+    from refnet.graph import cypher
+
+    store.execute("CREATE (a:Member {id: 'a'})-[:REFERRED]->(b:Member {id: 'b'})"
+                  "-[:REFERRED]->(:Member {id: 'c'}), (:Member {id: 'd'})", write=True)
+    pairs = [("b", "a"), ("b", "d"), ("c", "a"), ("d", "c"), ("a", "d"), ("x", "a"),
+             ("d", "x"), ("x", "y")]
+    rows = [{"i": i, "member_id": m, "referrer_id": r} for i, (m, r) in enumerate(pairs)]
+    shared = (Path(cypher.__file__).parent.parent / "queries" / "load"
+              / "referral_state.cypher").read_text(encoding="utf-8")
+    falkordb = cypher.load("load/referral_state", "falkordb")
+    assert falkordb != shared
+    expected = sorted(store.execute(shared, {"rows": rows}).rows)
+    assert sorted(store.execute(falkordb, {"rows": rows}).rows) == expected
+    assert [r[4] for r in expected] == [True, True, False, False, True, False, False, False]
+

@@ -1,0 +1,10 @@
+// For each referral row: does the referrer exist, who is the member's current
+// referrer, and does the member already have recruits (only then can a cycle form).
+// FalkorDB: outdegree() instead of the shared file's pattern comprehension, which
+// took about 60% of this query's time (tests/integration/test_load.py compares them).
+UNWIND $rows AS r
+OPTIONAL MATCH (child:Member {id: r.member_id})
+OPTIONAL MATCH (parent:Member {id: r.referrer_id})
+OPTIONAL MATCH (current:Member)-[:REFERRED]->(child)
+RETURN r.i AS i, child IS NOT NULL AS has_child, parent IS NOT NULL AS has_parent,
+       current.id AS current, coalesce(outdegree(child, 'REFERRED') > 0, false) AS recruits
