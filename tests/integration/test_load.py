@@ -433,3 +433,24 @@ def test_referral_state_answers_the_same_on_falkordb_as_the_shared_file(
     assert sorted(store.execute(falkordb, {"rows": rows}).rows) == expected
     assert [r[4] for r in expected] == [True, True, False, False, True, False, False, False]
 
+
+def test_a_member_row_fills_in_a_stub_and_updates_what_changed(
+    store: FalkorDBStore, tmp_path: Path
+) -> None:
+    """load/members writes an existing member only when a value changes."""
+    store.execute("CREATE (:Member {id: 'stub', status: 'stub'}), "
+                  "(:Member {id: 'same', platform: 'taobao', joined_at: 1735689600000, "
+                  "status: 'active', tier: 'm'})", write=True)
+    t = "2025-01-01T00:00:00Z"
+    report = run_load(store, write_members(tmp_path / "members.csv", [
+        ["stub", "", "pdd", t, "", "leader"],
+        ["same", "", "taobao", t, "active", "m"],
+    ]))
+    assert report.entities["members"].duplicates == 2
+    got = dict(store.execute("MATCH (m:Member) RETURN m.id, properties(m)").rows)
+    assert got["stub"] == {"id": "stub", "status": "active", "platform": "pdd",
+                           "joined_at": 1735689600000, "tier": "leader"}
+    assert got["same"]["tier"] == "m" and got["same"]["status"] == "active"
+    again = store.run("load/members", {"load_id": "l", "rows": [
+        {"i": 0, "member_id": "same", "platform": "taobao", "status": "active"}]}, write=True)
+    assert again.rows == [(0, False)] and not again.counters.get("properties_set")
