@@ -242,7 +242,8 @@ class _Loader:
         if not rows:
             return
         store, params, fresh = self.store, self.params, self.fresh
-        if entity == "purchases":  # promoters known by account are looked up first
+        if entity == "purchases" and write.needs_attribution(rows):
+            # promoters known only by an account are looked up first, in write order
 
             def job() -> tuple[str, list[str], write.Outcome]:
                 stubs = write.attribute_accounts(store, rows, params, fresh)

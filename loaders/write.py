@@ -19,8 +19,8 @@ from refnet.graph.store import GraphStore, Params, run_idempotent
 from .fresh import Fresh
 from .records import Row
 
-__all__ = ["ENTITIES", "KEYS", "Outcome", "attribute_accounts", "prepare_entity",
-           "write_entity"]
+__all__ = ["ENTITIES", "KEYS", "Outcome", "attribute_accounts", "needs_attribution",
+           "prepare_entity", "write_entity"]
 
 # Write order: endpoints before the edges that join them.
 ENTITIES = ("members", "referrals", "accounts", "products", "trust", "shares", "clicks",
@@ -229,6 +229,16 @@ def _is_ancestor(store: GraphStore, child: str, referrer: str, assigned: dict[st
     return child in seen or child in chain
 
 
+def needs_attribution(rows: Iterable[Row]) -> bool:
+    """Does any purchase name its promoter only by an account (``attribute_accounts``)?"""
+    return bool(_unattributed(rows))
+
+
+def _unattributed(rows: Iterable[Row]) -> list[Row]:
+    return [r for r in rows if r.values.get("promoter_id") is None
+            and r.extra.get("promoter_account")]
+
+
 def attribute_accounts(
     store: GraphStore, rows: Iterable[Row], params: dict[str, Any],
     fresh: Fresh | None = None,
@@ -239,8 +249,7 @@ def attribute_accounts(
     still attributes somewhere; the ids of new stubs are returned for the report.
     ``fresh`` learns their keys, so no later row counts them as new.
     """
-    pending = [r for r in rows if r.values.get("promoter_id") is None
-               and r.extra.get("promoter_account")]
+    pending = _unattributed(rows)
     if not pending:
         return []
     keys = sorted({(r.extra.get("promoter_platform") or "", str(r.extra["promoter_account"]))
