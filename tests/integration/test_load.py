@@ -454,3 +454,22 @@ def test_a_member_row_fills_in_a_stub_and_updates_what_changed(
     again = store.run("load/members", {"load_id": "l", "rows": [
         {"i": 0, "member_id": "same", "platform": "taobao", "status": "active"}]}, write=True)
     assert again.rows == [(0, False)] and not again.counters.get("properties_set")
+
+
+def test_create_only_and_checked_loads_end_in_the_same_graph_and_report(
+    store: FalkorDBStore, network_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """The create-only queries write exactly what the checking queries write."""
+    from refnet.loaders.fresh import Fresh
+
+    fast = run_load(store, network_dir)
+    created_only = dump(store)
+    store.clear()
+    monkeypatch.setattr(Fresh, "at_start", classmethod(lambda cls, *_: cls(())))
+    names = record_queries(store, monkeypatch)
+    checked = run_load(store, network_dir)
+    assert not [n for n in names if n.endswith("_new")]
+    assert dump(store) == created_only
+    assert {e: vars(c) for e, c in checked.entities.items()} == {
+        e: vars(c) for e, c in fast.entities.items()}
+    assert checked.stubs == fast.stubs
