@@ -22,6 +22,7 @@ import json
 import logging
 import threading
 import time
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request
@@ -30,6 +31,7 @@ from graphql_server import execute_sync
 from graphql_server.exceptions import GraphQLValidationError
 from graphql_server.flask.views import GraphQLView
 from graphql_server.http.exceptions import HTTPException
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
@@ -53,6 +55,7 @@ DEFAULT_LIMITS = Limits(field_weights={
     "Query.influence": 2_500, "Query.conversion": 2_500,
 })
 API_TIMEOUT_MS = 10_000
+MAX_UPLOAD_BYTES = 1 << 30  # a request body (uploads included) larger than 1 GiB is refused
 
 
 class _Stores:
@@ -74,9 +77,13 @@ class _Stores:
 class RefnetGraphQLView(GraphQLView):
     """graphql-server's Flask view with refnet's auth, limits and error shape."""
 
-    def __init__(self, *, stores: _Stores, limits: Limits, production: bool) -> None:
-        super().__init__(schema=schema.graphql_schema, graphql_ide="graphiql")
+    def __init__(self, *, stores: _Stores, limits: Limits, production: bool,
+                 import_dir: Path | None) -> None:
+        # Multipart bodies carry startLoad's files; bearer auth (no cookies) keeps CSRF out.
+        super().__init__(schema=schema.graphql_schema, graphql_ide="graphiql",
+                         multipart_uploads_enabled=True)
         self.stores, self.limits, self.production = stores, limits, production
+        self.import_dir = import_dir
 
     def dispatch_request(self) -> Any:
         try:
@@ -86,10 +93,15 @@ class RefnetGraphQLView(GraphQLView):
             store = self.stores.get()
             key = keys.authenticate(store, _bearer(request.headers.get("Authorization")))
             g.key_id = key.id
-            g.context = Context(store, key, Scope(key, store))
+            g.context = Context(store, key, Scope(key, store), self.stores.config,
+                                self.import_dir)
             return self.run(request=request)
         except HTTPException as e:
             return _error_response(e.status_code, e.reason, "BAD_USER_INPUT")
+        except RequestEntityTooLarge:
+            return _error_response(413, f"the request is larger than "
+                                        f"{request.max_content_length:,} bytes",
+                                   "LIMIT_EXCEEDED")
         except RefnetError as e:
             code = api_code(e)
             status = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "UNAVAILABLE": 503}.get(code, 400)
@@ -150,8 +162,11 @@ def _error_response(status: int, message: str, code: str) -> Response:
 
 
 def create_app(config: Config | None = None, *, production: bool = False,
-               limits: Limits | None = None, store: GraphStore | None = None) -> Flask:
-    """The API app. ``production`` hides introspection and "did you mean" hints."""
+               limits: Limits | None = None, store: GraphStore | None = None,
+               import_dir: Path | None = None,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Flask:
+    """The API app. ``production`` hides introspection and "did you mean" hints;
+    ``import_dir`` is where ``startLoad`` may read server files."""
     config = config or Config.from_env()
     limits = limits or DEFAULT_LIMITS
     if production and limits.introspection:
@@ -161,8 +176,10 @@ def create_app(config: Config | None = None, *, production: bool = False,
     # unexpected ones itself (api.errors) and the rest are answers, not incidents.
     logging.getLogger("graphql_server.execution").setLevel(logging.CRITICAL)
     app = Flask("refnet")
+    app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.add_url_rule("/graphql", view_func=RefnetGraphQLView.as_view(
-        "graphql", stores=stores, limits=limits, production=production))
+        "graphql", stores=stores, limits=limits, production=production,
+        import_dir=import_dir))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

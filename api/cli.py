@@ -172,7 +172,7 @@ def generate(config: Config, members: int, out: Path, seed: int, then_load: bool
 @click.option("--profile-dir", "profile_dirs", multiple=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Extra directory of profile .toml files [env: REFNET_PROFILE_DIR].")
-@click.option("--max-bad", callback=lambda _c, _p, v: _parse_max_bad(v), default=None,
+@click.option("--max-bad", callback=lambda _c, _p, v: _max_bad_option(v), default=None,
               help="Stop with an error past this many bad rows (N, or a percentage like 5%).")
 @click.pass_obj
 @friendly_errors
@@ -205,21 +205,11 @@ def _profile_dirs(given: tuple[Path, ...]) -> list[Path]:
     return [*given, *([Path(env)] if env else [])]
 
 
-def _parse_max_bad(value: str | None) -> float | None:
-    if value is None:
-        return None
+def _max_bad_option(value: str | None) -> float | None:
     try:
-        if value.endswith("%"):
-            fraction = float(value[:-1]) / 100
-            if not 0 < fraction < 1:
-                raise ValueError
-            return fraction
-        count = int(value)
-        if count < 0:
-            raise ValueError
-        return count
-    except ValueError:
-        raise click.BadParameter(f"{value!r}: give a count (50) or a percentage (5%)") from None
+        return loading.parse_max_bad(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 def _generate(members: int, out: Path, seed: int) -> synthetic.NetworkStats:
@@ -458,15 +448,21 @@ def query_upline(config: Config, member: str, as_of: str | None, as_json: bool) 
               help="Threads per worker (requests wait on the store, not the CPU).")
 @click.option("--dev", is_flag=True,
               help="Allow introspection and 'did you mean' hints (GraphiQL needs them).")
+@click.option("--import-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              envvar="REFNET_IMPORT_DIR", default=None,
+              help="Where startLoad may read files on this server [env: REFNET_IMPORT_DIR; "
+                   "default: uploads only].")
 @click.pass_obj
 @friendly_errors
-def serve(config: Config, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+def serve(config: Config, host: str, port: int, workers: int, threads: int, dev: bool,
+          import_dir: Path | None) -> None:
     """Serve the GraphQL API at http://HOST:PORT/graphql (GraphiQL in a browser)."""
     from .serve import serve as run
 
     console.print(f"refnet API on http://{host}:{port}/graphql "
                   f"({'development' if dev else 'production'} mode, {workers} workers)")
-    run(config, host=host, port=port, workers=workers, threads=threads, production=not dev)
+    run(config, host=host, port=port, workers=workers, threads=threads, production=not dev,
+        import_dir=import_dir)
 
 
 # -- keys ----------------------------------------------------------------------------------

@@ -8,12 +8,7 @@ outside the organizer's downline ever appears in a response.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,14 +31,9 @@ from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load
 from refnet.queries import compliance, conversion, downline, influence, policy, window
 from tests.graphs import HASHER
+from tests.serving import serving
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Api:
@@ -89,28 +79,8 @@ def api(tmp_path_factory: pytest.TempPathFactory, network_dir: Path) -> Iterator
     tree = nx.DiGraph()
     tree.add_nodes_from(r["member_id"] for r in rows)
     tree.add_edges_from((r["referrer_id"], r["member_id"]) for r in rows if r["referrer_id"])
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(data), "serve",
-         "--port", str(port), "--workers", "1", "--threads", "4"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"refnet serve did not come up: {proc.stderr.read().decode()}")
-        time.sleep(0.2)
-    yield Api(f"{url}/graphql", config, tree)
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    with serving(data) as url:
+        yield Api(f"{url}/graphql", config, tree)
     server.stop()
 
 
