@@ -22,13 +22,22 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Collection
 from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request
-from graphql import ExecutionResult, GraphQLError
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationType,
+    get_operation_ast,
+    validate,
+)
 from graphql_server import execute_sync
-from graphql_server.exceptions import GraphQLValidationError
+from graphql_server.exceptions import GraphQLValidationError, InvalidOperationTypeError
 from graphql_server.flask.views import GraphQLView
 from graphql_server.http.exceptions import HTTPException
 from werkzeug.exceptions import RequestEntityTooLarge
@@ -40,7 +49,7 @@ from refnet.graph.store import GraphStore
 
 from . import keys
 from .errors import api_code, format_error
-from .limits import Limits, parse_document, validation_rules
+from .limits import Limits, document_rules, parse_document, request_errors
 from .schema import Context, schema
 from .scope import Scope
 
@@ -77,13 +86,14 @@ class _Stores:
 class RefnetGraphQLView(GraphQLView):
     """graphql-server's Flask view with refnet's auth, limits and error shape."""
 
-    def __init__(self, *, stores: _Stores, limits: Limits, production: bool,
-                 import_dir: Path | None) -> None:
+    def __init__(self, *, stores: _Stores, documents: _Documents, limits: Limits,
+                 production: bool, import_dir: Path | None) -> None:
         # Multipart bodies carry startLoad's files; bearer auth (no cookies) keeps CSRF out.
         super().__init__(schema=schema.graphql_schema, graphql_ide="graphiql",
                          multipart_uploads_enabled=True)
         self.stores, self.limits, self.production = stores, limits, production
         self.import_dir = import_dir
+        self.documents = documents  # Flask makes a view per request: the cache outlives it
 
     def dispatch_request(self) -> Any:
         try:
@@ -114,10 +124,11 @@ class RefnetGraphQLView(GraphQLView):
     def execute_operation(self, request_adapter: Any, request_data: Any, context: Any,
                           root_value: Any, allowed_operation_types: Any) -> ExecutionResult:
         g.operation = request_data.operation_name
-        try:
-            document = parse_document(request_data.query, self.limits)
-        except GraphQLError as e:
-            raise GraphQLValidationError([e]) from None
+        document = self.documents.get(request_data.query, request_data.operation_name,
+                                      allowed_operation_types)
+        errors = request_errors(self.schema, document, self.limits, request_data.variables)
+        if errors:
+            raise GraphQLValidationError(errors)
         return execute_sync(
             schema=self.schema,
             query=document,
@@ -125,8 +136,7 @@ class RefnetGraphQLView(GraphQLView):
             context_value=context,
             operation_name=request_data.operation_name,
             allowed_operation_types=allowed_operation_types,
-            validation_rules=validation_rules(self.limits, request_data.variables),
-            validate_document=True,
+            validate_document=False,  # done above: the document's rules, then the request's
         )
 
     def process_result(self, request: Any, result: ExecutionResult,
@@ -137,6 +147,54 @@ class RefnetGraphQLView(GraphQLView):
                               for e in _flatten(result.errors)]
             g.error_codes = sorted({e["extensions"]["code"] for e in data["errors"]})
         return data
+
+
+class _Documents:
+    """Parsed documents that passed the variable-independent rules, by their text.
+
+    Clients send the same few documents over and over with new variables; parsing and
+    graphql-core's ~30 specified rules were a third of a ``member`` request's time.
+    Only documents that passed are kept (a bounded LRU), so a refused one costs its
+    full check every time; the rules that read variables run on every request.
+    """
+
+    def __init__(self, schema: Any, limits: Limits, size: int = 256) -> None:
+        self.schema, self.limits, self.size = schema, limits, size
+        self.rules = document_rules(limits)
+        self._cache: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str | None, operation_name: str | None,
+            allowed: Collection[OperationType]) -> DocumentNode:
+        """The parsed document, refused as graphql-server would: its operation's type
+        first (a mutation over GET is a 405), then the rules."""
+        with self._lock:
+            cached = self._cache.get(text) if text is not None else None
+            if cached is not None:
+                self._cache.move_to_end(text)
+        if cached is not None:
+            _check_operation_type(cached, operation_name, allowed)
+            return cached
+        try:
+            document = parse_document(text, self.limits)
+        except GraphQLError as e:
+            raise GraphQLValidationError([e]) from None
+        _check_operation_type(document, operation_name, allowed)
+        errors = validate(self.schema, document, self.rules)
+        if errors:
+            raise GraphQLValidationError(errors)
+        with self._lock:
+            self._cache[text] = document  # text is not None: parse_document refused that
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return document
+
+
+def _check_operation_type(document: DocumentNode, operation_name: str | None,
+                          allowed: Collection[OperationType]) -> None:
+    operation = get_operation_ast(document, operation_name)
+    if operation is not None and operation.operation not in allowed:
+        raise InvalidOperationTypeError(operation.operation, set(allowed))
 
 
 def _flatten(errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -178,8 +236,8 @@ def create_app(config: Config | None = None, *, production: bool = False,
     app = Flask("refnet")
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.add_url_rule("/graphql", view_func=RefnetGraphQLView.as_view(
-        "graphql", stores=stores, limits=limits, production=production,
-        import_dir=import_dir))
+        "graphql", stores=stores, documents=_Documents(schema.graphql_schema, limits),
+        limits=limits, production=production, import_dir=import_dir))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:

@@ -466,3 +466,16 @@ def _root_of(tree: nx.DiGraph, member: str) -> str:
     while preds := list(tree.predecessors(member)):
         member = preds[0]
     return member
+
+
+def test_a_known_document_still_has_its_variables_checked(api: Api) -> None:
+    """Documents are parsed and validated once per text; page sizes from variables are
+    checked on every request all the same."""
+    query = "query($n: Int!) { members(first: $n) { edges { node { id } } } }"
+    token = api.token("admin")
+    for _ in range(2):
+        status, body = api.post(query, token, {"n": 5})
+        assert status == 200 and "errors" not in body
+        assert len(body["data"]["members"]["edges"]) == 5
+        _, body = api.post(query, token, {"n": 100_000})
+        assert codes(body) == {"LIMIT_EXCEEDED"}
