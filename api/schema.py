@@ -558,7 +558,10 @@ class Query(graphene.ObjectType):
                                     description="How seeds are chosen."),
         as_of=graphene.String(description="Ignore everything after this."),
         days=graphene.Int(default_value=30, description="The GMV window's length in days."),
-        description="Who moves buyers through trust (admin and compliance keys).",
+        root_id=graphene.ID(description="Only this member's downline: trust among its "
+                                        "members and their revenue (an organizer's key: "
+                                        "its own member by default)."),
+        description="Who moves buyers through trust.",
     )
     conversion = graphene.Field(
         graphene.NonNull(graphene_type(conversion_q.ConversionReport)),
@@ -570,7 +573,10 @@ class Query(graphene.ObjectType):
         group_by=graphene.Argument(ConversionSplit, default_value="trust",
                                    description="What the funnel is split by."),
         top=graphene.Int(default_value=20, description="Promoters to list."),
-        description="Shares → clicks → purchases (admin and compliance keys).",
+        root_id=graphene.ID(description="Only the shares of this member's downline, and the "
+                                        "clicks and purchases through them (an organizer's "
+                                        "key: its own member by default)."),
+        description="Shares → clicks → purchases.",
     )
     load_run = graphene.Field(LoadRun, id=graphene.ID(required=True, description="Load id."),
                               description="One load run, e.g. one started by startLoad "
@@ -630,9 +636,7 @@ class Query(graphene.ObjectType):
                            root_id: str | None = None, as_of: str | None = None,
                            days: int = 365, evidence: int = 5) -> Any:
         ctx: Context = info.context
-        root_id = root_id or ctx.scope.root
-        if root_id is not None:
-            ctx.scope.check(root_id)
+        root_id = _team_root(ctx, root_id)
         if policy not in _policies():
             raise BadInput(f"unknown policy {policy!r}; presets: {', '.join(_policies())}")
         return to_graph(compliance_q.report(ctx.store, _policy(policy), _window(ctx, as_of, days),
@@ -642,12 +646,16 @@ class Query(graphene.ObjectType):
     def resolve_influence(_root: Any, info: Any, top: int = 20,
                           personalize: list[str] | None = None, seeds: int = 0,
                           algorithm: str = "imm", as_of: str | None = None,
-                          days: int = 30) -> Influence:
+                          days: int = 30, root_id: str | None = None) -> Influence:
         ctx: Context = info.context
-        ctx.scope.require("admin", "compliance")
+        root_id = _team_root(ctx, root_id)
+        for member_id in personalize or ():
+            ctx.scope.check(member_id)
         w = _window(ctx, as_of, days)
-        ranking = influence_q.rank(ctx.store, w, top=top, personalize=personalize or None)
-        chosen = (influence_q.seeds(ctx.store, w, k=seeds, method=enum_value(algorithm), runs=200)
+        ranking = influence_q.rank(ctx.store, w, top=top, personalize=personalize or None,
+                                   root_id=root_id)
+        chosen = (influence_q.seeds(ctx.store, w, k=seeds, method=enum_value(algorithm),
+                                    runs=200, root_id=root_id)
                   if seeds else None)
         return Influence(ranking=to_graph(ranking),
                          seeds=to_graph(chosen) if chosen is not None else None)
@@ -655,12 +663,16 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_conversion(_root: Any, info: Any, promoter_id: str | None = None,
                            since: str | None = None, until: str | None = None,
-                           group_by: str = "trust", top: int = 20) -> Any:
+                           group_by: str = "trust", top: int = 20,
+                           root_id: str | None = None) -> Any:
         ctx: Context = info.context
-        ctx.scope.require("admin", "compliance")
+        root_id = _team_root(ctx, root_id)
+        if promoter_id is not None:
+            ctx.scope.check(promoter_id)
         return to_graph(conversion_q.funnel(ctx.store, _window(ctx, until, 90, since),
                                           promoter_id=promoter_id,
-                                          group_by=enum_value(group_by), top=top))
+                                          group_by=enum_value(group_by), top=top,
+                                          root_id=root_id))
 
     @staticmethod
     def resolve_load_runs(_root: Any, info: Any, last: int = 20) -> list[LoadRun]:
@@ -676,6 +688,15 @@ class Query(graphene.ObjectType):
         ctx: Context = info.context
         ctx.scope.require("admin", "compliance")
         return _load_run(ctx, id)
+
+
+def _team_root(ctx: Context, root_id: str | None) -> str | None:
+    """The downline a question covers: the one asked for, else the key's own (an
+    organizer's key never gets a network-wide answer); checked against the scope."""
+    root_id = root_id or ctx.scope.root
+    if root_id is not None:
+        ctx.scope.check(root_id)
+    return root_id
 
 
 def _policies() -> list[str]:

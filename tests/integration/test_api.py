@@ -267,6 +267,10 @@ QUESTIONS_QUERY = """query($id: ID!) {
   downline(rootId: $id, top: 50) { root levels { members } branches { id } dead { id }
                                    recruits { top { id } } }
   compliance(rootId: $id, evidence: 50) { root flags { member evidence related } }
+  influence(rootId: $id, top: 100, seeds: 1) { ranking { rows { member } }
+                                               seeds { seeds { member } } }
+  conversion(rootId: $id, groupBy: PROMOTER, top: 100) { rootId groups { key }
+    coverage { byReach { promoter } byConversion { promoter } } }
 }"""
 
 
@@ -291,13 +295,38 @@ def test_an_organizers_compliance_defaults_to_its_own_downline(api: Api) -> None
     assert _ids(result) <= api.downline(org)
 
 
-@pytest.mark.parametrize("query", [
-    "{ influence { ranking { rows { member } } } }",
-    "{ conversion { overall { clicks } } }",
-    "mutation { recomputeInfluence { dropped } }",
-])
-def test_network_wide_questions_are_forbidden_to_organizers(api: Api, query: str) -> None:
-    _, body = api.post(query, api.token("organizer", organizers(api)[0]))
+def test_an_organizers_influence_and_conversion_are_its_teams(api: Api) -> None:
+    """Without rootId an organizer gets its own downline's answer, equal to the Python
+    functions' team answer; a promoter or seed member outside it is FORBIDDEN."""
+    org = organizers(api)[-1]
+    token = api.token("organizer", org)
+    result = ask(api.client(token), """{
+        influence(top: 500) { ranking { members totalGmv { minor } rows { member pagerank } } }
+        conversion(groupBy: PROMOTER, top: 500) { rootId overall { clicks gmv { minor } }
+                                                  groups { key } } }""")
+    with open_store(api.config) as store:
+        w = window.resolve(store, days=30)
+        ranking = influence.rank(store, w, top=500, root_id=org)
+        funnel = conversion.funnel(store, window.resolve(store, days=90), group_by="promoter",
+                                   top=500, root_id=org)
+    got = result["influence"]["ranking"]
+    assert got["members"] == ranking.members
+    assert got["totalGmv"]["minor"] == ranking.total_gmv
+    assert [(r["member"], r["pagerank"]) for r in got["rows"]] == [
+        (r.member, pytest.approx(r.pagerank)) for r in ranking.rows]
+    assert result["conversion"]["rootId"] == org
+    assert result["conversion"]["overall"]["clicks"] == funnel.overall.clicks
+    assert [g["key"] for g in result["conversion"]["groups"]] == [g.key for g in funnel.groups]
+    assert _ids(result) <= api.downline(org)
+    outside = next(m for m in sorted(api.tree) if m not in api.downline(org))
+    for query in (f'{{ conversion(promoterId: "{outside}") {{ rootId }} }}',
+                  f'{{ influence(personalize: ["{outside}"]) {{ ranking {{ members }} }} }}'):
+        assert codes(api.post(query, token)[1]) == {"FORBIDDEN"}
+
+
+def test_recompute_influence_is_forbidden_to_organizers(api: Api) -> None:
+    _, body = api.post("mutation { recomputeInfluence { dropped } }",
+                       api.token("organizer", organizers(api)[0]))
     assert codes(body) == {"FORBIDDEN"}
 
 
