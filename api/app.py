@@ -248,7 +248,7 @@ def create_app(config: Config | None = None, *, production: bool = False,
     def readyz() -> Any:
         """The store answers: ready for traffic."""
         try:
-            stores.get().run("window/latest")
+            stores.get().run("window/version")
         except RefnetError as e:
             return {"status": "unavailable", "reason": type(e).__name__}, 503
         return {"status": "ready"}

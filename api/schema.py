@@ -374,7 +374,8 @@ def _window(ctx: Context, as_of: str | None, days: int, since: str | None = None
     return windows.resolve(
         ctx.store,
         as_of=windows.parse_instant(as_of) if as_of else None, days=days,
-        since=windows.parse_instant(since, end_of_day=False) if since else None)
+        since=windows.parse_instant(since, end_of_day=False) if since else None,
+        latest=windows.remembered_latest)
 
 
 class SeedMethod(graphene.Enum):
@@ -418,8 +419,8 @@ class Influence(graphene.ObjectType):
 
 
 class RecomputeInfluence(graphene.Mutation):
-    """Drop the cached trust projections, so the next influence answer reads the graph
-    afresh (after a write that did not go through refnet load)."""
+    """Drop the cached trust projections and the remembered latest event, so the next
+    answers read the graph afresh (after a write that did not go through refnet load)."""
 
     class Arguments:
         pass
@@ -430,6 +431,7 @@ class RecomputeInfluence(graphene.Mutation):
     def mutate(_root: Any, info: Any) -> RecomputeInfluence:
         ctx: Context = info.context
         ctx.scope.require("admin")
+        windows.forget_latest()
         return RecomputeInfluence(dropped=projection.invalidate(ctx.store))
 
 
