@@ -254,10 +254,11 @@ class Member(graphene.ObjectType):
         ctx: Context = info.context
         first = page_size(first)
         [after_id] = decode_cursor(after, 1) or [None]
-        ids = [r["id"] for r in ctx.store.run("api/children", {
+        children = [Member.from_row(r) for r in ctx.store.run("api/children", {
             "id": parent.id, "after_id": after_id, "limit": first + 1}).records()]
-        found = load_members(ctx, ids)
-        return connection(MemberConnection, [found[i] for i in ids if i in found], first,
+        for child in children:  # their referrer, ``parent``, is read already
+            ctx.members.setdefault(child.id, child)
+        return connection(MemberConnection, children, first,
                           node=lambda m: m, cursor=lambda m: encode_cursor(m.id))
 
     @staticmethod
