@@ -9,6 +9,11 @@ concurrent clients:
 * ``downline``: downline health of a team of about 1,000 members (the organizer's own);
 * ``compliance``: the cn report on that organizer's downline.
 
+Then the time to refuse each hostile document the tests use (depth 50, 1,000
+``__typename``, 10,000 tokens, 100 aliases of ``compliance``, nested fragments,
+``first: 100000``, introspection in production, a mutation over GET): p50 and p99 of
+``--refusals`` requests, one client.
+
 The anchor, measured in the same run with the same clients, is ``GET /healthz``: the
 server's and the clients' own ceiling. Each figure is reported beside it as a ratio,
 because these 2-core machines are noisy. Every loop is bounded in count and time and
@@ -46,6 +51,9 @@ from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load, privacy, synthetic
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))  # the hostile documents live beside the tests
+from tests.hostile import HOSTILE, INTROSPECTION, MUTATION  # noqa: E402
+
 console = Console(width=None if sys.stdout.isatty() else 140)
 CONCURRENCY = (1, 8, 32)
 MAX_SECONDS = 20.0  # per (request, concurrency) cell
@@ -142,6 +150,7 @@ def main() -> None:
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
     parser.add_argument("--requests", type=int, default=400, help="per cell, split over clients")
+    parser.add_argument("--refusals", type=int, default=200, help="per hostile document")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="refnet-api-bench-") as tmp:
@@ -182,6 +191,7 @@ def main() -> None:
                         per_client = max(1, args.requests // clients)
                         cells.append(run_cell(url, name, body, token, clients, per_client))
                         bar.update(task, advance=1, description=f"{name[:10]} ×{clients}")
+                refused = time_refusals(url, token_admin(data), args.refusals)
         finally:
             if proc is not None:
                 proc.send_signal(signal.SIGTERM)
@@ -199,6 +209,7 @@ def main() -> None:
                       f"{c.rps / anchor[c.clients]:.3f}", f"{c.pct(0.5):,.1f}",
                       f"{c.pct(0.99):,.1f}")
     console.print(table)
+    console.print(refusals_table(refused, anchor[1]))
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"), "members": args.members,
         "team": args.team, "workers": args.workers, "threads": args.threads,
@@ -208,10 +219,52 @@ def main() -> None:
                    "p50_ms": round(c.pct(0.5), 1), "p99_ms": round(c.pct(0.99), 1),
                    "mean_ms": round(statistics.fmean(c.latencies_ms), 1)
                    if c.latencies_ms else None} for c in cells],
+        "refusals": [{"document": c.name, "requests": c.requests, "refused": c.errors,
+                      "p50_ms": round(c.pct(0.5), 1), "p99_ms": round(c.pct(0.99), 1)}
+                     for c in refused],
     }
     out = HERE / "results" / f"api-{args.members}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     console.print(f"saved {out.relative_to(HERE.parent)}")
+
+
+def token_admin(data: Path) -> str:
+    with open_store(Config.from_env(env={}, data_dir=data)) as store:
+        return keys.create(store, "admin").token
+
+
+def time_refusals(url: str, token: str, runs: int) -> list[Cell]:
+    """Each hostile document ``runs`` times, one client; ``errors`` counts the refusals."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    asks = [(name, "POST", doc) for name, doc in HOSTILE.items()]
+    asks += [("introspection", "POST", INTROSPECTION), ("mutation over GET", "GET", MUTATION)]
+    cells = []
+    for name, method, doc in asks:
+        latencies, refused = [], 0
+        started = time.perf_counter()
+        for _ in range(runs):
+            t = time.perf_counter()
+            if method == "GET":
+                r = session.get(url, params={"query": doc}, timeout=60)
+            else:
+                r = session.post(url, json={"query": doc}, timeout=60)
+            latencies.append((time.perf_counter() - t) * 1000)
+            refused += r.status_code >= 400 or bool(r.json().get("errors"))
+        cells.append(Cell(name, 1, runs, refused, time.perf_counter() - started, latencies))
+    return cells
+
+
+def refusals_table(cells: list[Cell], healthz_rps: float) -> Table:
+    table = Table(title="Hostile documents: time to refuse (one client)",
+                  caption=f"anchor: GET /healthz at {1000 / healthz_rps:,.1f} ms per request "
+                          "with one client", caption_justify="left")
+    for column in ("document", "requests", "refused", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="left" if column == "document" else "right")
+    for c in cells:
+        table.add_row(c.name, f"{c.requests:,}", f"{c.errors:,}", f"{c.pct(0.5):,.1f}",
+                      f"{c.pct(0.99):,.1f}")
+    return table
 
 
 def _wait_ready(url: str, proc: subprocess.Popen) -> None:

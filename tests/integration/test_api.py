@@ -31,6 +31,7 @@ from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load
 from refnet.queries import compliance, conversion, downline, influence, policy, window
 from tests.graphs import HASHER
+from tests.hostile import HOSTILE, INTROSPECTION, MUTATION
 from tests.serving import serving
 
 REPO = Path(__file__).resolve().parents[2]
@@ -325,7 +326,7 @@ def test_an_organizers_influence_and_conversion_are_its_teams(api: Api) -> None:
 
 
 def test_recompute_influence_is_forbidden_to_organizers(api: Api) -> None:
-    _, body = api.post("mutation { recomputeInfluence { dropped } }",
+    _, body = api.post(MUTATION,
                        api.token("organizer", organizers(api)[0]))
     assert codes(body) == {"FORBIDDEN"}
 
@@ -403,9 +404,9 @@ def test_conversion_field_matches_the_python_function(api: Api) -> None:
 
 
 def test_recompute_influence_is_an_admin_mutation_over_post(api: Api) -> None:
-    _, body = api.post("mutation { recomputeInfluence { dropped } }", api.token("admin"))
+    _, body = api.post(MUTATION, api.token("admin"))
     assert "errors" not in body and body["data"]["recomputeInfluence"]["dropped"] >= 0
-    _, body = api.post("mutation { recomputeInfluence { dropped } }", api.token("compliance"))
+    _, body = api.post(MUTATION, api.token("compliance"))
     assert codes(body) == {"FORBIDDEN"}
 
 
@@ -429,18 +430,6 @@ def _timed(api: Api, query: str, token: str, runs: int = 5) -> tuple[set[str], f
     return found, slowest
 
 
-HOSTILE = {
-    "depth 50": "{ member(id: \"m0001\") { " + "referrer { " * 50 + "id" + " }" * 50 + " } }",
-    "1,000 __typename": "{ " + "__typename " * 1_000 + "}",
-    "10,000 tokens": "{ " + " ".join(f"a{i}: __typename" for i in range(3_400)) + " }",
-    "100 aliases": "{ " + " ".join(f"a{i}: loadRuns {{ id }}" for i in range(100)) + " }",
-    "nested fragments": 'query Deep { member(id: "m0001") { ...G0 } } ' + "".join(
-        f"fragment G{i} on Member {{ referrer {{ ...G{i + 1} }} }} " for i in range(40)
-    ) + "fragment G40 on Member { id }",
-    "first: 100000": "{ members(first: 100000) { edges { node { id } } } }",
-}
-
-
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_documents_are_refused_quickly(api: Api, name: str) -> None:
     found, slowest = _timed(api, HOSTILE[name], api.token("admin"))
@@ -448,8 +437,14 @@ def test_hostile_documents_are_refused_quickly(api: Api, name: str) -> None:
     print(f"\n  refused {name}: slowest of 5 took {slowest * 1000:.0f} ms")
 
 
+def test_introspection_is_refused_in_production(api: Api) -> None:
+    found, slowest = _timed(api, INTROSPECTION, api.token("admin"))
+    assert found == {"FORBIDDEN"}
+    print(f"\n  refused introspection: slowest of 5 took {slowest * 1000:.0f} ms")
+
+
 def test_a_mutation_over_get_is_refused(api: Api) -> None:
-    r = requests.get(api.url, params={"query": "mutation { me { role } }"},
+    r = requests.get(api.url, params={"query": MUTATION},
                      headers={"Authorization": f"Bearer {api.token('admin')}"}, timeout=10)
     assert r.status_code in (400, 405) and codes(r.json()) == {"BAD_USER_INPUT"}
 
