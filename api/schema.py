@@ -1,4 +1,5 @@
-"""The GraphQL schema (graphene 3): members, their edges and events, load history, ``me``.
+"""The GraphQL schema (graphene 3): members, their edges and events, the four questions,
+load history (``api.loads``), ``me``.
 
 Resolvers are thin: they check the caller's scope (``info.context.scope``), run named
 queries through the store and shape rows into types. Money is a ``Money`` object (a
@@ -22,8 +23,6 @@ from graphene import relay
 from refnet.graph.config import Config
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
-from refnet.loaders import jobs
-from refnet.loaders import load as loading
 from refnet.queries import compliance as compliance_q
 from refnet.queries import conversion as conversion_q
 from refnet.queries import downline as downline_q
@@ -31,11 +30,10 @@ from refnet.queries import influence as influence_q
 from refnet.queries import policy as policy_q
 from refnet.queries import projection
 from refnet.queries import window as windows
-from refnet.queries.window import format_instant
 
-from . import imports
-from .answers import graphene_type, to_graph
+from .answers import graphene_type, iso, to_graph
 from .keys import ApiKey
+from .loads import LoadRun, StartLoad, load_run
 from .money import Money
 from .scope import Scope
 
@@ -58,10 +56,6 @@ class Context:
 
 
 # -- scalars and small types -----------------------------------------------------------------
-
-
-def iso(epoch_ms: int | None) -> str | None:
-    return format_instant(int(epoch_ms)) if epoch_ms is not None else None
 
 
 class Role(graphene.Enum):
@@ -332,39 +326,6 @@ class MemberOrder(graphene.Enum):
             self.value]
 
 
-# -- load runs ---------------------------------------------------------------------------------
-
-
-class LoadRun(graphene.ObjectType):
-    """One run of ``refnet load`` or ``startLoad``: what it read and what it wrote."""
-
-    id = graphene.ID(required=True, description="The load id (from the files' bytes).")
-    source = graphene.String(description="What was loaded.")
-    profile = graphene.String(description="The export profile(s) used.")
-    status = graphene.String(description="queued, running, finished or failed.")
-    started_at = graphene.String(description="When it started (ISO-8601).")
-    finished_at = graphene.String(description="When it finished, or last changed state "
-                                              "(ISO-8601).")
-    records = graphene.Int(description="Records read so far (updated every few seconds "
-                                       "while it runs).")
-    error = graphene.String(description="Why it failed; null unless status is failed.")
-    counts = graphene.JSONString(description="Rows per entity: read, written, duplicates, "
-                                             "quarantined.")
-
-    @staticmethod
-    def from_row(row: dict[str, Any]) -> LoadRun:
-        return LoadRun(id=row["id"], source=row["source"], profile=row["profile"],
-                       status=row["status"], started_at=iso(row["started_at"]),
-                       finished_at=iso(row["finished_at"]), records=row["records"],
-                       error=row["error"],
-                       counts=json.loads(row["counts"]) if row["counts"] else None)
-
-
-def _load_run(ctx: Context, run_id: str) -> LoadRun | None:
-    rows = ctx.store.run("api/load_run", {"id": run_id}).records()
-    return LoadRun.from_row(rows[0]) if rows else None
-
-
 # -- the four questions -----------------------------------------------------------------------
 
 
@@ -434,66 +395,6 @@ class RecomputeInfluence(graphene.Mutation):
         ctx.scope.require("admin")
         windows.forget_latest()
         return RecomputeInfluence(dropped=projection.invalidate(ctx.store))
-
-
-class Upload(graphene.Scalar):
-    """A file sent with the request as a multipart part (the GraphQL multipart request
-    spec); input only."""
-
-    @staticmethod
-    def serialize(value: Any) -> Any:
-        raise BadInput("an Upload is input only")
-
-    @staticmethod
-    def parse_value(value: Any) -> Any:
-        return value  # the multipart layer put the file itself here
-
-    @staticmethod
-    def parse_literal(node: Any, _variables: Any = None) -> Any:
-        raise BadInput("an Upload is a file sent as a multipart part, not a literal")
-
-
-class StartLoad(graphene.Mutation):
-    """Load export files in the background; poll ``loadRun(id)`` to follow it."""
-
-    class Arguments:
-        paths = graphene.List(graphene.NonNull(graphene.String),
-                              description="Files or folders in the server's import directory.")
-        files = graphene.List(graphene.NonNull(Upload), description="Files sent with the "
-                                                                    "request instead.")
-        profile = graphene.String(default_value="auto",
-                                  description="The export profile; auto recognises it from "
-                                              "the header.")
-        max_bad = graphene.String(description="Stop past this many bad rows: a count (50) or "
-                                              "a share (5%); default: no limit.")
-
-    run = graphene.Field(graphene.NonNull(LoadRun), description="The run, as it stands.")
-    started = graphene.Boolean(required=True, description="False when the same files were "
-                                                          "already loading (that run is "
-                                                          "returned).")
-
-    @staticmethod
-    def mutate(_root: Any, info: Any, paths: list[str] | None = None,
-               files: list[Any] | None = None, profile: str = "auto",
-               max_bad: str | None = None) -> StartLoad:
-        ctx: Context = info.context
-        ctx.scope.require("admin")
-        if bool(paths) == bool(files):
-            raise BadInput("give either paths (files on the server) or files (uploads)")
-        if ctx.config is None:
-            raise BadInput("this server cannot start loads")
-        chosen = (imports.server_files(ctx.import_dir, paths) if paths else
-                  imports.save_uploads(Path(ctx.config.data_dir) / "uploads", files or []))
-        try:
-            limit = loading.parse_max_bad(max_bad)
-            started = jobs.start(ctx.store, ctx.config, chosen, profile=profile,
-                                 max_bad=limit)
-        except (ValueError, FileNotFoundError) as e:
-            raise BadInput(str(e)) from None
-        run = _load_run(ctx, started.load_id)
-        if run is None:  # the run was recorded before this read; only a clear can do this
-            raise NotFound(f"load run {started.load_id} vanished")
-        return StartLoad(run=run, started=started.started)
 
 
 class Mutation(graphene.ObjectType):
@@ -690,7 +591,7 @@ class Query(graphene.ObjectType):
     def resolve_load_run(_root: Any, info: Any, id: str) -> LoadRun | None:
         ctx: Context = info.context
         ctx.scope.require("admin", "compliance")
-        return _load_run(ctx, id)
+        return load_run(ctx, id)
 
 
 def _team_root(ctx: Context, root_id: str | None) -> str | None:
