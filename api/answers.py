@@ -34,7 +34,7 @@ from refnet.queries.window import format_instant
 
 from .money import Money
 
-__all__ = ["Window", "graphene_type", "to_graph"]
+__all__ = ["Window", "graphene_type", "iso", "to_graph"]
 
 RENAMES = {
     "Activity": "DownlineActivity", "Level": "DownlineLevel", "Branch": "DownlineBranch",
@@ -298,6 +298,11 @@ def graphene_type(cls: type) -> type[graphene.ObjectType]:
         raise TypeError(f"{cls.__name__} has no docstring to describe its GraphQL type")
     attrs["Meta"] = type("Meta", (), {"description": doc.split("\n\n")[0].replace("\n", " ")})
     return type(RENAMES.get(cls.__name__, cls.__name__), (graphene.ObjectType,), attrs)
+
+
+def iso(epoch_ms: int | None) -> str | None:
+    """Epoch milliseconds as the API writes times: ISO-8601 with the offset."""
+    return format_instant(int(epoch_ms)) if epoch_ms is not None else None
 
 
 def to_graph(value: Any, name: str = "") -> Any:

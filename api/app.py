@@ -22,14 +22,25 @@ import json
 import logging
 import threading
 import time
+from collections import OrderedDict
+from collections.abc import Collection
+from pathlib import Path
 from typing import Any
 
 from flask import Flask, Response, g, request
-from graphql import ExecutionResult, GraphQLError
+from graphql import (
+    DocumentNode,
+    ExecutionResult,
+    GraphQLError,
+    OperationType,
+    get_operation_ast,
+    validate,
+)
 from graphql_server import execute_sync
-from graphql_server.exceptions import GraphQLValidationError
+from graphql_server.exceptions import GraphQLValidationError, InvalidOperationTypeError
 from graphql_server.flask.views import GraphQLView
 from graphql_server.http.exceptions import HTTPException
+from werkzeug.exceptions import RequestEntityTooLarge
 
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
@@ -38,7 +49,7 @@ from refnet.graph.store import GraphStore
 
 from . import keys
 from .errors import api_code, format_error
-from .limits import Limits, parse_document, validation_rules
+from .limits import Limits, document_rules, parse_document, request_errors
 from .schema import Context, schema
 from .scope import Scope
 
@@ -53,6 +64,7 @@ DEFAULT_LIMITS = Limits(field_weights={
     "Query.influence": 2_500, "Query.conversion": 2_500,
 })
 API_TIMEOUT_MS = 10_000
+MAX_UPLOAD_BYTES = 1 << 30  # a request body (uploads included) larger than 1 GiB is refused
 
 
 class _Stores:
@@ -74,9 +86,14 @@ class _Stores:
 class RefnetGraphQLView(GraphQLView):
     """graphql-server's Flask view with refnet's auth, limits and error shape."""
 
-    def __init__(self, *, stores: _Stores, limits: Limits, production: bool) -> None:
-        super().__init__(schema=schema.graphql_schema, graphql_ide="graphiql")
+    def __init__(self, *, stores: _Stores, documents: _Documents, limits: Limits,
+                 production: bool, import_dir: Path | None) -> None:
+        # Multipart bodies carry startLoad's files; bearer auth (no cookies) keeps CSRF out.
+        super().__init__(schema=schema.graphql_schema, graphql_ide="graphiql",
+                         multipart_uploads_enabled=True)
         self.stores, self.limits, self.production = stores, limits, production
+        self.import_dir = import_dir
+        self.documents = documents  # Flask makes a view per request: the cache outlives it
 
     def dispatch_request(self) -> Any:
         try:
@@ -86,10 +103,15 @@ class RefnetGraphQLView(GraphQLView):
             store = self.stores.get()
             key = keys.authenticate(store, _bearer(request.headers.get("Authorization")))
             g.key_id = key.id
-            g.context = Context(store, key, Scope(key, store))
+            g.context = Context(store, key, Scope(key, store), self.stores.config,
+                                self.import_dir)
             return self.run(request=request)
         except HTTPException as e:
             return _error_response(e.status_code, e.reason, "BAD_USER_INPUT")
+        except RequestEntityTooLarge:
+            return _error_response(413, f"the request is larger than "
+                                        f"{request.max_content_length:,} bytes",
+                                   "LIMIT_EXCEEDED")
         except RefnetError as e:
             code = api_code(e)
             status = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "UNAVAILABLE": 503}.get(code, 400)
@@ -102,10 +124,11 @@ class RefnetGraphQLView(GraphQLView):
     def execute_operation(self, request_adapter: Any, request_data: Any, context: Any,
                           root_value: Any, allowed_operation_types: Any) -> ExecutionResult:
         g.operation = request_data.operation_name
-        try:
-            document = parse_document(request_data.query, self.limits)
-        except GraphQLError as e:
-            raise GraphQLValidationError([e]) from None
+        document = self.documents.get(request_data.query, request_data.operation_name,
+                                      allowed_operation_types)
+        errors = request_errors(self.schema, document, self.limits, request_data.variables)
+        if errors:
+            raise GraphQLValidationError(errors)
         return execute_sync(
             schema=self.schema,
             query=document,
@@ -113,8 +136,7 @@ class RefnetGraphQLView(GraphQLView):
             context_value=context,
             operation_name=request_data.operation_name,
             allowed_operation_types=allowed_operation_types,
-            validation_rules=validation_rules(self.limits, request_data.variables),
-            validate_document=True,
+            validate_document=False,  # done above: the document's rules, then the request's
         )
 
     def process_result(self, request: Any, result: ExecutionResult,
@@ -125,6 +147,54 @@ class RefnetGraphQLView(GraphQLView):
                               for e in _flatten(result.errors)]
             g.error_codes = sorted({e["extensions"]["code"] for e in data["errors"]})
         return data
+
+
+class _Documents:
+    """Parsed documents that passed the variable-independent rules, by their text.
+
+    Clients send the same few documents over and over with new variables; parsing and
+    graphql-core's ~30 specified rules were a third of a ``member`` request's time.
+    Only documents that passed are kept (a bounded LRU), so a refused one costs its
+    full check every time; the rules that read variables run on every request.
+    """
+
+    def __init__(self, schema: Any, limits: Limits, size: int = 256) -> None:
+        self.schema, self.limits, self.size = schema, limits, size
+        self.rules = document_rules(limits)
+        self._cache: OrderedDict[str, DocumentNode] = OrderedDict()
+        self._lock = threading.Lock()
+
+    def get(self, text: str | None, operation_name: str | None,
+            allowed: Collection[OperationType]) -> DocumentNode:
+        """The parsed document, refused as graphql-server would: its operation's type
+        first (a mutation over GET is a 405), then the rules."""
+        with self._lock:
+            cached = self._cache.get(text) if text is not None else None
+            if cached is not None:
+                self._cache.move_to_end(text)
+        if cached is not None:
+            _check_operation_type(cached, operation_name, allowed)
+            return cached
+        try:
+            document = parse_document(text, self.limits)
+        except GraphQLError as e:
+            raise GraphQLValidationError([e]) from None
+        _check_operation_type(document, operation_name, allowed)
+        errors = validate(self.schema, document, self.rules)
+        if errors:
+            raise GraphQLValidationError(errors)
+        with self._lock:
+            self._cache[text] = document  # text is not None: parse_document refused that
+            while len(self._cache) > self.size:
+                self._cache.popitem(last=False)
+        return document
+
+
+def _check_operation_type(document: DocumentNode, operation_name: str | None,
+                          allowed: Collection[OperationType]) -> None:
+    operation = get_operation_ast(document, operation_name)
+    if operation is not None and operation.operation not in allowed:
+        raise InvalidOperationTypeError(operation.operation, set(allowed))
 
 
 def _flatten(errors: list[GraphQLError]) -> list[GraphQLError]:
@@ -150,8 +220,11 @@ def _error_response(status: int, message: str, code: str) -> Response:
 
 
 def create_app(config: Config | None = None, *, production: bool = False,
-               limits: Limits | None = None, store: GraphStore | None = None) -> Flask:
-    """The API app. ``production`` hides introspection and "did you mean" hints."""
+               limits: Limits | None = None, store: GraphStore | None = None,
+               import_dir: Path | None = None,
+               max_upload_bytes: int = MAX_UPLOAD_BYTES) -> Flask:
+    """The API app. ``production`` hides introspection and "did you mean" hints;
+    ``import_dir`` is where ``startLoad`` may read server files."""
     config = config or Config.from_env()
     limits = limits or DEFAULT_LIMITS
     if production and limits.introspection:
@@ -161,8 +234,10 @@ def create_app(config: Config | None = None, *, production: bool = False,
     # unexpected ones itself (api.errors) and the rest are answers, not incidents.
     logging.getLogger("graphql_server.execution").setLevel(logging.CRITICAL)
     app = Flask("refnet")
+    app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
     app.add_url_rule("/graphql", view_func=RefnetGraphQLView.as_view(
-        "graphql", stores=stores, limits=limits, production=production))
+        "graphql", stores=stores, documents=_Documents(schema.graphql_schema, limits),
+        limits=limits, production=production, import_dir=import_dir))
 
     @app.get("/healthz")
     def healthz() -> dict[str, str]:
@@ -173,7 +248,7 @@ def create_app(config: Config | None = None, *, production: bool = False,
     def readyz() -> Any:
         """The store answers: ready for traffic."""
         try:
-            stores.get().run("window/latest")
+            stores.get().run("window/version")
         except RefnetError as e:
             return {"status": "unavailable", "reason": type(e).__name__}, 503
         return {"status": "ready"}

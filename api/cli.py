@@ -172,7 +172,7 @@ def generate(config: Config, members: int, out: Path, seed: int, then_load: bool
 @click.option("--profile-dir", "profile_dirs", multiple=True,
               type=click.Path(file_okay=False, path_type=Path),
               help="Extra directory of profile .toml files [env: REFNET_PROFILE_DIR].")
-@click.option("--max-bad", callback=lambda _c, _p, v: _parse_max_bad(v), default=None,
+@click.option("--max-bad", callback=lambda _c, _p, v: _max_bad_option(v), default=None,
               help="Stop with an error past this many bad rows (N, or a percentage like 5%).")
 @click.pass_obj
 @friendly_errors
@@ -205,21 +205,11 @@ def _profile_dirs(given: tuple[Path, ...]) -> list[Path]:
     return [*given, *([Path(env)] if env else [])]
 
 
-def _parse_max_bad(value: str | None) -> float | None:
-    if value is None:
-        return None
+def _max_bad_option(value: str | None) -> float | None:
     try:
-        if value.endswith("%"):
-            fraction = float(value[:-1]) / 100
-            if not 0 < fraction < 1:
-                raise ValueError
-            return fraction
-        count = int(value)
-        if count < 0:
-            raise ValueError
-        return count
-    except ValueError:
-        raise click.BadParameter(f"{value!r}: give a count (50) or a percentage (5%)") from None
+        return loading.parse_max_bad(value)
+    except ValueError as e:
+        raise click.BadParameter(str(e)) from None
 
 
 def _generate(members: int, out: Path, seed: int) -> synthetic.NetworkStats:
@@ -330,11 +320,14 @@ def query_downline(config: Config, root: str, max_depth: int | None, top: int,
     _show(result, view.tables(result), as_json)
 
 
+root_option = click.option("--root", "root_id", default=None, metavar="MEMBER",
+                           help="Only this member's downline [default: the whole network].")
+
+
 @query.command("compliance")
 @click.option("--policy", "policy_name", default="cn", show_default=True, metavar="NAME|FILE",
               help=f"A preset ({', '.join(policy.presets())}) or a policy .toml file.")
-@click.option("--root", "root_id", default=None, metavar="MEMBER",
-              help="Only this member's downline [default: the whole network].")
+@root_option
 @click.option("--plan-levels", type=click.IntRange(1, 100), default=None,
               help="Levels the organization's payout plan pays: flags where commission "
                    "would flow deeper than the policy allows.")
@@ -380,12 +373,14 @@ def query_compliance(config: Config, policy_name: str, root_id: str | None,
                    "(and CELF's samples).")
 @click.option("--random-seed", type=click.IntRange(0, None), default=0, show_default=True,
               help="With --seeds: the same random seed gives the same answer.")
+@root_option
 @window_options()
 @click.pass_obj
 @friendly_errors
 def query_influence(config: Config, top: int, personalize: tuple[str, ...], alpha: float,
                     k: int | None, method: str, epsilon: float, runs: int, random_seed: int,
-                    as_of: str | None, days: int, since: str | None, as_json: bool) -> None:
+                    root_id: str | None, as_of: str | None, days: int, since: str | None,
+                    as_json: bool) -> None:
     """Who moves buyers through trust: trust-weighted PageRank beside attributed GMV, or
     (--seeds K) the K members whose influence reaches the most others."""
     from .render import influence as view
@@ -394,10 +389,10 @@ def query_influence(config: Config, top: int, personalize: tuple[str, ...], alph
         w = _window(store, as_of, days, since)
         if k is None:
             result: Any = influence.rank(store, w, top=top, personalize=personalize,
-                                         alpha=alpha)
+                                         alpha=alpha, root_id=root_id)
         else:
             result = influence.seeds(store, w, k=k, method=method, epsilon=epsilon,
-                                     runs=runs, seed=random_seed)
+                                     runs=runs, seed=random_seed, root_id=root_id)
     _show(result, view.tables(result), as_json)
 
 
@@ -412,12 +407,13 @@ def query_influence(config: Config, top: int, personalize: tuple[str, ...], alph
               help="Promoters to list, in the split and on each coverage-vs-conversion list.")
 @click.option("--min-clicks", type=click.IntRange(1, 1_000_000), default=conversion.MIN_CLICKS,
               show_default=True, help="Clicks a promoter needs to be ranked by conversion.")
+@root_option
 @window_options(days=90)
 @click.pass_obj
 @friendly_errors
 def query_conversion(config: Config, group_by: str, promoter_id: str | None, top: int,
-                     min_clicks: int, as_of: str | None, days: int, since: str | None,
-                     as_json: bool) -> None:
+                     min_clicks: int, root_id: str | None, as_of: str | None, days: int,
+                     since: str | None, as_json: bool) -> None:
     """Shares → clicks → purchases, split by trust, level, channel or promoter; time to
     first purchase; coverage vs conversion side by side."""
     from .render import conversion as view
@@ -425,7 +421,7 @@ def query_conversion(config: Config, group_by: str, promoter_id: str | None, top
     with open_store(config) as store:
         result = conversion.funnel(store, _window(store, as_of, days, since),
                                    promoter_id=promoter_id, group_by=group_by, top=top,
-                                   min_clicks=min_clicks)
+                                   min_clicks=min_clicks, root_id=root_id)
     _show(result, view.tables(result), as_json)
 
 
@@ -458,15 +454,21 @@ def query_upline(config: Config, member: str, as_of: str | None, as_json: bool) 
               help="Threads per worker (requests wait on the store, not the CPU).")
 @click.option("--dev", is_flag=True,
               help="Allow introspection and 'did you mean' hints (GraphiQL needs them).")
+@click.option("--import-dir", type=click.Path(exists=True, file_okay=False, path_type=Path),
+              envvar="REFNET_IMPORT_DIR", default=None,
+              help="Where startLoad may read files on this server [env: REFNET_IMPORT_DIR; "
+                   "default: uploads only].")
 @click.pass_obj
 @friendly_errors
-def serve(config: Config, host: str, port: int, workers: int, threads: int, dev: bool) -> None:
+def serve(config: Config, host: str, port: int, workers: int, threads: int, dev: bool,
+          import_dir: Path | None) -> None:
     """Serve the GraphQL API at http://HOST:PORT/graphql (GraphiQL in a browser)."""
     from .serve import serve as run
 
     console.print(f"refnet API on http://{host}:{port}/graphql "
                   f"({'development' if dev else 'production'} mode, {workers} workers)")
-    run(config, host=host, port=port, workers=workers, threads=threads, production=not dev)
+    run(config, host=host, port=port, workers=workers, threads=threads, production=not dev,
+        import_dir=import_dir)
 
 
 # -- keys ----------------------------------------------------------------------------------

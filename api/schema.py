@@ -1,4 +1,5 @@
-"""The GraphQL schema (graphene 3): members, their edges and events, load history, ``me``.
+"""The GraphQL schema (graphene 3): members, their edges and events, the four questions,
+load history (``api.loads``), ``me``.
 
 Resolvers are thin: they check the caller's scope (``info.context.scope``), run named
 queries through the store and shape rows into types. Money is a ``Money`` object (a
@@ -13,11 +14,13 @@ import base64
 import json
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
+from pathlib import Path
 from typing import Any
 
 import graphene
 from graphene import relay
 
+from refnet.graph.config import Config
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
 from refnet.queries import compliance as compliance_q
@@ -27,10 +30,10 @@ from refnet.queries import influence as influence_q
 from refnet.queries import policy as policy_q
 from refnet.queries import projection
 from refnet.queries import window as windows
-from refnet.queries.window import format_instant
 
-from .answers import graphene_type, to_graph
+from .answers import graphene_type, iso, to_graph
 from .keys import ApiKey
+from .loads import LoadRun, StartLoad, load_run
 from .money import Money
 from .scope import Scope
 
@@ -41,19 +44,18 @@ __all__ = ["Context", "schema"]
 @dataclass
 class Context:
     """What every resolver gets as ``info.context``: the store, the caller, and the
-    members this request has read (so a page's referrers cost one query, not one each)."""
+    members this request has read (so a page's referrers cost one query, not one each).
+    ``config`` and ``import_dir`` are what ``startLoad`` needs to start a load."""
 
     store: GraphStore
     key: ApiKey
     scope: Scope
+    config: Config | None = None
+    import_dir: Path | None = None
     members: dict[str, Member] = field(default_factory=dict)
 
 
 # -- scalars and small types -----------------------------------------------------------------
-
-
-def iso(epoch_ms: int | None) -> str | None:
-    return format_instant(int(epoch_ms)) if epoch_ms is not None else None
 
 
 class Role(graphene.Enum):
@@ -246,10 +248,11 @@ class Member(graphene.ObjectType):
         ctx: Context = info.context
         first = page_size(first)
         [after_id] = decode_cursor(after, 1) or [None]
-        ids = [r["id"] for r in ctx.store.run("api/children", {
+        children = [Member.from_row(r) for r in ctx.store.run("api/children", {
             "id": parent.id, "after_id": after_id, "limit": first + 1}).records()]
-        found = load_members(ctx, ids)
-        return connection(MemberConnection, [found[i] for i in ids if i in found], first,
+        for child in children:  # their referrer, ``parent``, is read already
+            ctx.members.setdefault(child.id, child)
+        return connection(MemberConnection, children, first,
                           node=lambda m: m, cursor=lambda m: encode_cursor(m.id))
 
     @staticmethod
@@ -323,22 +326,6 @@ class MemberOrder(graphene.Enum):
             self.value]
 
 
-# -- load runs ---------------------------------------------------------------------------------
-
-
-class LoadRun(graphene.ObjectType):
-    """One run of ``refnet load``: what it read and what it wrote."""
-
-    id = graphene.ID(required=True, description="The load id (from the files' bytes).")
-    source = graphene.String(description="What was loaded.")
-    profile = graphene.String(description="The export profile(s) used.")
-    status = graphene.String(description="running or finished.")
-    started_at = graphene.String(description="When it started (ISO-8601).")
-    finished_at = graphene.String(description="When it finished (ISO-8601).")
-    counts = graphene.JSONString(description="Rows per entity: read, written, duplicates, "
-                                             "quarantined.")
-
-
 # -- the four questions -----------------------------------------------------------------------
 
 
@@ -349,7 +336,8 @@ def _window(ctx: Context, as_of: str | None, days: int, since: str | None = None
     return windows.resolve(
         ctx.store,
         as_of=windows.parse_instant(as_of) if as_of else None, days=days,
-        since=windows.parse_instant(since, end_of_day=False) if since else None)
+        since=windows.parse_instant(since, end_of_day=False) if since else None,
+        latest=windows.remembered_latest)
 
 
 class SeedMethod(graphene.Enum):
@@ -393,8 +381,8 @@ class Influence(graphene.ObjectType):
 
 
 class RecomputeInfluence(graphene.Mutation):
-    """Drop the cached trust projections, so the next influence answer reads the graph
-    afresh (after a write that did not go through refnet load)."""
+    """Drop the cached trust projections and the remembered latest event, so the next
+    answers read the graph afresh (after a write that did not go through refnet load)."""
 
     class Arguments:
         pass
@@ -405,6 +393,7 @@ class RecomputeInfluence(graphene.Mutation):
     def mutate(_root: Any, info: Any) -> RecomputeInfluence:
         ctx: Context = info.context
         ctx.scope.require("admin")
+        windows.forget_latest()
         return RecomputeInfluence(dropped=projection.invalidate(ctx.store))
 
 
@@ -413,6 +402,8 @@ class Mutation(graphene.ObjectType):
 
     recompute_influence = RecomputeInfluence.Field(
         description="Drop the cached trust projections.")
+    start_load = StartLoad.Field(description="Load export files in the background (from the "
+                                             "server's import directory, or uploaded).")
 
 
 # -- the root --------------------------------------------------------------------------------
@@ -471,7 +462,10 @@ class Query(graphene.ObjectType):
                                     description="How seeds are chosen."),
         as_of=graphene.String(description="Ignore everything after this."),
         days=graphene.Int(default_value=30, description="The GMV window's length in days."),
-        description="Who moves buyers through trust (admin and compliance keys).",
+        root_id=graphene.ID(description="Only this member's downline: trust among its "
+                                        "members and their revenue (an organizer's key: "
+                                        "its own member by default)."),
+        description="Who moves buyers through trust.",
     )
     conversion = graphene.Field(
         graphene.NonNull(graphene_type(conversion_q.ConversionReport)),
@@ -483,8 +477,14 @@ class Query(graphene.ObjectType):
         group_by=graphene.Argument(ConversionSplit, default_value="trust",
                                    description="What the funnel is split by."),
         top=graphene.Int(default_value=20, description="Promoters to list."),
-        description="Shares → clicks → purchases (admin and compliance keys).",
+        root_id=graphene.ID(description="Only the shares of this member's downline, and the "
+                                        "clicks and purchases through them (an organizer's "
+                                        "key: its own member by default)."),
+        description="Shares → clicks → purchases.",
     )
+    load_run = graphene.Field(LoadRun, id=graphene.ID(required=True, description="Load id."),
+                              description="One load run, e.g. one started by startLoad "
+                                          "(admin and compliance keys).")
     load_runs = graphene.List(graphene.NonNull(LoadRun), required=True,
                               last=graphene.Int(default_value=20,
                                                 description="How many, newest first."),
@@ -540,9 +540,7 @@ class Query(graphene.ObjectType):
                            root_id: str | None = None, as_of: str | None = None,
                            days: int = 365, evidence: int = 5) -> Any:
         ctx: Context = info.context
-        root_id = root_id or ctx.scope.root
-        if root_id is not None:
-            ctx.scope.check(root_id)
+        root_id = _team_root(ctx, root_id)
         if policy not in _policies():
             raise BadInput(f"unknown policy {policy!r}; presets: {', '.join(_policies())}")
         return to_graph(compliance_q.report(ctx.store, _policy(policy), _window(ctx, as_of, days),
@@ -552,12 +550,16 @@ class Query(graphene.ObjectType):
     def resolve_influence(_root: Any, info: Any, top: int = 20,
                           personalize: list[str] | None = None, seeds: int = 0,
                           algorithm: str = "imm", as_of: str | None = None,
-                          days: int = 30) -> Influence:
+                          days: int = 30, root_id: str | None = None) -> Influence:
         ctx: Context = info.context
-        ctx.scope.require("admin", "compliance")
+        root_id = _team_root(ctx, root_id)
+        for member_id in personalize or ():
+            ctx.scope.check(member_id)
         w = _window(ctx, as_of, days)
-        ranking = influence_q.rank(ctx.store, w, top=top, personalize=personalize or None)
-        chosen = (influence_q.seeds(ctx.store, w, k=seeds, method=enum_value(algorithm), runs=200)
+        ranking = influence_q.rank(ctx.store, w, top=top, personalize=personalize or None,
+                                   root_id=root_id)
+        chosen = (influence_q.seeds(ctx.store, w, k=seeds, method=enum_value(algorithm),
+                                    runs=200, root_id=root_id)
                   if seeds else None)
         return Influence(ranking=to_graph(ranking),
                          seeds=to_graph(chosen) if chosen is not None else None)
@@ -565,12 +567,16 @@ class Query(graphene.ObjectType):
     @staticmethod
     def resolve_conversion(_root: Any, info: Any, promoter_id: str | None = None,
                            since: str | None = None, until: str | None = None,
-                           group_by: str = "trust", top: int = 20) -> Any:
+                           group_by: str = "trust", top: int = 20,
+                           root_id: str | None = None) -> Any:
         ctx: Context = info.context
-        ctx.scope.require("admin", "compliance")
+        root_id = _team_root(ctx, root_id)
+        if promoter_id is not None:
+            ctx.scope.check(promoter_id)
         return to_graph(conversion_q.funnel(ctx.store, _window(ctx, until, 90, since),
                                           promoter_id=promoter_id,
-                                          group_by=enum_value(group_by), top=top))
+                                          group_by=enum_value(group_by), top=top,
+                                          root_id=root_id))
 
     @staticmethod
     def resolve_load_runs(_root: Any, info: Any, last: int = 20) -> list[LoadRun]:
@@ -578,11 +584,23 @@ class Query(graphene.ObjectType):
         ctx.scope.require("admin", "compliance")
         if not 0 < last <= 100:
             raise BadInput("last must be within 1..100")
-        return [LoadRun(id=r["id"], source=r["source"], profile=r["profile"],
-                        status=r["status"], started_at=iso(r["started_at"]),
-                        finished_at=iso(r["finished_at"]),
-                        counts=json.loads(r["counts"]) if r["counts"] else None)
+        return [LoadRun.from_row(r)
                 for r in ctx.store.run("api/load_runs", {"limit": last}).records()]
+
+    @staticmethod
+    def resolve_load_run(_root: Any, info: Any, id: str) -> LoadRun | None:
+        ctx: Context = info.context
+        ctx.scope.require("admin", "compliance")
+        return load_run(ctx, id)
+
+
+def _team_root(ctx: Context, root_id: str | None) -> str | None:
+    """The downline a question covers: the one asked for, else the key's own (an
+    organizer's key never gets a network-wide answer); checked against the scope."""
+    root_id = root_id or ctx.scope.root
+    if root_id is not None:
+        ctx.scope.check(root_id)
+    return root_id
 
 
 def _policies() -> list[str]:

@@ -1,4 +1,4 @@
-"""API benchmark: ``refnet serve`` on loopback, asked by concurrent HTTP clients.
+"""API benchmark: ``refnet serve`` on loopback, asked by concurrent HTTP clients (wrk).
 
 Generates a synthetic network (100,000 members by default), loads it into a fresh
 embedded store, starts ``refnet serve`` (gunicorn) on a free loopback port and
@@ -9,10 +9,17 @@ concurrent clients:
 * ``downline``: downline health of a team of about 1,000 members (the organizer's own);
 * ``compliance``: the cn report on that organizer's downline.
 
-The anchor, measured in the same run with the same clients, is ``GET /healthz``: the
-server's and the clients' own ceiling. Each figure is reported beside it as a ratio,
-because these 2-core machines are noisy. Every loop is bounded in count and time and
-talks only to 127.0.0.1.
+Then the time to refuse each hostile document the tests use (depth 50, 1,000
+``__typename``, 10,000 tokens, 100 aliases of ``compliance``, nested fragments,
+``first: 100000``, introspection in production, a mutation over GET): p50 and p99 of
+``--refusals`` requests, one client.
+
+The load comes from wrk (``apt-get install wrk``), a C client that leaves the cores to
+the server: each cell runs ``--seconds`` long with N connections, and a response that
+is not a 200 without ``errors`` counts as an error. The anchor, measured in the same
+run with the same clients, is ``GET /healthz``: the server's and the clients' own
+ceiling. Each figure is reported beside it as a ratio, because these 2-core machines
+are noisy. Every loop is bounded in time and talks only to 127.0.0.1.
 
     python bench/api.py --members 100000
 """
@@ -24,11 +31,9 @@ import json
 import os
 import signal
 import socket
-import statistics
 import subprocess
 import sys
 import tempfile
-import threading
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime
@@ -46,9 +51,33 @@ from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load, privacy, synthetic
 
 HERE = Path(__file__).parent
+sys.path.insert(0, str(HERE.parent))  # the hostile documents live beside the tests
+from tests.hostile import HOSTILE, INTROSPECTION, MUTATION  # noqa: E402
+
 console = Console(width=None if sys.stdout.isatty() else 140)
 CONCURRENCY = (1, 8, 32)
-MAX_SECONDS = 20.0  # per (request, concurrency) cell
+# wrk's Lua: the request, and a count of answers that are not a clean 200 (per thread,
+# summed when it is done), printed on one line for run_cell to read.
+WRK_SCRIPT = """
+wrk.method = %(method)s
+wrk.body = %(body)s
+wrk.headers["Content-Type"] = "application/json"
+wrk.headers["Authorization"] = %(auth)s
+local threads = {}
+function setup(thread) table.insert(threads, thread) end
+function init(args) bad = 0 end
+function response(status, headers, body)
+  if status ~= 200 or string.find(body, '"errors"', 1, true) then bad = bad + 1 end
+end
+function done(summary, latency, requests)
+  local errors = 0
+  for _, t in ipairs(threads) do errors = errors + t:get("bad") end
+  errors = errors + summary.errors.connect + summary.errors.read + summary.errors.write
+    + summary.errors.timeout
+  io.write(string.format("RESULT %%d %%d %%d %%d %%d\\n", summary.requests, errors,
+    summary.duration, latency:percentile(50), latency:percentile(99)))
+end
+"""
 
 MEMBER = """query($id: ID!) { member(id: $id) { id status referrer { id }
   children(first: 10) { edges { node { id recruits } } } } }"""
@@ -65,15 +94,17 @@ class Cell:
     requests: int
     errors: int
     seconds: float
-    latencies_ms: list[float]
+    p50_ms: float
+    p99_ms: float
 
     @property
     def rps(self) -> float:
         return self.requests / self.seconds if self.seconds else 0.0
 
-    def pct(self, q: float) -> float:
-        ordered = sorted(self.latencies_ms)
-        return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
+
+def _pct(latencies: list[float], q: float) -> float:
+    ordered = sorted(latencies)
+    return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
 def _free_port() -> int:
@@ -98,41 +129,24 @@ def _team_of_about(members_csv: Path, size: int) -> str:
 
 
 def run_cell(url: str, name: str, body: dict | None, token: str, clients: int,
-             requests_per_client: int) -> Cell:
-    """``clients`` threads, each with its own keep-alive session, sending in a loop."""
-    latencies: list[float] = []
-    errors = 0
-    lock = threading.Lock()
-    deadline = time.monotonic() + MAX_SECONDS
-
-    def client() -> None:
-        nonlocal errors
-        session = requests.Session()
-        session.headers["Authorization"] = f"Bearer {token}"
-        mine, bad = [], 0
-        for _ in range(requests_per_client):
-            if time.monotonic() > deadline:
-                break
-            started = time.perf_counter()
-            if body is None:
-                r = session.get(url.replace("/graphql", "/healthz"), timeout=60)
-                ok = r.status_code == 200
-            else:
-                r = session.post(url, json=body, timeout=60)
-                ok = r.status_code == 200 and "errors" not in r.json()
-            mine.append((time.perf_counter() - started) * 1000)
-            bad += not ok
-        with lock:
-            latencies.extend(mine)
-            errors += bad
-
-    threads = [threading.Thread(target=client) for _ in range(clients)]
-    started = time.perf_counter()
-    for t in threads:
-        t.start()
-    for t in threads:
-        t.join()
-    return Cell(name, clients, len(latencies), errors, time.perf_counter() - started, latencies)
+             seconds: int) -> Cell:
+    """``clients`` keep-alive connections sending for ``seconds`` (wrk, two threads)."""
+    quoted = json.dumps  # a JSON string literal is a valid Lua string literal here
+    script = WRK_SCRIPT % {
+        "method": quoted("GET" if body is None else "POST"),
+        "body": "nil" if body is None else quoted(json.dumps(body)),
+        "auth": quoted(f"Bearer {token}")}
+    target = url.replace("/graphql", "/healthz") if body is None else url
+    with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
+        lua.write(script)
+        lua.flush()
+        out = subprocess.run(
+            ["wrk", "-t", str(min(2, clients)), "-c", str(clients), "-d", f"{seconds}s",
+             "--timeout", "60s", "-s", lua.name, target],
+            capture_output=True, text=True, timeout=seconds + 120, check=True).stdout
+    line = next(x for x in out.splitlines() if x.startswith("RESULT "))
+    done, errors, micros, p50, p99 = (int(v) for v in line.split()[1:])
+    return Cell(name, clients, done, errors, micros / 1e6, p50 / 1000, p99 / 1000)
 
 
 def main() -> None:
@@ -141,7 +155,8 @@ def main() -> None:
     parser.add_argument("--team", type=int, default=1_000, help="downline size to ask about")
     parser.add_argument("--workers", type=int, default=2)
     parser.add_argument("--threads", type=int, default=8)
-    parser.add_argument("--requests", type=int, default=400, help="per cell, split over clients")
+    parser.add_argument("--seconds", type=int, default=10, help="per cell")
+    parser.add_argument("--refusals", type=int, default=200, help="per hostile document")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="refnet-api-bench-") as tmp:
@@ -177,11 +192,11 @@ def main() -> None:
             with progress_bar(console, unit="cells") as bar:
                 task = bar.add_task("requests", total=len(requests_) * len(CONCURRENCY))
                 for name, body in requests_:
-                    run_cell(url, name, body, token, 1, 3)  # warm the caches and the workers
+                    run_cell(url, name, body, token, 2, 1)  # warm the caches and the workers
                     for clients in CONCURRENCY:
-                        per_client = max(1, args.requests // clients)
-                        cells.append(run_cell(url, name, body, token, clients, per_client))
+                        cells.append(run_cell(url, name, body, token, clients, args.seconds))
                         bar.update(task, advance=1, description=f"{name[:10]} ×{clients}")
+                refused = time_refusals(url, token_admin(data), args.refusals)
         finally:
             if proc is not None:
                 proc.send_signal(signal.SIGTERM)
@@ -196,22 +211,66 @@ def main() -> None:
         table.add_column(column, justify="left" if column == "request" else "right")
     for c in cells:
         table.add_row(c.name, str(c.clients), f"{c.requests:,}", str(c.errors), f"{c.rps:,.1f}",
-                      f"{c.rps / anchor[c.clients]:.3f}", f"{c.pct(0.5):,.1f}",
-                      f"{c.pct(0.99):,.1f}")
+                      f"{c.rps / anchor[c.clients]:.3f}", f"{c.p50_ms:,.1f}",
+                      f"{c.p99_ms:,.1f}")
     console.print(table)
+    console.print(refusals_table(refused, anchor[1]))
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"), "members": args.members,
         "team": args.team, "workers": args.workers, "threads": args.threads,
+        "seconds": args.seconds, "client": "wrk",
         "cells": [{"request": c.name, "clients": c.clients, "requests": c.requests,
                    "errors": c.errors, "rps": round(c.rps, 1),
                    "vs_anchor": round(c.rps / anchor[c.clients], 4),
-                   "p50_ms": round(c.pct(0.5), 1), "p99_ms": round(c.pct(0.99), 1),
-                   "mean_ms": round(statistics.fmean(c.latencies_ms), 1)
-                   if c.latencies_ms else None} for c in cells],
+                   "p50_ms": round(c.p50_ms, 1), "p99_ms": round(c.p99_ms, 1)}
+                  for c in cells],
+        "refusals": [{"document": c.name, "requests": c.requests, "refused": c.errors,
+                      "p50_ms": round(c.p50_ms, 1), "p99_ms": round(c.p99_ms, 1)}
+                     for c in refused],
     }
     out = HERE / "results" / f"api-{args.members}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     console.print(f"saved {out.relative_to(HERE.parent)}")
+
+
+def token_admin(data: Path) -> str:
+    with open_store(Config.from_env(env={}, data_dir=data)) as store:
+        return keys.create(store, "admin").token
+
+
+def time_refusals(url: str, token: str, runs: int) -> list[Cell]:
+    """Each hostile document ``runs`` times, one client; ``errors`` counts the refusals."""
+    session = requests.Session()
+    session.headers["Authorization"] = f"Bearer {token}"
+    asks = [(name, "POST", doc) for name, doc in HOSTILE.items()]
+    asks += [("introspection", "POST", INTROSPECTION), ("mutation over GET", "GET", MUTATION)]
+    cells = []
+    for name, method, doc in asks:
+        latencies, refused = [], 0
+        started = time.perf_counter()
+        for _ in range(runs):
+            t = time.perf_counter()
+            if method == "GET":
+                r = session.get(url, params={"query": doc}, timeout=60)
+            else:
+                r = session.post(url, json={"query": doc}, timeout=60)
+            latencies.append((time.perf_counter() - t) * 1000)
+            refused += r.status_code >= 400 or bool(r.json().get("errors"))
+        cells.append(Cell(name, 1, runs, refused, time.perf_counter() - started,
+                          _pct(latencies, 0.5), _pct(latencies, 0.99)))
+    return cells
+
+
+def refusals_table(cells: list[Cell], healthz_rps: float) -> Table:
+    table = Table(title="Hostile documents: time to refuse (one client)",
+                  caption=f"anchor: GET /healthz at {1000 / healthz_rps:,.1f} ms per request "
+                          "with one client", caption_justify="left")
+    for column in ("document", "requests", "refused", "p50 ms", "p99 ms"):
+        table.add_column(column, justify="left" if column == "document" else "right")
+    for c in cells:
+        table.add_row(c.name, f"{c.requests:,}", f"{c.errors:,}", f"{c.p50_ms:,.1f}",
+                      f"{c.p99_ms:,.1f}")
+    return table
 
 
 def _wait_ready(url: str, proc: subprocess.Popen) -> None:

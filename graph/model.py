@@ -94,8 +94,9 @@ SHARE: Final = NodeType(
 LOAD_RUN: Final = NodeType(
     "LoadRun",
     ("id",),
-    ("id", "source", "profile", "counts", "started_at", "finished_at", "status"),
-    "One run of a loader: what it read and what it wrote.",
+    ("id", "source", "profile", "counts", "started_at", "finished_at", "status", "records",
+     "error"),
+    "One run of a loader: what it read and what it wrote, and how it ended.",
 )
 API_KEY: Final = NodeType(
     "ApiKey",

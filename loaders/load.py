@@ -17,6 +17,7 @@ started, their key not seen before: see fresh) skip the existence checks.
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import hashlib
 import json
@@ -39,8 +40,8 @@ from .fresh import Fresh
 from .profiles import Profile
 from .records import Record, Row, RowError
 
-__all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "load_paths",
-           "plan_files"]
+__all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "load_id",
+           "load_paths", "parse_max_bad", "plan_files", "record_run"]
 
 BATCH_SIZE = 5_000
 PROGRESS_STEP = 1_000  # records per progress call (a progress bar update costs ~4 µs)
@@ -101,6 +102,24 @@ class LoadReport:
         return all(c.balanced for c in self.entities.values())
 
 
+def parse_max_bad(text: str | None) -> int | float | None:
+    """``--max-bad``: a count of bad rows ("50") or a share of those read ("5%")."""
+    if text is None:
+        return None
+    try:
+        if text.endswith("%"):
+            fraction = float(text[:-1]) / 100
+            if not 0 < fraction < 1:
+                raise ValueError
+            return fraction
+        count = int(text)
+        if count < 0:
+            raise ValueError
+        return count
+    except ValueError:
+        raise ValueError(f"{text!r}: give a count (50) or a percentage (5%)") from None
+
+
 def plan_files(
     paths: Iterable[Path], profiles: Mapping[str, Profile], profile: str | None = None
 ) -> list[tuple[Path, readers.Source, Profile, bool]]:
@@ -150,17 +169,35 @@ def load_paths(
     """Load files (or directories of them); ``max_bad`` is a count, or a fraction < 1."""
     started = time.perf_counter()
     plan = plan or plan_files(paths, profile_registry.load_profiles(profile_dirs), profile)
-    load_id = _load_id([p for p, *_ in plan])
+    run_id = load_id([p for p, *_ in plan])
     where = quarantine_dir or plan[0][0].parent
-    report = LoadReport(load_id, quarantine=where / f"{load_id}.bad.csv",
+    report = LoadReport(run_id, quarantine=where / f"{run_id}.bad.csv",
                         entities={e: EntityCounts() for e in write.ENTITIES})
     store.ensure_schema()
     started_ms = int(time.time() * 1000)
-    _record_run(store, report, started_ms, "running")
-    fresh = Fresh.at_start(store, load_id)  # after recording this run: see Fresh.at_start
+    record_run(store, report, started_ms, "running")
+    try:
+        _load_files(store, report, plan, hasher, max_bad, progress)
+    except BaseException as e:
+        with contextlib.suppress(RefnetError):  # the store may be why it failed
+            record_run(store, report, started_ms, "failed", error=_failure(e))
+        raise
+    report.entities = {e: c for e, c in report.entities.items() if c.rows}
+    report.seconds = time.perf_counter() - started
+    record_run(store, report, started_ms, "finished")
+    if report.quarantine and not report.quarantine.exists():
+        report.quarantine = None
+    return report
+
+
+def _load_files(store: GraphStore, report: LoadReport,
+                plan: list[tuple[Path, readers.Source, Profile, bool]],
+                hasher: Callable[[str], str], max_bad: int | float | None,
+                progress: Callable[[str, int], None] | None) -> None:
+    fresh = Fresh.at_start(store, report.load_id)  # after recording this run: see at_start
     with _Quarantine(report.quarantine) as bad, _Writer() as writer:
-        loader = _Loader(store, report, bad, {"load_id": load_id, "source": "load"}, max_bad,
-                         writer, fresh)
+        loader = _Loader(store, report, bad, {"load_id": report.load_id, "source": "load"},
+                         max_bad, writer, fresh)
         for path, source, prof, detected in plan:
             file_started = time.perf_counter()
             file_report = FileReport(str(path), prof.name, detected)
@@ -179,12 +216,15 @@ def load_paths(
                 progress(path.name, unreported)
             file_report.seconds = time.perf_counter() - file_started
         loader.finish()
-    report.entities = {e: c for e, c in report.entities.items() if c.rows}
-    report.seconds = time.perf_counter() - started
-    _record_run(store, report, started_ms, "finished")
-    if report.quarantine and not report.quarantine.exists():
-        report.quarantine = None
-    return report
+
+
+def _failure(error: BaseException) -> str:
+    """What a failed run records: refnet's own message, or only the kind of error."""
+    if isinstance(error, RefnetError | OSError | ValueError):
+        return f"{type(error).__name__}: {error}"[:500]
+    if isinstance(error, KeyboardInterrupt):
+        return "interrupted"
+    return f"{type(error).__name__} (see the load's log)"
 
 
 class _Loader:
@@ -358,7 +398,7 @@ def _missing_message(row: Row) -> str:
     return f"names something that is not in the graph ({named})"
 
 
-def _load_id(paths: list[Path]) -> str:
+def load_id(paths: list[Path]) -> str:
     """A load id from the files' bytes: the same files always get the same id."""
     digest = hashlib.sha256()
     for path in sorted(paths):
@@ -468,7 +508,9 @@ class _Quarantine:
             self._file.close()
 
 
-def _record_run(store: GraphStore, report: LoadReport, started_ms: int, status: str) -> None:
+def record_run(store: GraphStore, report: LoadReport, started_ms: int, status: str,
+               error: str | None = None) -> None:
+    """Write the run's ``(:LoadRun)``: queued, running, finished or failed."""
     counts = {e: vars(c) for e, c in report.entities.items() if c.rows}
     run_idempotent(store, "load/load_run", {
         "id": report.load_id,
@@ -478,4 +520,6 @@ def _record_run(store: GraphStore, report: LoadReport, started_ms: int, status: 
         "started_at": started_ms,
         "finished_at": int(time.time() * 1000),
         "status": status,
+        "records": report.records,
+        "error": error,
     })

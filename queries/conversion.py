@@ -53,6 +53,7 @@ from scipy import stats
 
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
+from refnet.queries import downline
 from refnet.queries.window import DAY_MS, Window
 
 __all__ = [
@@ -173,26 +174,36 @@ class ConversionReport:
     other_commission: int
     first_purchase: FirstPurchase
     coverage: CoverageVsConversion
+    root_id: str | None = None  # the team (this member's downline) it covers; None: all
 
 
 def funnel(store: GraphStore, window: Window, *, promoter_id: str | None = None,
            group_by: Group = "promoter", top: int = DEFAULT_TOP,
-           min_clicks: int = MIN_CLICKS) -> ConversionReport:
+           min_clicks: int = MIN_CLICKS, root_id: str | None = None) -> ConversionReport:
     """The overall funnel, one split of it, time to first purchase, coverage vs conversion.
 
     ``promoter_id`` restricts the funnels and the time to first purchase (to the members
     that promoter recruited) to one promoter; coverage vs conversion still ranks every
     promoter, and marks this one as ``focus``. ``top`` cuts the promoter split and the
     coverage lists.
+
+    ``root_id`` makes it one team's report: only the shares of ``root_id``'s downline
+    (and the clicks and purchases through them, whoever made them; no one outside is
+    named), time to first purchase over the team, levels counted from ``root_id``, and
+    coverage vs conversion ranking the team's promoters.
     """
     if group_by not in GROUPS:
         raise BadInput(f"cannot split conversion by {group_by!r}; choose one of "
                        f"{', '.join(GROUPS)}")
     _check_top(top, min_clicks)
     _check_promoter(store, promoter_id)
-    everyone = _funnels(store, window, "promoter", None)
+    team = downline.team(store, root_id) if root_id is not None else None
+    if team is not None and promoter_id is not None and promoter_id not in team:
+        raise BadInput(f"promoter {promoter_id!r} is not in {root_id!r}'s downline")
+    scope = _Scope(team, _root_level(store, window, root_id))
+    everyone = _funnels(store, window, "promoter", scope.promoters)
     if promoter_id is None:
-        [overall] = _funnels(store, window, "all", None)
+        [overall] = _funnels(store, window, "all", scope.promoters)
     else:  # one promoter's funnel is their row of the per-promoter split
         mine = [f for f in everyone if f.key == promoter_id] or [_funnel(promoter_id, {})]
         overall = replace(mine[0], key="all")
@@ -200,12 +211,14 @@ def funnel(store: GraphStore, window: Window, *, promoter_id: str | None = None,
         groups = [f for f in everyone if promoter_id is None or f.key == promoter_id]
         groups.sort(key=_by_income)
     else:
-        groups = _split(store, window, group_by, promoter_id)
+        groups = _split(store, window, group_by, scope.narrowed(promoter_id))
     other = store.run("conversion/other_purchases",
-                      {**window.params(), "promoter": promoter_id}).single()
+                      {**window.params(),
+                       "promoters": scope.narrowed(promoter_id).promoters}).single()
     return ConversionReport(
         window=window.describe(),
         promoter_id=promoter_id,
+        root_id=root_id,
         group_by=group_by,
         overall=overall,
         groups=groups[:top] if group_by == "promoter" else groups,
@@ -213,10 +226,28 @@ def funnel(store: GraphStore, window: Window, *, promoter_id: str | None = None,
         other_purchases=int(other["purchases"] or 0),
         other_gmv=int(other["gmv"] or 0),
         other_commission=int(other["commission"] or 0),
-        first_purchase=_first_purchase(store, window, promoter_id),
+        first_purchase=_first_purchase(store, window, promoter_id, team),
         coverage=coverage_vs_conversion(everyone, top=top, min_clicks=min_clicks,
                                         focus=promoter_id),
     )
+
+
+@dataclass(frozen=True)
+class _Scope:
+    """Whose shares a report counts (None: everyone's) and the level its levels start at."""
+
+    promoters: list[str] | None = None
+    base_level: int = 0
+
+    def narrowed(self, promoter_id: str | None) -> _Scope:
+        return self if promoter_id is None else replace(self, promoters=[promoter_id])
+
+
+def _root_level(store: GraphStore, window: Window, root_id: str | None) -> int:
+    if root_id is None:
+        return 0
+    level = store.run("conversion/member_level", {"id": root_id, "as_of": window.as_of}).scalar()
+    return int(level or 0)
 
 
 def split(store: GraphStore, window: Window, group_by: Group, *,
@@ -230,19 +261,18 @@ def split(store: GraphStore, window: Window, group_by: Group, *,
         raise BadInput(f"cannot split conversion by {group_by!r}; choose one of "
                        f"{', '.join(GROUPS)}")
     _check_promoter(store, promoter_id)
-    return _split(store, window, group_by, promoter_id)
+    return _split(store, window, group_by, _Scope().narrowed(promoter_id))
 
 
 def first_purchase(store: GraphStore, window: Window, *,
                    promoter_id: str | None = None) -> FirstPurchase:
     """Days from joining to the first paid or settled purchase, as of the window's end."""
     _check_promoter(store, promoter_id)
-    return _first_purchase(store, window, promoter_id)
+    return _first_purchase(store, window, promoter_id, None)
 
 
-def _split(store: GraphStore, window: Window, group_by: str,
-           promoter_id: str | None) -> list[Funnel]:
-    funnels = _funnels(store, window, group_by, promoter_id)
+def _split(store: GraphStore, window: Window, group_by: str, scope: _Scope) -> list[Funnel]:
+    funnels = _funnels(store, window, group_by, scope.promoters, scope.base_level)
     if group_by == "promoter":
         return sorted(funnels, key=_by_income)
     if group_by == "trust":
@@ -253,11 +283,14 @@ def _split(store: GraphStore, window: Window, group_by: str,
     return sorted(funnels, key=lambda f: (-f.clicks, -(f.shares or 0), f.key))
 
 
-def _first_purchase(store: GraphStore, window: Window,
-                    promoter_id: str | None) -> FirstPurchase:
-    name = "conversion/first_purchase" if promoter_id is None else \
-        "conversion/recruits_first_purchase"
-    row = store.run(name, {**window.params(), "promoter": promoter_id}).single()
+def _first_purchase(store: GraphStore, window: Window, promoter_id: str | None,
+                    team: list[str] | None) -> FirstPurchase:
+    if promoter_id is None:
+        row = store.run("conversion/first_purchase",
+                        {**window.params(), "members": team}).single()
+    else:
+        row = store.run("conversion/recruits_first_purchase",
+                        {**window.params(), "promoter": promoter_id}).single()
     members, bought = int(row["members"] or 0), int(row["bought_after_joining"] or 0)
     before = int(row["before_joining"] or 0)
     return FirstPurchase(
@@ -304,17 +337,17 @@ def coverage_vs_conversion(promoters: Iterable[Funnel], *, top: int = DEFAULT_TO
 # --- internals ----------------------------------------------------------------------------
 
 
-def _funnels(store: GraphStore, window: Window, group: str,
-             promoter_id: str | None) -> list[Funnel]:
+def _funnels(store: GraphStore, window: Window, group: str, promoters: list[str] | None,
+             base_level: int = 0) -> list[Funnel]:
     """Run the three steps for one grouping and join them on the key."""
-    params = {**window.params(), "group": group, "promoter": promoter_id}
+    params = {**window.params(), "group": group, "promoters": promoters}
     prefix = {"level": "conversion/level_", "trust": "conversion/trust_"}.get(
         group, "conversion/")
     steps = ["clicks", "purchases"] if group == "trust" else ["shares", "clicks", "purchases"]
     rows: dict[str, dict[str, int]] = {}
     for step in steps:
         for record in store.run(prefix + step, params).records():
-            key = _key(group, record.pop("key"))
+            key = _key(group, record.pop("key"), base_level)
             slot = rows.setdefault(key, {})
             for name, value in record.items():
                 slot[name] = int(value or 0)
@@ -323,9 +356,11 @@ def _funnels(store: GraphStore, window: Window, group: str,
     return [_funnel(key, counts, has_shares=group != "trust") for key, counts in rows.items()]
 
 
-def _key(group: str, raw: Any) -> str:
+def _key(group: str, raw: Any, base_level: int) -> str:
     if group == "trust":
         return TRUST_BUCKETS[raw]
+    if group == "level":
+        return str(int(raw) - base_level)
     if raw is None:
         return NO_CHANNEL
     return str(raw)

@@ -71,6 +71,7 @@ __all__ = [
     "UplineMember",
     "gini",
     "health",
+    "team",
     "upline",
 ]
 
@@ -300,6 +301,19 @@ def upline(store: GraphStore, member_id: str, as_of: int | None = None) -> Uplin
     ]
     return Upline(member=member_id, as_of=as_of, root=chain[0].id, depth=len(chain) - 1,
                   chain=chain)
+
+
+def team(store: GraphStore, root_id: str) -> list[str]:
+    """The ids of ``root_id``'s downline as it stands, the root first, then sorted.
+
+    A scoped question (an organizer's influence or conversion) covers these members;
+    raises ``NotFound`` for an unknown root.
+    """
+    ids = sorted(str(r[0]) for r in store.run("downline/team", {"root": root_id}).rows)
+    if not ids:
+        raise NotFound(f"no member {root_id!r} in this graph")
+    ids.remove(root_id)
+    return [root_id, *ids]
 
 
 def gini(values: Sequence[int | float]) -> float | None:

@@ -43,7 +43,7 @@ from scipy import stats
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
 
-from . import cascade, projection
+from . import cascade, downline, projection
 from .window import Window
 
 __all__ = [
@@ -92,6 +92,7 @@ class InfluenceRanking:
     top_gmv_share: float | None  # top_gmv / total_gmv
     spearman: float | None  # rank correlation of PageRank and attributed GMV, all members
     rows: list[RankedMember] = field(default_factory=list)
+    root_id: str | None = None  # the team (this member's downline) it covers; None: all
 
 
 @dataclass(frozen=True)
@@ -123,6 +124,7 @@ class InfluenceSeeds:
     rr_sets: int | None  # IMM: reverse-reachable sets the seeds were chosen on
     lower_bound: float | None  # IMM: the lower bound on the best spread it found
     seeds: list[SeedMember] = field(default_factory=list)
+    root_id: str | None = None  # the team (this member's downline) it covers; None: all
 
 
 # --- PageRank -------------------------------------------------------------------------
@@ -171,11 +173,16 @@ def pagerank(matrix: sp.spmatrix | sp.sparray, *, alpha: float = ALPHA,
 
 
 def rank(store: GraphStore, window: Window, *, top: int = 20,
-         personalize: Sequence[str] | None = None, alpha: float = ALPHA) -> InfluenceRanking:
-    """The ``top`` members by (personalized) PageRank, with their revenue in the window."""
+         personalize: Sequence[str] | None = None, alpha: float = ALPHA,
+         root_id: str | None = None) -> InfluenceRanking:
+    """The ``top`` members by (personalized) PageRank, with their revenue in the window.
+
+    With ``root_id``, one team's answer: PageRank over the trust among ``root_id``'s
+    downline only, and the revenue its members bring through it (see ``_team``).
+    """
     if not 1 <= top <= MAX_TOP:
         raise BadInput(f"top must be between 1 and {MAX_TOP:,}, got {top}")
-    proj = projection.project(store, window.as_of)
+    proj, team = _projection(store, window, root_id)
     if proj.n == 0:
         raise BadInput("there are no members as of the window's end: nothing to rank")
     if isinstance(personalize, str):
@@ -186,7 +193,7 @@ def rank(store: GraphStore, window: Window, *, top: int = 20,
         vector = np.zeros(proj.n)
         vector[[proj.index(m) for m in personal]] = 1.0
     scores, iterations = pagerank(proj.trust_matrix(), alpha=alpha, personalization=vector)
-    revenue = _revenue(store, window)
+    revenue = _revenue(store, window, team)
     gmv = np.array([revenue.get(member, {}).get("gmv", 0) for member in proj.ids], float)
     order = _ranked(scores, proj.ids)
     shown = order[:top]
@@ -212,22 +219,24 @@ def rank(store: GraphStore, window: Window, *, top: int = 20,
         personalized=personal, iterations=iterations, total_gmv=total,
         promoters=len(by_gmv), top_gmv=top_gmv,
         top_gmv_share=top_gmv / total if total else None,
-        spearman=_spearman(scores, gmv), rows=rows,
+        spearman=_spearman(scores, gmv), rows=rows, root_id=root_id,
     )
 
 
 def seeds(store: GraphStore, window: Window, *, k: int = 10, method: str = "imm",
-          epsilon: float = 0.5, runs: int = 1_000, seed: int = 0) -> InfluenceSeeds:
+          epsilon: float = 0.5, runs: int = 1_000, seed: int = 0,
+          root_id: str | None = None) -> InfluenceSeeds:
     """k seed members maximising the expected cascade on reversed, weighted trust edges.
 
     ``method`` is ``imm`` (any size) or ``celf`` (at most ``cascade.CELF_MAX_NODES``
     members); ``runs`` Monte-Carlo cascades estimate the spread (and CELF's gains).
+    With ``root_id``, seeds within that downline, spreading over trust inside it.
     """
     if method not in METHODS:
         raise BadInput(f"unknown method {method!r}; choose one of {', '.join(METHODS)}")
     if not 1 <= runs <= 100_000:
         raise BadInput(f"runs must be between 1 and 100,000, got {runs}")
-    proj = projection.project(store, window.as_of)
+    proj, _ = _projection(store, window, root_id)
     if proj.n == 0:
         raise BadInput("there are no members as of the window's end: nothing to seed")
     if not 1 <= k <= proj.n:
@@ -253,7 +262,22 @@ def seeds(store: GraphStore, window: Window, *, k: int = 10, method: str = "imm"
         rr_sets=chosen.rr_sets, lower_bound=chosen.lower_bound,
         seeds=[SeedMember(i + 1, proj.ids[v], float(g), int(place[v]))
                for i, (v, g) in enumerate(zip(chosen.seeds, chosen.gains, strict=True))],
+        root_id=root_id,
     )
+
+
+def _projection(store: GraphStore, window: Window,
+                root_id: str | None) -> tuple[projection.Projection, list[str] | None]:
+    """The trust projection as of the window's end, cut to one team when asked.
+
+    A team's answer sees only the trust among its members (an outsider's trust neither
+    raises nor passes on anyone's rank) and the revenue of its members' orders.
+    """
+    proj = projection.project(store, window.as_of)
+    if root_id is None:
+        return proj, None
+    team = downline.team(store, root_id)
+    return proj.restrict(team), team
 
 
 def _ranked(scores: np.ndarray, ids: Sequence[str]) -> np.ndarray:
@@ -261,9 +285,14 @@ def _ranked(scores: np.ndarray, ids: Sequence[str]) -> np.ndarray:
     return np.lexsort((np.arange(len(ids)), -scores))
 
 
-def _revenue(store: GraphStore, window: Window) -> dict[str, dict[str, int]]:
-    """Per promoter: orders, gmv, commission, buyers, outside_orders, reached_gmv."""
-    params = window.params()
+def _revenue(store: GraphStore, window: Window,
+             team: list[str] | None = None) -> dict[str, dict[str, int]]:
+    """Per promoter: orders, gmv, commission, buyers, outside_orders, reached_gmv.
+
+    For a team, its members' orders only, and ``reached_gmv`` counts what their buyers
+    bought through the team's members (spending through other teams is theirs).
+    """
+    params = {**window.params(), "members": team}
     out: dict[str, dict[str, int]] = {}
     for r in store.run("influence/attributed", params).records():
         member = str(r.pop("member"))

@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import threading
 from collections import OrderedDict
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
 
@@ -62,6 +63,20 @@ class Projection:
         except KeyError:
             raise NotFound(f"no member {member!r} in the trust network as of the window's "
                            f"end") from None
+
+    def restrict(self, members: Iterable[str]) -> Projection:
+        """The projection induced by ``members``: only them, and only trust among them
+        (what one team's influence answer sees; nothing outside it moves its scores)."""
+        keep = sorted(m for m in set(members) if m in self.positions)
+        rows = np.fromiter((self.positions[m] for m in keep), np.int64, len(keep))
+        new = np.full(self.n, -1, np.int64)
+        new[rows] = np.arange(len(keep))
+        inside = (new[self.src] >= 0) & (new[self.dst] >= 0)
+        src, dst, weight = new[self.src[inside]], new[self.dst[inside]], self.weight[inside]
+        for arr in (src, dst, weight):
+            arr.flags.writeable = False
+        return Projection(self.as_of, tuple(keep), src, dst, weight,
+                          {m: i for i, m in enumerate(keep)})
 
     def trust_matrix(self) -> sp.csr_array:
         """``A[i, j]`` = weight of i trusts j: PageRank's edges (rank flows to the trusted)."""

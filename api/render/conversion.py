@@ -44,6 +44,8 @@ def _ratio(x: float | None) -> str:
 def funnel_table(result: ConversionReport) -> Table:
     w = result.window
     who = f" for promoter {result.promoter_id}" if result.promoter_id else ""
+    if result.root_id:
+        who += f" within {result.root_id}'s downline"
     table = Table(title=f"Conversion{who}, {w['since']} < t ≤ {w['as_of']}",
                   show_header=False, title_justify="left")
     table.add_column("", style="bold")

@@ -37,6 +37,10 @@ def _key_values(title: str, rows: list[tuple[str, str, str]]) -> Table:
     return table
 
 
+def _team(root_id: str | None) -> str:
+    return f" within {root_id}'s downline" if root_id else ""
+
+
 def _window(w: dict) -> tuple[str, str, str]:
     return ("Window", f"{w['since']} .. {w['as_of']}", "since < t <= as of; trust as of the end")
 
@@ -45,7 +49,7 @@ def _ranking_summary(r: InfluenceRanking) -> Table:
     kind = (f"personalized from {', '.join(r.personalized)}" if r.personalized
             else "global")
     rho = "—" if r.spearman is None else f"{r.spearman:+.3f}"
-    return _key_values("Influence: trust-weighted PageRank", [
+    return _key_values("Influence: trust-weighted PageRank" + _team(r.root_id), [
         _window(r.window),
         ("Members", f"{r.members:,}", "joined by the window's end"),
         ("Trust edges", f"{r.trust_edges:,}", "rank flows from truster to trusted"),
@@ -85,7 +89,7 @@ def _seeds_summary(s: InfluenceSeeds) -> Table:
     else:
         how = "CELF greedy on Monte-Carlo live-edge samples"
         detail = f"{s.runs:,} samples"
-    return _key_values(f"Influence maximisation: {s.k:,} seeds", [
+    return _key_values(f"Influence maximisation: {s.k:,} seeds" + _team(s.root_id), [
         _window(s.window),
         ("Members", f"{s.members:,}", "joined by the window's end"),
         ("Trust edges", f"{s.trust_edges:,}", "a trusted member moves who trusts them"),

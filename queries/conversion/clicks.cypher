@@ -1,9 +1,9 @@
 // Conversion funnel, step 2: clicks in the window (since < c.at <= as_of) on any of the
 // promoters' shares, whenever the share was made, and the distinct members who clicked.
-// $group: 'all', 'promoter' or 'channel'; $promoter (or null) keeps one promoter's.
+// $group: 'all', 'promoter' or 'channel'; $promoters (or null) keeps those promoters'.
 MATCH (p:Member)-[:SHARED]->(s:Share)<-[c:CLICKED]-(v:Member)
 WHERE $since < c.at AND c.at <= $as_of
-  AND ($promoter IS NULL OR p.id = $promoter)
+  AND ($promoters IS NULL OR p.id IN $promoters)
 WITH c, v, CASE $group
   WHEN 'promoter' THEN p.id
   WHEN 'channel' THEN s.channel

@@ -2,9 +2,11 @@
 // for unclaimed accounts and members without a join time are left out). A member's
 // first purchase is their earliest paid or settled one at or before as_of; one made
 // before they joined is counted apart and left out of the waits. Quartiles of the wait
-// in ms (linear interpolation, as numpy.percentile).
+// in ms (linear interpolation, as numpy.percentile). $members (a list, or null) keeps
+// only those members (one organizer's downline).
 MATCH (m:Member)
 WHERE m.joined_at <= $as_of AND coalesce(m.status, '') <> 'stub'
+  AND ($members IS NULL OR m.id IN $members)
 OPTIONAL MATCH (m)-[:MADE]->(o:Purchase)
 WHERE o.at <= $as_of AND o.status IN ['paid', 'settled']
 WITH m, min(o.at) AS first

@@ -2,7 +2,7 @@
 // promoters' shares and the distinct members who clicked (as conversion/clicks; the
 // level as in conversion/level_shares).
 MATCH (p:Member)
-WHERE (p)-[:SHARED]->(:Share) AND ($promoter IS NULL OR p.id = $promoter)
+WHERE (p)-[:SHARED]->(:Share) AND ($promoters IS NULL OR p.id IN $promoters)
 MATCH up = (p)<-[:REFERRED*0..]-(:Member)
 WHERE all(r IN relationships(up) WHERE r.at IS NULL OR r.at <= $as_of)
 WITH p, max(length(up)) AS level

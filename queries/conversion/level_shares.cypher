@@ -3,7 +3,7 @@
 // after as_of does not exist yet). The walk up is anchored on a MATCHed member, not
 // through WITH (FalkorDB issue 2561: that was about 100x slower).
 MATCH (p:Member)
-WHERE (p)-[:SHARED]->(:Share) AND ($promoter IS NULL OR p.id = $promoter)
+WHERE (p)-[:SHARED]->(:Share) AND ($promoters IS NULL OR p.id IN $promoters)
 MATCH up = (p)<-[:REFERRED*0..]-(:Member)
 WHERE all(r IN relationships(up) WHERE r.at IS NULL OR r.at <= $as_of)
 WITH p, max(length(up)) AS level

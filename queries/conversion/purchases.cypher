@@ -2,10 +2,10 @@
 // as_of) that came VIA one of the promoters' shares. A purchase is "converted" when its
 // buyer clicked that share at or before buying; outside orders (no buyer) and purchases
 // without a recorded click count as purchases but not as conversions.
-// $group: 'all', 'promoter' or 'channel'; $promoter (or null) keeps one promoter's.
+// $group: 'all', 'promoter' or 'channel'; $promoters (or null) keeps those promoters'.
 MATCH (p:Member)-[:SHARED]->(s:Share)<-[:VIA]-(o:Purchase)
 WHERE $since < o.at AND o.at <= $as_of AND o.status IN ['paid', 'settled']
-  AND ($promoter IS NULL OR p.id = $promoter)
+  AND ($promoters IS NULL OR p.id IN $promoters)
 OPTIONAL MATCH (b:Member)-[:MADE]->(o)
 OPTIONAL MATCH (b)-[c:CLICKED]->(s)
 WHERE c.at <= o.at

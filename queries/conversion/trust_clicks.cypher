@@ -6,7 +6,7 @@
 // 'self'. There is no shares step: a share has no trust bucket.
 MATCH (p:Member)-[:SHARED]->(:Share)<-[c:CLICKED]-(v:Member)
 WHERE $since < c.at AND c.at <= $as_of
-  AND ($promoter IS NULL OR p.id = $promoter)
+  AND ($promoters IS NULL OR p.id IN $promoters)
 OPTIONAL MATCH (v)-[t:TRUSTS]->(p)
 WHERE t.since IS NULL OR t.since < c.at
 WITH c, v, CASE

@@ -5,7 +5,7 @@
 // conversion/trust_clicks, plus 'self' (the promoter bought) and 'outside' (no buyer).
 MATCH (p:Member)-[:SHARED]->(s:Share)<-[:VIA]-(o:Purchase)
 WHERE $since < o.at AND o.at <= $as_of AND o.status IN ['paid', 'settled']
-  AND ($promoter IS NULL OR p.id = $promoter)
+  AND ($promoters IS NULL OR p.id IN $promoters)
 OPTIONAL MATCH (b:Member)-[:MADE]->(o)
 OPTIONAL MATCH (b)-[c:CLICKED]->(s)
 WHERE c.at <= o.at

@@ -8,12 +8,7 @@ outside the organizer's downline ever appears in a response.
 from __future__ import annotations
 
 import csv
-import os
 import re
-import signal
-import socket
-import subprocess
-import sys
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -36,14 +31,10 @@ from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load
 from refnet.queries import compliance, conversion, downline, influence, policy, window
 from tests.graphs import HASHER
+from tests.hostile import HOSTILE, INTROSPECTION, MUTATION
+from tests.serving import serving
 
 REPO = Path(__file__).resolve().parents[2]
-
-
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
 
 
 class Api:
@@ -89,28 +80,8 @@ def api(tmp_path_factory: pytest.TempPathFactory, network_dir: Path) -> Iterator
     tree = nx.DiGraph()
     tree.add_nodes_from(r["member_id"] for r in rows)
     tree.add_edges_from((r["referrer_id"], r["member_id"]) for r in rows if r["referrer_id"])
-    port = _free_port()
-    env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(data), "serve",
-         "--port", str(port), "--workers", "1", "--threads", "4"],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
-    while True:
-        try:
-            if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
-        except requests.ConnectionError:
-            pass
-        if proc.poll() is not None or time.monotonic() > deadline:
-            proc.kill()
-            raise RuntimeError(f"refnet serve did not come up: {proc.stderr.read().decode()}")
-        time.sleep(0.2)
-    yield Api(f"{url}/graphql", config, tree)
-    proc.send_signal(signal.SIGTERM)
-    proc.wait(timeout=30)
+    with serving(data) as url:
+        yield Api(f"{url}/graphql", config, tree)
     server.stop()
 
 
@@ -297,6 +268,10 @@ QUESTIONS_QUERY = """query($id: ID!) {
   downline(rootId: $id, top: 50) { root levels { members } branches { id } dead { id }
                                    recruits { top { id } } }
   compliance(rootId: $id, evidence: 50) { root flags { member evidence related } }
+  influence(rootId: $id, top: 100, seeds: 1) { ranking { rows { member } }
+                                               seeds { seeds { member } } }
+  conversion(rootId: $id, groupBy: PROMOTER, top: 100) { rootId groups { key }
+    coverage { byReach { promoter } byConversion { promoter } } }
 }"""
 
 
@@ -321,13 +296,38 @@ def test_an_organizers_compliance_defaults_to_its_own_downline(api: Api) -> None
     assert _ids(result) <= api.downline(org)
 
 
-@pytest.mark.parametrize("query", [
-    "{ influence { ranking { rows { member } } } }",
-    "{ conversion { overall { clicks } } }",
-    "mutation { recomputeInfluence { dropped } }",
-])
-def test_network_wide_questions_are_forbidden_to_organizers(api: Api, query: str) -> None:
-    _, body = api.post(query, api.token("organizer", organizers(api)[0]))
+def test_an_organizers_influence_and_conversion_are_its_teams(api: Api) -> None:
+    """Without rootId an organizer gets its own downline's answer, equal to the Python
+    functions' team answer; a promoter or seed member outside it is FORBIDDEN."""
+    org = organizers(api)[-1]
+    token = api.token("organizer", org)
+    result = ask(api.client(token), """{
+        influence(top: 500) { ranking { members totalGmv { minor } rows { member pagerank } } }
+        conversion(groupBy: PROMOTER, top: 500) { rootId overall { clicks gmv { minor } }
+                                                  groups { key } } }""")
+    with open_store(api.config) as store:
+        w = window.resolve(store, days=30)
+        ranking = influence.rank(store, w, top=500, root_id=org)
+        funnel = conversion.funnel(store, window.resolve(store, days=90), group_by="promoter",
+                                   top=500, root_id=org)
+    got = result["influence"]["ranking"]
+    assert got["members"] == ranking.members
+    assert got["totalGmv"]["minor"] == ranking.total_gmv
+    assert [(r["member"], r["pagerank"]) for r in got["rows"]] == [
+        (r.member, pytest.approx(r.pagerank)) for r in ranking.rows]
+    assert result["conversion"]["rootId"] == org
+    assert result["conversion"]["overall"]["clicks"] == funnel.overall.clicks
+    assert [g["key"] for g in result["conversion"]["groups"]] == [g.key for g in funnel.groups]
+    assert _ids(result) <= api.downline(org)
+    outside = next(m for m in sorted(api.tree) if m not in api.downline(org))
+    for query in (f'{{ conversion(promoterId: "{outside}") {{ rootId }} }}',
+                  f'{{ influence(personalize: ["{outside}"]) {{ ranking {{ members }} }} }}'):
+        assert codes(api.post(query, token)[1]) == {"FORBIDDEN"}
+
+
+def test_recompute_influence_is_forbidden_to_organizers(api: Api) -> None:
+    _, body = api.post(MUTATION,
+                       api.token("organizer", organizers(api)[0]))
     assert codes(body) == {"FORBIDDEN"}
 
 
@@ -404,9 +404,9 @@ def test_conversion_field_matches_the_python_function(api: Api) -> None:
 
 
 def test_recompute_influence_is_an_admin_mutation_over_post(api: Api) -> None:
-    _, body = api.post("mutation { recomputeInfluence { dropped } }", api.token("admin"))
+    _, body = api.post(MUTATION, api.token("admin"))
     assert "errors" not in body and body["data"]["recomputeInfluence"]["dropped"] >= 0
-    _, body = api.post("mutation { recomputeInfluence { dropped } }", api.token("compliance"))
+    _, body = api.post(MUTATION, api.token("compliance"))
     assert codes(body) == {"FORBIDDEN"}
 
 
@@ -430,18 +430,6 @@ def _timed(api: Api, query: str, token: str, runs: int = 5) -> tuple[set[str], f
     return found, slowest
 
 
-HOSTILE = {
-    "depth 50": "{ member(id: \"m0001\") { " + "referrer { " * 50 + "id" + " }" * 50 + " } }",
-    "1,000 __typename": "{ " + "__typename " * 1_000 + "}",
-    "10,000 tokens": "{ " + " ".join(f"a{i}: __typename" for i in range(3_400)) + " }",
-    "100 aliases": "{ " + " ".join(f"a{i}: loadRuns {{ id }}" for i in range(100)) + " }",
-    "nested fragments": 'query Deep { member(id: "m0001") { ...G0 } } ' + "".join(
-        f"fragment G{i} on Member {{ referrer {{ ...G{i + 1} }} }} " for i in range(40)
-    ) + "fragment G40 on Member { id }",
-    "first: 100000": "{ members(first: 100000) { edges { node { id } } } }",
-}
-
-
 @pytest.mark.parametrize("name", list(HOSTILE))
 def test_hostile_documents_are_refused_quickly(api: Api, name: str) -> None:
     found, slowest = _timed(api, HOSTILE[name], api.token("admin"))
@@ -449,8 +437,14 @@ def test_hostile_documents_are_refused_quickly(api: Api, name: str) -> None:
     print(f"\n  refused {name}: slowest of 5 took {slowest * 1000:.0f} ms")
 
 
+def test_introspection_is_refused_in_production(api: Api) -> None:
+    found, slowest = _timed(api, INTROSPECTION, api.token("admin"))
+    assert found == {"FORBIDDEN"}
+    print(f"\n  refused introspection: slowest of 5 took {slowest * 1000:.0f} ms")
+
+
 def test_a_mutation_over_get_is_refused(api: Api) -> None:
-    r = requests.get(api.url, params={"query": "mutation { me { role } }"},
+    r = requests.get(api.url, params={"query": MUTATION},
                      headers={"Authorization": f"Bearer {api.token('admin')}"}, timeout=10)
     assert r.status_code in (400, 405) and codes(r.json()) == {"BAD_USER_INPUT"}
 
@@ -496,3 +490,16 @@ def _root_of(tree: nx.DiGraph, member: str) -> str:
     while preds := list(tree.predecessors(member)):
         member = preds[0]
     return member
+
+
+def test_a_known_document_still_has_its_variables_checked(api: Api) -> None:
+    """Documents are parsed and validated once per text; page sizes from variables are
+    checked on every request all the same."""
+    query = "query($n: Int!) { members(first: $n) { edges { node { id } } } }"
+    token = api.token("admin")
+    for _ in range(2):
+        status, body = api.post(query, token, {"n": 5})
+        assert status == 200 and "errors" not in body
+        assert len(body["data"]["members"]["edges"]) == 5
+        _, body = api.post(query, token, {"n": 100_000})
+        assert codes(body) == {"LIMIT_EXCEEDED"}

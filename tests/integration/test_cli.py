@@ -196,6 +196,12 @@ def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> 
     assert funnel["group_by"] == "channel" and funnel["window"]["days"] == 90
     assert funnel["overall"]["clicks"] == sum(g["clicks"] for g in funnel["groups"])
 
+    team = refnet(data_dir, "query", "influence", "--root", "m002", "--top", "3")
+    assert team.exit_code == 0 and "within m002's downline" in team.output
+    team = json.loads(refnet(data_dir, "query", "conversion", "--root", "m002", "--by", "level",
+                             "--json").output)
+    assert team["root_id"] == "m002" and all(int(g["key"]) >= 0 for g in team["groups"])
+
     bad = refnet(data_dir, "query", "downline", "m001", "--as-of", "yesterday")
     assert bad.exit_code == 1 and "Error: not a date" in bad.output
     missing = refnet(data_dir, "query", "downline", "nobody")

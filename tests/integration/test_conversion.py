@@ -304,9 +304,12 @@ def _bucket(weight: float | None) -> str:
     return "(0.75, 1]"
 
 
-def expected(directory: Path, w: Window) -> dict[str, dict[str, dict[str, Any]]]:
-    """Every split's counts recomputed from the canonical files, by plain Python."""
+def expected(directory: Path, w: Window, root: str | None = None
+             ) -> dict[str, dict[str, dict[str, Any]]]:
+    """Every split's counts recomputed from the canonical files, by plain Python; with
+    ``root``, that team's: its members' shares, levels counted from the root."""
     members = {r["member_id"]: r for r in _rows(directory, "members")}
+    team = _team(members, root) if root else set(members)
     shares = {r["share_id"]: r for r in _rows(directory, "shares")}
     trust = {(r["src_id"], r["dst_id"]): (float(r["weight"]), _ms(r["since"]))
              for r in _rows(directory, "trust")}
@@ -333,19 +336,22 @@ def expected(directory: Path, w: Window) -> dict[str, dict[str, dict[str, Any]]]
                                                  for g in ("all", *conversion.GROUPS)}
     sets: dict[tuple[str, str, str], set[str]] = defaultdict(set)
 
+    base = level(root) if root else 0
+
     def keys(share: dict[str, str], bucket: str | None) -> dict[str, str]:
         k = {"all": "all", "promoter": share["promoter_id"], "level":
-             str(level(share["promoter_id"])), "channel": share["channel"] or "(none)"}
+             str(level(share["promoter_id"]) - base), "channel": share["channel"] or "(none)"}
         if bucket is not None:
             k["trust"] = bucket
         return k
 
+    shares = {i: s for i, s in shares.items() if s["promoter_id"] in team}
     for s in shares.values():
         if inside(_ms(s["at"])):
             for g, k in keys(s, None).items():
                 out[g][k]["shares"] += 1
     for (viewer, sid), t in clicked.items():
-        if not inside(t):
+        if not inside(t) or sid not in shares:
             continue
         s = shares[sid]
         promoter = s["promoter_id"]
@@ -360,7 +366,10 @@ def expected(directory: Path, w: Window) -> dict[str, dict[str, dict[str, Any]]]
             continue
         amount, commission = int(o["amount"]), int(o["commission"] or 0)
         if not o["share_id"]:
-            other = [other[0] + 1, other[1] + amount, other[2] + commission]
+            if root is None or o["promoter_id"] in team:
+                other = [other[0] + 1, other[1] + amount, other[2] + commission]
+            continue
+        if o["share_id"] not in shares:
             continue
         s = shares[o["share_id"]]
         buyer, promoter = o["buyer_id"], s["promoter_id"]
@@ -387,6 +396,28 @@ def expected(directory: Path, w: Window) -> dict[str, dict[str, dict[str, Any]]]
         out[g][k][name] = len(found)
     out["other"] = {"all": {"purchases": other[0], "gmv": other[1], "commission": other[2]}}
     return out
+
+
+def _team(members: dict[str, dict[str, str]], root: str) -> set[str]:
+    children: dict[str, list[str]] = defaultdict(list)
+    for m, r in members.items():
+        if r["referrer_id"]:
+            children[r["referrer_id"]].append(m)
+    team, todo = set(), [root]
+    while todo:
+        m = todo.pop()
+        team.add(m)
+        todo += children[m]
+    return team
+
+
+def a_team(directory: Path, low: int = 40, high: int = 400) -> tuple[str, set[str]]:
+    """A member below the top whose downline has between ``low`` and ``high`` members."""
+    members = {r["member_id"]: r for r in _rows(directory, "members")}
+    for m, r in sorted(members.items()):
+        if r["referrer_id"] and low <= len(team := _team(members, m)) <= high:
+            return m, team
+    raise AssertionError("no team of that size in the network")
 
 
 def _compare(got: list[Funnel], want: dict[str, dict[str, int]], *, shares: bool) -> None:
@@ -418,6 +449,38 @@ def test_synthetic_splits_match_the_csv_files(synthetic_store: FalkorDBStore,
     for group in ("promoter", "channel", "trust"):
         _compare(conversion.split(synthetic_store, w, group), want[group],
                  shares=group != "trust")
+
+
+@pytest.mark.parametrize("w", WINDOWS, ids=["mid-year", "all"])
+def test_a_team_report_counts_only_the_team(synthetic_store: FalkorDBStore,
+                                            network_dir: Path, w: Window) -> None:
+    root, team = a_team(network_dir)
+    want = expected(network_dir, w, root)
+    report = conversion.funnel(synthetic_store, w, group_by="level", root_id=root, top=1_000)
+    assert report.root_id == root
+    _compare([report.overall], want["all"], shares=True)
+    _compare(report.groups, want["level"], shares=True)
+    assert report.groups[0].key == "0" or "0" not in want["level"]
+    assert (report.other_purchases, report.other_gmv, report.other_commission) == tuple(
+        want["other"]["all"].values())
+    for group in ("promoter", "channel", "trust"):
+        got = conversion.funnel(synthetic_store, w, group_by=group, root_id=root, top=1_000)
+        _compare(got.groups, want[group], shares=group != "trust")
+    ranked = {r.promoter for r in report.coverage.by_reach}
+    assert ranked <= team
+    joined = {r["member_id"]: _ms(r["joined_at"]) for r in _rows(network_dir, "members")}
+    assert report.first_purchase.members == sum(1 for m in team if joined[m] <= w.end)
+
+
+def test_a_team_report_refuses_a_promoter_outside_it(synthetic_store: FalkorDBStore,
+                                                     network_dir: Path) -> None:
+    root, team = a_team(network_dir)
+    outside = next(r["member_id"] for r in _rows(network_dir, "members")
+                   if r["member_id"] not in team)
+    with pytest.raises(BadInput, match="not in"):
+        conversion.funnel(synthetic_store, WINDOWS[1], promoter_id=outside, root_id=root)
+    with pytest.raises(NotFound):
+        conversion.funnel(synthetic_store, WINDOWS[1], root_id="nobody")
 
 
 def test_synthetic_first_purchase_matches_the_csv_files(synthetic_store: FalkorDBStore,

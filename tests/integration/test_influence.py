@@ -313,6 +313,45 @@ def test_pagerank_matches_networkx_on_the_synthetic_network(synthetic_store: Fal
         assert max(abs(row.pagerank - expected[row.member]) for row in r.rows) < 1e-6
 
 
+def test_a_team_ranking_is_pagerank_on_the_team_alone(synthetic_store: FalkorDBStore,
+                                                      network_dir: Path) -> None:
+    from tests.integration.test_conversion import a_team
+
+    root, team = a_team(network_dir)
+    w = resolve(synthetic_store, days=90)
+    g = _csv_trust_graph(network_dir, w.as_of).subgraph(team)
+    expected = nx.pagerank(g, weight="weight", tol=1e-10, max_iter=1000)
+    r = influence.rank(synthetic_store, w, top=2_000, root_id=root)
+    assert (r.members, r.trust_edges) == (g.number_of_nodes(), g.number_of_edges())
+    assert {row.member for row in r.rows} == set(g)
+    assert max(abs(row.pagerank - expected[row.member]) for row in r.rows) < 1e-6
+    everyone = influence._revenue(synthetic_store, w)
+    assert r.total_gmv == sum(v["gmv"] for m, v in everyone.items() if m in team)
+    for row in r.rows:  # orders are the member's own; reach counts spending inside the team
+        assert row.gmv == everyone.get(row.member, {}).get("gmv", 0)
+        assert row.reached_gmv <= everyone.get(row.member, {}).get("reached_gmv", 0)
+    chosen = influence.seeds(synthetic_store, w, k=3, runs=50, root_id=root)
+    assert chosen.members == g.number_of_nodes()
+    assert {s.member for s in chosen.seeds} <= team
+
+
+def test_team_reach_counts_only_spending_through_the_team(store: FalkorDBStore,
+                                                          tmp_path: Path) -> None:
+    net = Network()
+    net.chain("root", "a")
+    net.member("other")
+    net.member("x")
+    net.purchase("o1", product="p", buyer="x", promoter="a", day=1, amount=100)
+    net.purchase("o2", product="p", buyer="x", promoter="other", day=2, amount=500)
+    net.load(store, tmp_path)
+    w = Window(0, at(3))
+    [everyone] = [r for r in influence.rank(store, w, top=10).rows if r.member == "a"]
+    [team] = [r for r in influence.rank(store, w, top=10, root_id="root").rows
+              if r.member == "a"]
+    assert (everyone.gmv, everyone.reached_gmv) == (100, 600)
+    assert (team.gmv, team.reached_gmv) == (100, 100)
+
+
 def test_falkordb_native_pagerank_agrees_unweighted(synthetic_store: FalkorDBStore) -> None:
     # algo.pageRank takes no weights and drops dangling rank (its scores sum to < 1);
     # normalised, it is the uniform-teleport PageRank. Measured: max |diff| ~1.5e-6 at

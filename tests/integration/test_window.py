@@ -27,3 +27,26 @@ def test_latest_event_takes_the_newest_join_share_click_or_purchase(
     w = window.resolve(store, days=7)
     assert (w.start, w.end) == (at(2), at(9))
     assert window.resolve(store, as_of=at(5), since=at(1)) == window.Window(at(1), at(5))
+
+
+def test_a_server_remembers_the_latest_event_until_the_next_load(store: FalkorDBStore,
+                                                                 tmp_path: Path) -> None:
+    first = Network()
+    first.member("a", day=1)
+    first.load(store, tmp_path / "one")
+    assert window.remembered_latest(store) == window.latest_event(store) == at(1)
+    calls = []
+    real = store.run
+
+    def counting(name: str, *args: object, **kwargs: object) -> object:
+        calls.append(name)
+        return real(name, *args, **kwargs)
+
+    store.run = counting  # type: ignore[method-assign]
+    assert window.remembered_latest(store) == at(1)
+    assert calls == ["window/version"]  # no scan the second time
+    store.run = real  # type: ignore[method-assign]
+    later = Network()
+    later.member("b", day=5)
+    later.load(store, tmp_path / "two")
+    assert window.remembered_latest(store) == at(5)

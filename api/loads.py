@@ -1,0 +1,118 @@
+"""Loads over the API: the ``LoadRun`` type, and ``startLoad`` with its uploads.
+
+``startLoad`` takes files from the server's import directory or from the request
+(``api.imports`` decides which are allowed) and hands them to a background load
+(``loaders.jobs``); the caller follows the run with ``loadRun(id)``.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import graphene
+
+from refnet.graph.errors import BadInput, NotFound
+from refnet.loaders import jobs
+from refnet.loaders import load as loading
+
+from . import imports
+from .answers import iso
+
+if TYPE_CHECKING:
+    from .schema import Context
+
+__all__ = ["LoadRun", "StartLoad", "Upload", "load_run"]
+
+
+class LoadRun(graphene.ObjectType):
+    """One run of ``refnet load`` or ``startLoad``: what it read and what it wrote."""
+
+    id = graphene.ID(required=True, description="The load id (from the files' bytes).")
+    source = graphene.String(description="What was loaded.")
+    profile = graphene.String(description="The export profile(s) used.")
+    status = graphene.String(description="queued, running, finished or failed.")
+    started_at = graphene.String(description="When it started (ISO-8601).")
+    finished_at = graphene.String(description="When it finished, or last changed state "
+                                              "(ISO-8601).")
+    records = graphene.Int(description="Records read so far (updated every few seconds "
+                                       "while it runs).")
+    error = graphene.String(description="Why it failed; null unless status is failed.")
+    counts = graphene.JSONString(description="Rows per entity: read, written, duplicates, "
+                                             "quarantined.")
+
+    @staticmethod
+    def from_row(row: dict[str, Any]) -> LoadRun:
+        return LoadRun(id=row["id"], source=row["source"], profile=row["profile"],
+                       status=row["status"], started_at=iso(row["started_at"]),
+                       finished_at=iso(row["finished_at"]), records=row["records"],
+                       error=row["error"],
+                       counts=json.loads(row["counts"]) if row["counts"] else None)
+
+
+def load_run(ctx: Context, run_id: str) -> LoadRun | None:
+    rows = ctx.store.run("api/load_run", {"id": run_id}).records()
+    return LoadRun.from_row(rows[0]) if rows else None
+
+
+
+
+class Upload(graphene.Scalar):
+    """A file sent with the request as a multipart part (the GraphQL multipart request
+    spec); input only."""
+
+    @staticmethod
+    def serialize(value: Any) -> Any:
+        raise BadInput("an Upload is input only")
+
+    @staticmethod
+    def parse_value(value: Any) -> Any:
+        return value  # the multipart layer put the file itself here
+
+    @staticmethod
+    def parse_literal(node: Any, _variables: Any = None) -> Any:
+        raise BadInput("an Upload is a file sent as a multipart part, not a literal")
+
+
+class StartLoad(graphene.Mutation):
+    """Load export files in the background; poll ``loadRun(id)`` to follow it."""
+
+    class Arguments:
+        paths = graphene.List(graphene.NonNull(graphene.String),
+                              description="Files or folders in the server's import directory.")
+        files = graphene.List(graphene.NonNull(Upload), description="Files sent with the "
+                                                                    "request instead.")
+        profile = graphene.String(default_value="auto",
+                                  description="The export profile; auto recognises it from "
+                                              "the header.")
+        max_bad = graphene.String(description="Stop past this many bad rows: a count (50) or "
+                                              "a share (5%); default: no limit.")
+
+    run = graphene.Field(graphene.NonNull(LoadRun), description="The run, as it stands.")
+    started = graphene.Boolean(required=True, description="False when the same files were "
+                                                          "already loading (that run is "
+                                                          "returned).")
+
+    @staticmethod
+    def mutate(_root: Any, info: Any, paths: list[str] | None = None,
+               files: list[Any] | None = None, profile: str = "auto",
+               max_bad: str | None = None) -> StartLoad:
+        ctx: Context = info.context
+        ctx.scope.require("admin")
+        if bool(paths) == bool(files):
+            raise BadInput("give either paths (files on the server) or files (uploads)")
+        if ctx.config is None:
+            raise BadInput("this server cannot start loads")
+        chosen = (imports.server_files(ctx.import_dir, paths) if paths else
+                  imports.save_uploads(Path(ctx.config.data_dir) / "uploads", files or []))
+        try:
+            limit = loading.parse_max_bad(max_bad)
+            started = jobs.start(ctx.store, ctx.config, chosen, profile=profile,
+                                 max_bad=limit)
+        except (ValueError, FileNotFoundError) as e:
+            raise BadInput(str(e)) from None
+        run = load_run(ctx, started.load_id)
+        if run is None:  # the run was recorded before this read; only a clear can do this
+            raise NotFound(f"load run {started.load_id} vanished")
+        return StartLoad(run=run, started=started.started)

@@ -1,0 +1,5 @@
+// One load run by id (a client polls it after startLoad).
+MATCH (l:LoadRun {id: $id})
+RETURN l.id AS id, l.source AS source, l.profile AS profile, l.counts AS counts,
+       l.started_at AS started_at, l.finished_at AS finished_at, l.status AS status,
+       l.records AS records, l.error AS error

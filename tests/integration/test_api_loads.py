@@ -1,0 +1,205 @@
+"""``startLoad`` through a real ``refnet serve``: server files from the import directory,
+uploads (the GraphQL multipart request spec), a background process followed through
+``loadRun``, and the refusals: other roles, paths leading out, unknown files."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import time
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+import requests
+
+from refnet.api import keys
+from refnet.graph.config import Config
+from refnet.graph.connect import open_store
+from refnet.graph.server import EmbeddedServer
+from refnet.loaders import synthetic
+from tests.graphs import Network
+from tests.serving import serving
+
+START = """
+mutation Start($paths: [String!], $files: [Upload!], $maxBad: String) {
+  startLoad(paths: $paths, files: $files, maxBad: $maxBad) {
+    started
+    run { id status profile }
+  }
+}"""
+RUN = """query Run($id: ID!) {
+  loadRun(id: $id) { id status records error counts startedAt finishedAt }
+}"""
+
+
+class Server:
+    def __init__(self, url: str, config: Config, import_dir: Path) -> None:
+        self.url, self.config, self.import_dir = url, config, import_dir
+        with open_store(config) as store:
+            net = Network()
+            net.member("org1")
+            net.load(store, import_dir.parent / "organizer")  # an organizer key needs its member
+            self.tokens = {role: keys.create(store, role).token
+                           for role in ("admin", "compliance")}
+            self.tokens["organizer"] = keys.create(store, "organizer", member_id="org1").token
+
+    def post(self, query: str, role: str = "admin", **variables: Any) -> dict[str, Any]:
+        r = requests.post(self.url, json={"query": query, "variables": variables},
+                          headers={"Authorization": f"Bearer {self.tokens[role]}"}, timeout=30)
+        return r.json()
+
+    def upload(self, *paths: Path) -> dict[str, Any]:
+        """A startLoad with files, sent as the multipart request spec says."""
+        operations = {"query": START, "variables": {"files": [None] * len(paths)}}
+        mapping = {str(i): [f"variables.files.{i}"] for i in range(len(paths))}
+        files = {str(i): (p.name, p.read_bytes(), "text/csv") for i, p in enumerate(paths)}
+        r = requests.post(self.url, data={"operations": json.dumps(operations),
+                                          "map": json.dumps(mapping)}, files=files,
+                          headers={"Authorization": f"Bearer {self.tokens['admin']}"},
+                          timeout=30)
+        return r.json()
+
+    def wait(self, run_id: str, timeout: float = 90) -> dict[str, Any]:
+        deadline = time.monotonic() + timeout
+        while True:
+            run = self.post(RUN, id=run_id)["data"]["loadRun"]
+            if run["status"] in ("finished", "failed"):
+                return run
+            assert time.monotonic() < deadline, f"the load did not end: {run}"
+            time.sleep(0.3)
+
+
+@pytest.fixture(scope="module")
+def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    data = tmp_path_factory.mktemp("loads-data")
+    import_dir = tmp_path_factory.mktemp("import")
+    synthetic.generate(300, import_dir / "net", seed=5)
+    config = Config.from_env(env={}, data_dir=data)
+    embedded = EmbeddedServer(config)
+    embedded.start()
+    try:
+        with serving(data, "--import-dir", str(import_dir)) as url:
+            yield Server(f"{url}/graphql", config, import_dir)
+    finally:
+        embedded.stop()
+
+
+def _code(answer: dict[str, Any]) -> str:
+    return answer["errors"][0]["extensions"]["code"]
+
+
+def _members(config: Config) -> int:
+    with open_store(config) as store:
+        return int(store.run("network/counts").records()[0]["members"])
+
+
+def test_a_server_file_loads_in_the_background_and_balances(server: Server) -> None:
+    answer = server.post(START, paths=["net"])["data"]["startLoad"]
+    assert answer["started"] is True
+    assert answer["run"]["status"] in ("queued", "running", "finished")
+    run = server.wait(answer["run"]["id"])
+    assert run["status"] == "finished", run
+    assert run["error"] is None
+    lines = {p.stem: len(p.read_text(encoding="utf-8").splitlines()) - 1
+             for p in (server.import_dir / "net").glob("*.csv")}
+    assert run["records"] == sum(lines.values())
+    counts = json.loads(run["counts"]) if isinstance(run["counts"], str) else run["counts"]
+    for entity, c in counts.items():
+        assert c["rows"] == c["written"] + c["duplicates"] + c["quarantined"], entity
+    assert counts["members"]["written"] == lines["members"]
+    assert _members(server.config) == lines["members"] + 1  # and the organizer's member
+    assert run["finishedAt"] >= run["startedAt"]
+
+    # The same files again: the same run id, and nothing new written.
+    again = server.post(START, paths=["net"])["data"]["startLoad"]
+    assert again["run"]["id"] == answer["run"]["id"]
+    rerun = server.wait(again["run"]["id"])
+    counts = rerun["counts"] if isinstance(rerun["counts"], dict) else json.loads(rerun["counts"])
+    assert sum(c["written"] for c in counts.values()) == 0
+    assert _members(server.config) == lines["members"] + 1
+
+
+def test_an_upload_is_stored_once_and_loaded(server: Server, tmp_path: Path) -> None:
+    members = tmp_path / "members.csv"
+    members.write_text("member_id,referrer_id,platform,joined_at,status,tier\n"
+                       "u1,,jd,2025-11-01T00:00:00Z,active,\n"
+                       "u2,u1,jd,2025-11-02T00:00:00Z,active,\n", encoding="utf-8")
+    answer = server.upload(members)
+    assert "errors" not in answer, answer
+    run = server.wait(answer["data"]["startLoad"]["run"]["id"])
+    assert run["status"] == "finished", run
+    assert run["records"] == 2
+    second = server.upload(members)["data"]["startLoad"]["run"]["id"]
+    assert second == run["id"]  # same name and bytes: the same load
+    stored = list((server.config.data_dir / "uploads").glob("*/members.csv"))
+    assert len(stored) == 1
+
+
+def test_a_load_past_max_bad_fails_and_says_why(server: Server) -> None:
+    bad = server.import_dir / "bad"
+    bad.mkdir()
+    with open(bad / "members.csv", "w", newline="", encoding="utf-8") as f:
+        w = csv.writer(f)
+        w.writerow(["member_id", "referrer_id", "platform", "joined_at", "status", "tier"])
+        for i in range(5):
+            w.writerow([f"b{i}", "", "jd", "not a time", "active", ""])
+    answer = server.post(START, paths=["bad"], maxBad="1")["data"]["startLoad"]
+    run = server.wait(answer["run"]["id"])
+    assert run["status"] == "failed"
+    assert "past the limit of 1" in run["error"]
+
+
+@pytest.mark.parametrize(("paths", "code"), [
+    (["../"], "BAD_USER_INPUT"),
+    (["/etc/passwd"], "BAD_USER_INPUT"),
+    (["net/../../"], "BAD_USER_INPUT"),
+    (["nothing-here.csv"], "NOT_FOUND"),
+    ([], "BAD_USER_INPUT"),
+])
+def test_paths_outside_the_import_dir_are_refused(server: Server, paths: list[str],
+                                                  code: str) -> None:
+    assert _code(server.post(START, paths=paths)) == code
+
+
+def test_a_symlink_out_of_the_import_dir_is_refused(server: Server, tmp_path: Path) -> None:
+    (tmp_path / "secret.csv").write_text("member_id\nx\n", encoding="utf-8")
+    (server.import_dir / "link.csv").symlink_to(tmp_path / "secret.csv")
+    assert _code(server.post(START, paths=["link.csv"])) == "BAD_USER_INPUT"
+
+
+def test_an_unknown_profile_is_refused_before_anything_starts(server: Server) -> None:
+    answer = server.post('mutation { startLoad(paths: ["net"], profile: "nope") { started } }')
+    assert _code(answer) == "BAD_USER_INPUT"
+    assert "unknown profile" in answer["errors"][0]["message"]
+
+
+@pytest.mark.parametrize("role", ["compliance", "organizer"])
+def test_only_admin_keys_start_loads(server: Server, role: str) -> None:
+    assert _code(server.post(START, role=role, paths=["net"])) == "FORBIDDEN"
+
+
+def test_a_bad_max_bad_is_refused(server: Server) -> None:
+    answer = server.post(START, paths=["net"], maxBad="lots")
+    assert _code(answer) == "BAD_USER_INPUT"
+
+
+def test_an_upload_that_is_not_a_data_file_is_refused(server: Server, tmp_path: Path) -> None:
+    script = tmp_path / "run.sh"
+    script.write_text("#!/bin/sh\n", encoding="utf-8")
+    assert _code(server.upload(script)) == "BAD_USER_INPUT"
+
+
+def test_a_body_past_the_upload_cap_is_413_limit_exceeded(store: Any) -> None:
+    from refnet.api.app import create_app
+
+    token = keys.create(store, "admin").token
+    client = create_app(store.config, store=store, max_upload_bytes=1_000).test_client()
+    operations = {"query": START, "variables": {"files": [None]}}
+    r = client.post("/graphql", headers={"Authorization": f"Bearer {token}"}, data={
+        "operations": json.dumps(operations), "map": json.dumps({"0": ["variables.files.0"]}),
+        "0": (io.BytesIO(b"x" * 5_000), "members.csv")})
+    assert r.status_code == 413
+    assert r.get_json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
