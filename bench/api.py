@@ -195,6 +195,8 @@ def main() -> None:
                     run_cell(url, name, body, token, 2, 1)  # warm the caches and the workers
                     for clients in CONCURRENCY:
                         cells.append(run_cell(url, name, body, token, clients, args.seconds))
+                        if cells[-1].errors:
+                            _show_an_error(url, body, token)
                         bar.update(task, advance=1, description=f"{name[:10]} ×{clients}")
                 refused = time_refusals(url, token_admin(data), args.refusals)
         finally:
@@ -231,6 +233,14 @@ def main() -> None:
     out = HERE / "results" / f"api-{args.members}.json"
     out.write_text(json.dumps(result, indent=2) + "\n")
     console.print(f"saved {out.relative_to(HERE.parent)}")
+
+
+def _show_an_error(url: str, body: dict | None, token: str) -> None:
+    """A cell had errors: say what one answer looks like, so the figures are not trusted."""
+    headers = {"Authorization": f"Bearer {token}"}
+    r = (requests.get(url.replace("/graphql", "/healthz"), timeout=60) if body is None
+         else requests.post(url, json=body, headers=headers, timeout=60))
+    console.print(f"[red]errors; one answer now: {r.status_code} {r.text[:300]}[/]")
 
 
 def token_admin(data: Path) -> str:
