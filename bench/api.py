@@ -28,9 +28,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import signal
-import socket
 import subprocess
 import sys
 import tempfile
@@ -53,6 +50,7 @@ from refnet.loaders import load, privacy, synthetic
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))  # the hostile documents live beside the tests
 from tests.hostile import HOSTILE, INTROSPECTION, MUTATION  # noqa: E402
+from tests.serving import serving  # noqa: E402
 
 console = Console(width=None if sys.stdout.isatty() else 140)
 CONCURRENCY = (1, 8, 32)
@@ -107,12 +105,6 @@ def _pct(latencies: list[float], q: float) -> float:
     return ordered[min(len(ordered) - 1, int(q * len(ordered)))] if ordered else 0.0
 
 
-def _free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return int(s.getsockname()[1])
-
-
 def _team_of_about(members_csv: Path, size: int) -> str:
     """The member whose downline is closest to ``size`` members."""
     import csv
@@ -149,6 +141,29 @@ def run_cell(url: str, name: str, body: dict | None, token: str, clients: int,
     return Cell(name, clients, done, errors, micros / 1e6, p50 / 1000, p99 / 1000)
 
 
+def _run_cells(url: str, team: str, token: str, data: Path, args: argparse.Namespace
+               ) -> tuple[list[Cell], list[Cell]]:
+    """Every request at every concurrency, then the hostile documents' refusals."""
+    requests_ = [
+        ("healthz (anchor)", None),
+        ("member", {"query": MEMBER, "variables": {"id": team}}),
+        (f"downline ({args.team:,}-member team)",
+         {"query": DOWNLINE, "variables": {"id": team}}),
+        ("compliance (organizer)", {"query": COMPLIANCE, "variables": {"id": team}}),
+    ]
+    cells: list[Cell] = []
+    with progress_bar(console, unit="cells") as bar:
+        task = bar.add_task("requests", total=len(requests_) * len(CONCURRENCY))
+        for name, body in requests_:
+            run_cell(url, name, body, token, 2, 1)  # warm the caches and the workers
+            for clients in CONCURRENCY:
+                cells.append(run_cell(url, name, body, token, clients, args.seconds))
+                if cells[-1].errors:
+                    _show_an_error(url, body, token)
+                bar.update(task, advance=1, description=f"{name[:10]} ×{clients}")
+    return cells, time_refusals(url, token_admin(data), args.refusals)
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
@@ -166,44 +181,17 @@ def main() -> None:
         config = Config.from_env(env={}, data_dir=data)
         server = EmbeddedServer(config)
         server.start()
-        proc = None
         try:
             with open_store(config) as store:
                 load.load_paths(store, [files], hasher=privacy.keyed_hasher(b"bench"))
                 team = _team_of_about(files / "members.csv", args.team)
                 token = keys.create(store, "organizer", member_id=team).token
-            port = _free_port()
-            env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
-            proc = subprocess.Popen(
-                [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(data), "serve",
-                 "--port", str(port), "--workers", str(args.workers),
-                 "--threads", str(args.threads)],
-                env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
-            url = f"http://127.0.0.1:{port}/graphql"
-            _wait_ready(url, proc)
-            requests_ = [
-                ("healthz (anchor)", None),
-                ("member", {"query": MEMBER, "variables": {"id": team}}),
-                (f"downline ({args.team:,}-member team)",
-                 {"query": DOWNLINE, "variables": {"id": team}}),
-                ("compliance (organizer)", {"query": COMPLIANCE, "variables": {"id": team}}),
-            ]
-            cells: list[Cell] = []
-            with progress_bar(console, unit="cells") as bar:
-                task = bar.add_task("requests", total=len(requests_) * len(CONCURRENCY))
-                for name, body in requests_:
-                    run_cell(url, name, body, token, 2, 1)  # warm the caches and the workers
-                    for clients in CONCURRENCY:
-                        cells.append(run_cell(url, name, body, token, clients, args.seconds))
-                        if cells[-1].errors:
-                            _show_an_error(url, body, token)
-                        bar.update(task, advance=1, description=f"{name[:10]} ×{clients}")
-                refused = time_refusals(url, token_admin(data), args.refusals)
+            with serving(data, workers=args.workers, threads=args.threads,
+                         ready_within_s=60) as base:
+                cells, refused = _run_cells(f"{base}/graphql", team, token, data, args)
         finally:
-            if proc is not None:
-                proc.send_signal(signal.SIGTERM)
-                proc.wait(timeout=60)
             server.stop()
+
 
     anchor = {c.clients: c.rps for c in cells if c.name.startswith("healthz")}
     table = Table(title=f"API benchmark: {args.members:,} members, {args.workers} workers × "
@@ -281,20 +269,6 @@ def refusals_table(cells: list[Cell], healthz_rps: float) -> Table:
         table.add_row(c.name, f"{c.requests:,}", f"{c.errors:,}", f"{c.p50_ms:,.1f}",
                       f"{c.p99_ms:,.1f}")
     return table
-
-
-def _wait_ready(url: str, proc: subprocess.Popen) -> None:
-    deadline = time.monotonic() + 60
-    while time.monotonic() < deadline:
-        if proc.poll() is not None:
-            raise SystemExit("refnet serve exited before it was ready")
-        try:
-            if requests.get(url.replace("/graphql", "/readyz"), timeout=2).status_code == 200:
-                return
-        except requests.ConnectionError:
-            pass
-        time.sleep(0.25)
-    raise SystemExit("refnet serve was not ready within 60 s")
 
 
 if __name__ == "__main__":

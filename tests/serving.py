@@ -1,4 +1,5 @@
-"""``refnet serve`` as the tests run it: a real gunicorn on a free loopback port."""
+"""``refnet serve`` as the tests and the API benchmark run it: a real gunicorn on a free
+loopback port."""
 
 from __future__ import annotations
 
@@ -8,6 +9,7 @@ import signal
 import socket
 import subprocess
 import sys
+import tempfile
 import time
 from collections.abc import Iterator
 from pathlib import Path
@@ -24,29 +26,43 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(data_dir: Path, *serve_args: str) -> Iterator[str]:
+def serving(data_dir: Path, *serve_args: str, workers: int = 1, threads: int = 4,
+            ready_within_s: float = 30) -> Iterator[str]:
     """Serve the API for ``data_dir`` until the block ends; yields the base URL."""
     port = free_port()
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
-    proc = subprocess.Popen(
-        [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(data_dir), "serve",
-         "--port", str(port), "--workers", "1", "--threads", "4", *serve_args],
-        env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE, cwd=REPO,
-    )
-    url = f"http://127.0.0.1:{port}"
-    deadline = time.monotonic() + 30
+    # The server logs a line per request: a file, not a pipe that fills and blocks it.
+    with tempfile.TemporaryFile() as log:
+        proc = subprocess.Popen(
+            [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(data_dir), "serve",
+             "--port", str(port), "--workers", str(workers), "--threads", str(threads),
+             *serve_args],
+            env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=REPO,
+        )
+        url = f"http://127.0.0.1:{port}"
+        try:
+            _wait_ready(url, proc, ready_within_s)
+        except RuntimeError:
+            log.seek(0)
+            raise RuntimeError(f"refnet serve did not come up: "
+                               f"{log.read().decode(errors='replace')[-4000:]}") from None
+        try:
+            yield url
+        finally:
+            proc.send_signal(signal.SIGTERM)
+            proc.wait(timeout=60)
+
+
+def _wait_ready(url: str, proc: subprocess.Popen, within_s: float) -> None:
+    deadline = time.monotonic() + within_s
     while True:
         try:
             if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
-                break
+                return
         except requests.ConnectionError:
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
-            raise RuntimeError(f"refnet serve did not come up: {proc.stderr.read().decode()}")
+            proc.wait()
+            raise RuntimeError("not ready")
         time.sleep(0.2)
-    try:
-        yield url
-    finally:
-        proc.send_signal(signal.SIGTERM)
-        proc.wait(timeout=30)
