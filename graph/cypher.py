@@ -18,10 +18,11 @@ from importlib.resources.abc import Traversable
 
 from .errors import QueryNotFound
 
-__all__ = ["DIALECTS", "load", "names", "texts_for"]
+__all__ = ["DIALECTS", "load", "names", "row_columns", "texts_for"]
 
 DIALECTS = ("falkordb", "neo4j")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
+_ROW_FIELD = re.compile(r"(\w+):\s*row\[(\d+)\]")
 
 
 def _root() -> Traversable:
@@ -44,6 +45,21 @@ def load(name: str, dialect: str) -> str:
         if path.is_file():
             return path.read_text(encoding="utf-8")
     raise QueryNotFound(f"no query named {name!r} (looked for {name}.cypher under refnet/queries)")
+
+
+@cache
+def row_columns(name: str, dialect: str) -> tuple[str, ...]:
+    """The fields of each list in a batch query's ``$rows``, in order.
+
+    Batch writes send each row as a list, not a map: a list of plain values is quoted
+    as JSON text in one C call, where a map costs a Python call per value. The query
+    names the positions once (``WITH {i: row[0], member_id: row[1], ...} AS r``), and
+    this reads that line, so the order lives in one place.
+    """
+    fields = {int(k): field for field, k in _ROW_FIELD.findall(load(name, dialect))}
+    if sorted(fields) != list(range(len(fields))) or fields.get(0) != "i":
+        raise QueryNotFound(f"{name} does not name its row fields as i: row[0], ...")
+    return tuple(fields[k] for k in range(len(fields)))
 
 
 def names() -> list[str]:

@@ -16,6 +16,7 @@ from dataclasses import dataclass, field
 from itertools import islice
 from typing import Any, Protocol, runtime_checkable
 
+from . import cypher
 from .config import Config
 from .errors import RefnetError
 
@@ -121,6 +122,15 @@ def batched(rows: Iterable[Mapping[str, Any]], size: int) -> Iterator[list[Mappi
         yield batch
 
 
+def row_lists(store: GraphStore, name: str, rows: Iterable[Mapping[str, Any]]
+              ) -> list[list[Any]]:
+    """Rows as query ``name`` reads them from ``$rows``: lists in its field order
+    (``cypher.row_columns``), each starting with the row's index ``i``; a field the
+    row lacks is null."""
+    fields = cypher.row_columns(name, store.dialect)[1:]
+    return [[i, *map(row.get, fields)] for i, row in enumerate(rows)]
+
+
 def run_idempotent(store: GraphStore, name: str, params: Params) -> tuple[Result, int]:
     """Run a write that is safe to repeat, retrying errors marked retryable.
 
@@ -150,7 +160,8 @@ def write_in_batches(
     summary = WriteSummary()
     started = time.perf_counter()
     for batch in batched(rows, batch_size):
-        result, retries = run_idempotent(store, name, {**(params or {}), "rows": batch})
+        result, retries = run_idempotent(
+            store, name, {**(params or {}), "rows": row_lists(store, name, batch)})
         summary.retries += retries
         summary.add(result, len(batch))
         if progress is not None:

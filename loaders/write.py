@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from typing import Any
 
 from refnet.graph.errors import ConstraintViolation, RefnetError
-from refnet.graph.store import GraphStore, Params, run_idempotent
+from refnet.graph.store import GraphStore, Params, row_lists, run_idempotent
 
 from .fresh import Fresh
 from .records import Row
@@ -108,20 +108,14 @@ def prepare_entity(
     return write
 
 
-def _payload(rows: list[Row]) -> list[dict[str, Any]]:
-    """Each row's values with its index ``i``; nulls left out (a missing key reads as null),
-    which spares the client quoting them into the query's parameter header."""
-    payload = []
-    for i, row in enumerate(rows):
-        item = {k: v for k, v in row.values.items() if v is not None}
-        item["i"] = i
-        payload.append(item)
-    return payload
+def _payload(store: GraphStore, name: str, rows: list[Row]) -> list[list[Any]]:
+    return row_lists(store, name, [row.values for row in rows])
 
 
-def _parameters(store: GraphStore, params: dict[str, Any], rows: list[Row]) -> Params:
+def _parameters(store: GraphStore, name: str, params: dict[str, Any], rows: list[Row]
+                ) -> Params:
     """A write's parameters with ``$rows``, checked and quoted now where the store can."""
-    full = {**params, "rows": _payload(rows)}
+    full = {**params, "rows": _payload(store, name, rows)}
     prepare = getattr(store, "prepare", None)  # FalkorDBStore.prepare
     return full if prepare is None else prepare(full, write=True)
 
@@ -133,7 +127,7 @@ def _run(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]) 
 def _check(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]
            ) -> Callable[[], Outcome]:
     """Rows for a checking query (it creates only what is new, so it may be repeated)."""
-    prepared = _parameters(store, params, rows)
+    prepared = _parameters(store, name, params, rows)
     return lambda: _placed(rows, run_idempotent(store, name, prepared)[0].rows)
 
 
@@ -147,7 +141,7 @@ def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, A
     FalkorDB undoes the whole query), or an empty answer, which the create-only query
     gives when another load is running (or when every row names something missing).
     """
-    prepared = _parameters(store, params, rows)
+    prepared = _parameters(store, f"load/{entity}_new", params, rows)
 
     def send() -> Outcome:
         try:
@@ -187,7 +181,8 @@ def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any])
         else:
             candidates.append(row)
     state = {rec["i"]: rec for rec in
-             store.run("load/referral_state", {"rows": _payload(candidates)}).records()}
+             store.run("load/referral_state",
+                       {"rows": _payload(store, "load/referral_state", candidates)}).records()}
     assigned: dict[str, str] = {}  # child -> referrer, given earlier in this batch
     referrers: set[str] = set()  # the values of ``assigned``, for a quick membership test
     accepted: list[Row] = []

@@ -1,5 +1,6 @@
 // Platform accounts and who owns them. Rows whose member is missing are not returned.
-UNWIND $rows AS r
+UNWIND $rows AS row
+WITH {i: row[0], member_id: row[1], platform: row[2], account_id: row[3]} AS r
 MATCH (m:Member {id: r.member_id})
 MERGE (a:Account {platform: r.platform, id: r.account_id})
 ON CREATE SET a.load_id = $load_id

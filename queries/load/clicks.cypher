@@ -1,6 +1,7 @@
 // Clicks: one edge per (viewer, share), keeping the first click's time. Rows whose
 // viewer or share is missing are not returned.
-UNWIND $rows AS r
+UNWIND $rows AS row
+WITH {i: row[0], viewer_id: row[1], share_id: row[2], at: row[3]} AS r
 MATCH (v:Member {id: r.viewer_id})
 MATCH (s:Share {id: r.share_id})
 OPTIONAL MATCH (v)-[old:CLICKED]->(s)

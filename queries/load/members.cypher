@@ -2,7 +2,9 @@
 // knows (a stub made from an order gets its real properties), writing only when a
 // value changes (a write costs more than the comparison). Returns each row with
 // whether it created the member. The loader removes repeated keys from a batch first.
-UNWIND $rows AS r
+UNWIND $rows AS row
+WITH {i: row[0], member_id: row[1], platform: row[2], joined_at: row[3],
+      status: row[4], tier: row[5]} AS r
 OPTIONAL MATCH (old:Member {id: r.member_id})
 WITH r, old
 FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |

@@ -1,5 +1,7 @@
 // Products: create the new ones; on one already there, fill in missing properties.
-UNWIND $rows AS r
+UNWIND $rows AS row
+WITH {i: row[0], product_id: row[1], name: row[2], category: row[3], price: row[4],
+      entry_package: row[5]} AS r
 OPTIONAL MATCH (old:Product {id: r.product_id})
 WITH r, old
 FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |

@@ -2,7 +2,10 @@
 // attributed to and the share they came through. A row is written whole or not at
 // all: rows naming a product, buyer, promoter or share that is missing are not
 // returned (the loader retries them at the end of the load).
-UNWIND $rows AS r
+UNWIND $rows AS row
+WITH {i: row[0], order_id: row[1], buyer_id: row[2], product_id: row[3],
+      promoter_id: row[4], share_id: row[5], at: row[6], amount: row[7],
+      commission: row[8], status: row[9]} AS r
 MATCH (p:Product {id: r.product_id})
 OPTIONAL MATCH (b:Member {id: r.buyer_id})
 OPTIONAL MATCH (m:Member {id: r.promoter_id})

@@ -5,7 +5,10 @@
 // batch through load/purchases.
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
-UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS r
+UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
+WITH {i: row[0], order_id: row[1], buyer_id: row[2], product_id: row[3],
+      promoter_id: row[4], share_id: row[5], at: row[6], amount: row[7],
+      commission: row[8], status: row[9]} AS r
 MATCH (p:Product {id: r.product_id})
 OPTIONAL MATCH (b:Member {id: r.buyer_id})
 OPTIONAL MATCH (m:Member {id: r.promoter_id})

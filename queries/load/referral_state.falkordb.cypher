@@ -2,7 +2,8 @@
 // referrer, and does the member already have recruits (only then can a cycle form).
 // FalkorDB: outdegree() instead of the shared file's pattern comprehension, which
 // took about 60% of this query's time (tests/integration/test_load.py compares them).
-UNWIND $rows AS r
+UNWIND $rows AS row
+WITH {i: row[0], member_id: row[1], referrer_id: row[2]} AS r
 OPTIONAL MATCH (child:Member {id: r.member_id})
 OPTIONAL MATCH (parent:Member {id: r.referrer_id})
 OPTIONAL MATCH (current:Member)-[:REFERRED]->(child)

@@ -1,6 +1,8 @@
 // Shares: a promoter shared a product. Rows whose promoter or product is missing
 // are not returned.
-UNWIND $rows AS r
+UNWIND $rows AS row
+WITH {i: row[0], share_id: row[1], promoter_id: row[2], product_id: row[3], at: row[4],
+      channel: row[5]} AS r
 MATCH (m:Member {id: r.promoter_id})
 MATCH (p:Product {id: r.product_id})
 OPTIONAL MATCH (old:Share {id: r.share_id})

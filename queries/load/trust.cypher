@@ -1,5 +1,7 @@
 // Directed trust edges, one per (src, dst). Rows with a missing member are not returned.
-UNWIND $rows AS r
+UNWIND $rows AS row
+WITH {i: row[0], src_id: row[1], dst_id: row[2], weight: row[3], since: row[4],
+      source: row[5]} AS r
 MATCH (a:Member {id: r.src_id})
 MATCH (b:Member {id: r.dst_id})
 OPTIONAL MATCH (a)-[old:TRUSTS]->(b)

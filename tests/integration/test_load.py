@@ -407,11 +407,16 @@ def test_parameters_prepared_ahead_reach_the_store_unchanged(
 ) -> None:
     """The loader quotes a batch's parameters on its own thread (FalkorDBStore.prepare)
     and sends them later: the store must read exactly what it reads unprepared."""
-    params = {"rows": [{"v": text, "n": 1, "f": 0.5, "b": True}], "s": text}
-    query = "UNWIND $rows AS r RETURN r.v, r.n, r.f, r.b, $s"
-    prepared = store.prepare(params, write=True)
-    assert store.execute(query, prepared, write=True).rows == store.execute(query, params).rows
-    assert store.execute(query, prepared).rows == [(text, 1, 0.5, True, text)]
+    for rows, query in (
+        ([{"v": text, "n": 1, "f": 0.5, "b": True}], "UNWIND $rows AS r RETURN r.v, r.n, r.f, r.b"),
+        ([[text, 1, 0.5, True]], "UNWIND $rows AS r RETURN r[0], r[1], r[2], r[3]"),  # as JSON
+    ):
+        params = {"rows": rows, "s": text}
+        query += ", $s"
+        prepared = store.prepare(params, write=True)
+        assert store.execute(query, prepared, write=True).rows == store.execute(query,
+                                                                               params).rows
+        assert store.execute(query, prepared).rows == [(text, 1, 0.5, True, text)]
 
 
 def test_referral_state_answers_the_same_on_falkordb_as_the_shared_file(
@@ -424,7 +429,9 @@ def test_referral_state_answers_the_same_on_falkordb_as_the_shared_file(
                   "-[:REFERRED]->(:Member {id: 'c'}), (:Member {id: 'd'})", write=True)
     pairs = [("b", "a"), ("b", "d"), ("c", "a"), ("d", "c"), ("a", "d"), ("x", "a"),
              ("d", "x"), ("x", "y")]
-    rows = [{"i": i, "member_id": m, "referrer_id": r} for i, (m, r) in enumerate(pairs)]
+    rows = [[i, m, r] for i, (m, r) in enumerate(pairs)]
+    assert cypher.row_columns("load/referral_state", "falkordb") == (
+        "i", "member_id", "referrer_id")
     shared = (Path(cypher.__file__).parent.parent / "queries" / "load"
               / "referral_state.cypher").read_text(encoding="utf-8")
     falkordb = cypher.load("load/referral_state", "falkordb")
@@ -451,8 +458,9 @@ def test_a_member_row_fills_in_a_stub_and_updates_what_changed(
     assert got["stub"] == {"id": "stub", "status": "active", "platform": "pdd",
                            "joined_at": 1735689600000, "tier": "leader"}
     assert got["same"]["tier"] == "m" and got["same"]["status"] == "active"
+    # i, member_id, platform, joined_at, status, tier (cypher.row_columns)
     again = store.run("load/members", {"load_id": "l", "rows": [
-        {"i": 0, "member_id": "same", "platform": "taobao", "status": "active"}]}, write=True)
+        [0, "same", "taobao", None, "active", None]]}, write=True)
     assert again.rows == [(0, False)] and not again.counters.get("properties_set")
 
 

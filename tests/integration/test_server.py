@@ -18,6 +18,7 @@ from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import AOF_DIR, EmbeddedServer
+from refnet.graph.store import row_lists
 
 ROW = {"platform": "taobao", "joined_at": 1, "status": "active", "tier": "member"}
 PARAMS = {"load_id": "load-t", "source": "test"}
@@ -33,7 +34,8 @@ def config(tmp_path: Path) -> Iterator[Config]:
 def write_members(store: FalkorDBStore, ids: range) -> None:
     """One acknowledged write per member, as a live service would make them."""
     for i in ids:
-        store.run("load/members", {"rows": [{**ROW, "member_id": f"m{i}"}], **PARAMS}, write=True)
+        rows = row_lists(store, "load/members", [{**ROW, "member_id": f"m{i}"}])
+        store.run("load/members", {"rows": rows, **PARAMS}, write=True)
 
 
 def started_with_members(config: Config, n: int) -> EmbeddedServer:

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
@@ -151,6 +153,23 @@ def test_text_that_crashes_falkordb_is_refused_and_the_server_survives(
         store.write_batches("load/members", [{**MEMBER_ROW, "tier": text}], params=PARAMS)
     assert store.execute("RETURN 1").scalar() == 1
     assert counts(store) == (0, 0)
+
+
+@pytest.mark.parametrize("text", [
+    "a\nb", "a\r\nb", "t\tt", "\b\f", 'q"q', "b\\s", '\\"', "中文😀", "\u2028", "a/b", "\x7f",
+    "\x02\x1f", "\\u0041", '{"k":1}', "{}",
+], ids=repr)
+def test_rows_sent_as_json_read_back_exactly(store: FalkorDBStore, text: str) -> None:
+    """Lists of plain values go as JSON text; what FalkorDB does not read the JSON way
+    (``\\uXXXX``, maps) takes the client's quoting, and nothing changes on the way."""
+    rows = [[text, 1, -2.5, True, None, [text]]]
+    header = store.prepare({"rows": rows}).header
+    assert header.startswith("CYPHER rows=[[")
+    as_json = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+    quoted = json.dumps(text, ensure_ascii=False)
+    assert (header == f"CYPHER rows={as_json} ") == ("\\u" not in quoted and '{"' not in quoted)
+    got = store.execute("UNWIND $rows AS r RETURN r", {"rows": rows}).scalar()
+    assert got == [text, 1, -2.5, True, None, [text]]
 
 
 def test_reads_may_carry_any_text_but_nul(store: FalkorDBStore) -> None:
