@@ -22,7 +22,7 @@ __all__ = ["DIALECTS", "load", "names", "row_columns", "texts_for"]
 
 DIALECTS = ("falkordb", "neo4j")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
-_ROW_FIELD = re.compile(r"(\w+):\s*row\[(\d+)\]")
+_ROW_FIELD = re.compile(r"row\[(\d+)\]\s+AS\s+(\w+)")
 
 
 def _root() -> Traversable:
@@ -53,12 +53,13 @@ def row_columns(name: str, dialect: str) -> tuple[str, ...]:
 
     Batch writes send each row as a list, not a map: a list of plain values is quoted
     as JSON text in one C call, where a map costs a Python call per value. The query
-    names the positions once (``WITH {i: row[0], member_id: row[1], ...} AS r``), and
-    this reads that line, so the order lives in one place.
+    names the positions once (``WITH row[0] AS i, row[1] AS member_id, ...``; plain
+    variables cost the server less than a map built per row), and this reads that
+    line, so the order lives in one place.
     """
-    fields = {int(k): field for field, k in _ROW_FIELD.findall(load(name, dialect))}
+    fields = {int(k): field for k, field in _ROW_FIELD.findall(load(name, dialect))}
     if sorted(fields) != list(range(len(fields))) or fields.get(0) != "i":
-        raise QueryNotFound(f"{name} does not name its row fields as i: row[0], ...")
+        raise QueryNotFound(f"{name} does not name its row fields as row[0] AS i, ...")
     return tuple(fields[k] for k in range(len(fields)))
 
 

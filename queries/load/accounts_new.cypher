@@ -4,8 +4,8 @@
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
-WITH {i: row[0], member_id: row[1], platform: row[2], account_id: row[3]} AS r
-MATCH (m:Member {id: r.member_id})
+WITH row[0] AS i, row[1] AS member_id, row[2] AS platform, row[3] AS account_id
+MATCH (m:Member {id: member_id})
 CREATE (m)-[:HAS_ACCOUNT {load_id: $load_id}]->
-       (:Account {platform: r.platform, id: r.account_id, load_id: $load_id})
-RETURN r.i AS i, true AS created
+       (:Account {platform: platform, id: account_id, load_id: $load_id})
+RETURN i, true AS created

@@ -5,8 +5,8 @@
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
-WITH {i: row[0], viewer_id: row[1], share_id: row[2], at: row[3]} AS r
-MATCH (v:Member {id: r.viewer_id})
-MATCH (s:Share {id: r.share_id})
-CREATE (v)-[:CLICKED {at: r.at, load_id: $load_id}]->(s)
-RETURN r.i AS i, true AS created
+WITH row[0] AS i, row[1] AS viewer_id, row[2] AS share_id, row[3] AS at
+MATCH (v:Member {id: viewer_id})
+MATCH (s:Share {id: share_id})
+CREATE (v)-[:CLICKED {at: at, load_id: $load_id}]->(s)
+RETURN i, true AS created

@@ -4,8 +4,8 @@
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
-WITH {i: row[0], member_id: row[1], platform: row[2], joined_at: row[3],
-      status: row[4], tier: row[5]} AS r
-CREATE (:Member {id: r.member_id, platform: r.platform, joined_at: r.joined_at,
-                 status: coalesce(r.status, 'active'), tier: r.tier, load_id: $load_id})
-RETURN r.i AS i, true AS created
+WITH row[0] AS i, row[1] AS member_id, row[2] AS platform, row[3] AS joined_at,
+     row[4] AS status, row[5] AS tier
+CREATE (:Member {id: member_id, platform: platform, joined_at: joined_at,
+                 status: coalesce(status, 'active'), tier: tier, load_id: $load_id})
+RETURN i, true AS created

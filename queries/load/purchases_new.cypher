@@ -6,19 +6,19 @@
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
-WITH {i: row[0], order_id: row[1], buyer_id: row[2], product_id: row[3],
-      promoter_id: row[4], share_id: row[5], at: row[6], amount: row[7],
-      commission: row[8], status: row[9]} AS r
-MATCH (p:Product {id: r.product_id})
-OPTIONAL MATCH (b:Member {id: r.buyer_id})
-OPTIONAL MATCH (m:Member {id: r.promoter_id})
-OPTIONAL MATCH (s:Share {id: r.share_id})
-WITH r, p, b, m, s
-WHERE (r.buyer_id IS NULL OR b IS NOT NULL)
-  AND (r.promoter_id IS NULL OR m IS NOT NULL)
-  AND (r.share_id IS NULL OR s IS NOT NULL)
-CREATE (o:Purchase {id: r.order_id, at: r.at, amount: r.amount, commission: r.commission,
-                    status: coalesce(r.status, 'paid'), load_id: $load_id})
+WITH row[0] AS i, row[1] AS order_id, row[2] AS buyer_id, row[3] AS product_id,
+     row[4] AS promoter_id, row[5] AS share_id, row[6] AS at, row[7] AS amount,
+     row[8] AS commission, row[9] AS status
+MATCH (p:Product {id: product_id})
+OPTIONAL MATCH (b:Member {id: buyer_id})
+OPTIONAL MATCH (m:Member {id: promoter_id})
+OPTIONAL MATCH (s:Share {id: share_id})
+WITH i, order_id, buyer_id, promoter_id, share_id, at, amount, commission, status, p, b, m, s
+WHERE (buyer_id IS NULL OR b IS NOT NULL)
+  AND (promoter_id IS NULL OR m IS NOT NULL)
+  AND (share_id IS NULL OR s IS NOT NULL)
+CREATE (o:Purchase {id: order_id, at: at, amount: amount, commission: commission,
+                    status: coalesce(status, 'paid'), load_id: $load_id})
        -[:OF {load_id: $load_id}]->(p)
 FOREACH (_b IN CASE WHEN b IS NULL THEN [] ELSE [1] END |
   CREATE (b)-[:MADE {load_id: $load_id}]->(o))
@@ -26,4 +26,4 @@ FOREACH (_m IN CASE WHEN m IS NULL THEN [] ELSE [1] END |
   CREATE (o)-[:ATTRIBUTED_TO {load_id: $load_id}]->(m))
 FOREACH (_s IN CASE WHEN s IS NULL THEN [] ELSE [1] END |
   CREATE (o)-[:VIA {load_id: $load_id}]->(s))
-RETURN r.i AS i, true AS created
+RETURN i, true AS created

@@ -4,10 +4,10 @@
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
-WITH {i: row[0], share_id: row[1], promoter_id: row[2], product_id: row[3], at: row[4],
-      channel: row[5]} AS r
-MATCH (m:Member {id: r.promoter_id})
-MATCH (p:Product {id: r.product_id})
-CREATE (m)-[:SHARED {load_id: $load_id}]->(:Share {id: r.share_id, at: r.at, channel: r.channel,
+WITH row[0] AS i, row[1] AS share_id, row[2] AS promoter_id, row[3] AS product_id,
+     row[4] AS at, row[5] AS channel
+MATCH (m:Member {id: promoter_id})
+MATCH (p:Product {id: product_id})
+CREATE (m)-[:SHARED {load_id: $load_id}]->(:Share {id: share_id, at: at, channel: channel,
                                                    load_id: $load_id})-[:OF {load_id: $load_id}]->(p)
-RETURN r.i AS i, true AS created
+RETURN i, true AS created

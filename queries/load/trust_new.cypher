@@ -5,9 +5,9 @@
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
-WITH {i: row[0], src_id: row[1], dst_id: row[2], weight: row[3], since: row[4],
-      source: row[5]} AS r
-MATCH (a:Member {id: r.src_id})
-MATCH (b:Member {id: r.dst_id})
-CREATE (a)-[:TRUSTS {weight: r.weight, since: r.since, source: r.source, load_id: $load_id}]->(b)
-RETURN r.i AS i, true AS created
+WITH row[0] AS i, row[1] AS src_id, row[2] AS dst_id, row[3] AS weight, row[4] AS since,
+     row[5] AS source
+MATCH (a:Member {id: src_id})
+MATCH (b:Member {id: dst_id})
+CREATE (a)-[:TRUSTS {weight: weight, since: since, source: source, load_id: $load_id}]->(b)
+RETURN i, true AS created
