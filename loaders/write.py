@@ -138,8 +138,9 @@ def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, A
     It is not safe to repeat, so anything in doubt goes to the checking query, which
     is: an error that may be retried (the batch may have been written: its rows then
     count as duplicates), a uniqueness refusal (another writer created one of the keys;
-    FalkorDB undoes the whole query), or an empty answer, which the create-only query
-    gives when another load is running (or when every row names something missing).
+    FalkorDB undoes the whole query), or an answer that placed no row, which the
+    create-only query gives when another load is running (or when every row names
+    something missing).
     """
     prepared = _parameters(store, f"load/{entity}_new", params, rows)
 
@@ -150,7 +151,7 @@ def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, A
             if not (e.is_retryable() or isinstance(e, ConstraintViolation)):
                 raise
             return _run(store, f"load/{entity}", rows, params)
-        if not result.rows:
+        if result.rows[0][0] == []:  # no row placed
             return _run(store, f"load/{entity}", rows, params)
         return _placed(rows, result.rows)
 
@@ -158,13 +159,20 @@ def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, A
 
 
 def _placed(rows: list[Row], answer: list[tuple[Any, ...]]) -> Outcome:
-    """Book each row by the query's answer: created, already there, or not returned."""
-    placed = {int(i): bool(created) for i, created in answer}
+    """Book each row by the query's one-row answer: created, already there, or missing.
+
+    The answer is ``placed``, the indexes of the rows the query could place (null: all),
+    and ``created``, those it created (null: every row placed). Both are usually null or
+    empty, which spares the server and the client a row per input row.
+    """
+    ((placed, created),) = answer
+    where = range(len(rows)) if placed is None else set(placed)
+    new = where if created is None else set(created)
     outcome = Outcome()
     for i, row in enumerate(rows):
-        if i not in placed:
+        if i not in where:
             outcome.missing.append(row)
-        elif placed[i]:
+        elif i in new:
             outcome.created.append(row)
         else:
             outcome.duplicates.append(row)

@@ -1,6 +1,6 @@
 // Clicks the loader has proven new (see loaders/fresh.py): no CLICKED edge existed
 // when the load started and the (viewer, share) pair has not come up before. Rows
-// whose viewer or share is missing are not returned. Writes nothing while another
+// whose viewer or share is missing are not placed. Writes nothing while another
 // load is running; the loader then sends the batch through load/clicks.
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
@@ -9,4 +9,7 @@ WITH row[0] AS i, row[1] AS viewer_id, row[2] AS share_id, row[3] AS at
 MATCH (v:Member {id: viewer_id})
 MATCH (s:Share {id: share_id})
 CREATE (v)-[:CLICKED {at: at, load_id: $load_id}]->(s)
-RETURN i, true AS created
+// One answer row (see write._placed): the rows placed (null: all), all of them created.
+WITH collect(i) AS placed
+RETURN CASE WHEN size(placed) = size($rows) THEN null ELSE placed END AS placed,
+       null AS created

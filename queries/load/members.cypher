@@ -1,7 +1,7 @@
 // Members: create the new ones; on a member already there, fill in what the row
 // knows (a stub made from an order gets its real properties), writing only when a
-// value changes (a write costs more than the comparison). Returns each row with
-// whether it created the member. The loader removes repeated keys from a batch first.
+// value changes (a write costs more than the comparison). The loader removes
+// repeated keys from a batch first.
 UNWIND $rows AS row
 WITH row[0] AS i, row[1] AS member_id, row[2] AS platform, row[3] AS joined_at,
      row[4] AS status, row[5] AS tier
@@ -20,4 +20,8 @@ FOREACH (_ IN CASE WHEN unchanged THEN [] ELSE [1] END |
       old.joined_at = coalesce(joined_at, old.joined_at),
       old.status = coalesce(status, CASE WHEN old.status = 'stub' THEN 'active' ELSE old.status END),
       old.tier = coalesce(tier, old.tier))
-RETURN i, old IS NULL AS created
+// One answer row (see write._placed): the rows placed (null: all) and the rows
+// created (null: every row placed).
+WITH collect(i) AS placed, collect(CASE WHEN old IS NULL THEN i END) AS created
+RETURN CASE WHEN size(placed) = size($rows) THEN null ELSE placed END AS placed,
+       CASE WHEN size(created) = size(placed) THEN null ELSE created END AS created

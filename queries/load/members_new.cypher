@@ -8,4 +8,7 @@ WITH row[0] AS i, row[1] AS member_id, row[2] AS platform, row[3] AS joined_at,
      row[4] AS status, row[5] AS tier
 CREATE (:Member {id: member_id, platform: platform, joined_at: joined_at,
                  status: coalesce(status, 'active'), tier: tier, load_id: $load_id})
-RETURN i, true AS created
+// One answer row (see write._placed): the rows placed (null: all), all of them created.
+WITH collect(i) AS placed
+RETURN CASE WHEN size(placed) = size($rows) THEN null ELSE placed END AS placed,
+       null AS created

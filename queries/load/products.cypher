@@ -12,4 +12,8 @@ FOREACH (_ IN CASE WHEN old IS NULL THEN [] ELSE [1] END |
       old.category = coalesce(old.category, category),
       old.price = coalesce(old.price, price),
       old.entry_package = coalesce(entry_package, old.entry_package))
-RETURN i, old IS NULL AS created
+// One answer row (see write._placed): the rows placed (null: all) and the rows
+// created (null: every row placed).
+WITH collect(i) AS placed, collect(CASE WHEN old IS NULL THEN i END) AS created
+RETURN CASE WHEN size(placed) = size($rows) THEN null ELSE placed END AS placed,
+       CASE WHEN size(created) = size(placed) THEN null ELSE created END AS created

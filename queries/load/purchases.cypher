@@ -1,7 +1,7 @@
 // Purchases with what they bought, who bought them, the promoter they are
 // attributed to and the share they came through. A row is written whole or not at
 // all: rows naming a product, buyer, promoter or share that is missing are not
-// returned (the loader retries them at the end of the load).
+// placed (the loader retries them at the end of the load).
 UNWIND $rows AS row
 WITH row[0] AS i, row[1] AS order_id, row[2] AS buyer_id, row[3] AS product_id,
      row[4] AS promoter_id, row[5] AS share_id, row[6] AS at, row[7] AS amount,
@@ -26,4 +26,8 @@ FOREACH (_ IN CASE WHEN old IS NULL THEN [1] ELSE [] END |
     CREATE (o)-[:ATTRIBUTED_TO {load_id: $load_id}]->(m))
   FOREACH (_s IN CASE WHEN s IS NULL THEN [] ELSE [1] END |
     CREATE (o)-[:VIA {load_id: $load_id}]->(s)))
-RETURN i, old IS NULL AS created
+// One answer row (see write._placed): the rows placed (null: all) and the rows
+// created (null: every row placed).
+WITH collect(i) AS placed, collect(CASE WHEN old IS NULL THEN i END) AS created
+RETURN CASE WHEN size(placed) = size($rows) THEN null ELSE placed END AS placed,
+       CASE WHEN size(created) = size(placed) THEN null ELSE created END AS created

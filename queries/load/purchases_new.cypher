@@ -1,7 +1,7 @@
 // Purchases the loader has proven new (see loaders/fresh.py), with what they bought,
 // who bought them, the promoter and the share, as load/purchases writes them: a row
 // naming a product, buyer, promoter or share that is missing is not written or
-// returned. Writes nothing while another load is running; the loader then sends the
+// placed. Writes nothing while another load is running; the loader then sends the
 // batch through load/purchases.
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
@@ -26,4 +26,7 @@ FOREACH (_m IN CASE WHEN m IS NULL THEN [] ELSE [1] END |
   CREATE (o)-[:ATTRIBUTED_TO {load_id: $load_id}]->(m))
 FOREACH (_s IN CASE WHEN s IS NULL THEN [] ELSE [1] END |
   CREATE (o)-[:VIA {load_id: $load_id}]->(s))
-RETURN i, true AS created
+// One answer row (see write._placed): the rows placed (null: all), all of them created.
+WITH collect(i) AS placed
+RETURN CASE WHEN size(placed) = size($rows) THEN null ELSE placed END AS placed,
+       null AS created

@@ -6,4 +6,7 @@ MATCH (child:Member {id: member_id})
 WHERE NOT ()-[:REFERRED]->(child)
 MATCH (parent:Member {id: referrer_id})
 CREATE (parent)-[:REFERRED {at: joined_at, source: $source, load_id: $load_id}]->(child)
-RETURN i, true AS created
+// One answer row (see write._placed): the rows placed (null: all), all of them created.
+WITH collect(i) AS placed
+RETURN CASE WHEN size(placed) = size($rows) THEN null ELSE placed END AS placed,
+       null AS created

@@ -1,5 +1,5 @@
 // Shares the loader has proven new (see loaders/fresh.py). Rows whose promoter or
-// product is missing are not returned. Writes nothing while another load is running;
+// product is missing are not placed. Writes nothing while another load is running;
 // the loader then sends the batch through load/shares.
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
@@ -10,4 +10,7 @@ MATCH (m:Member {id: promoter_id})
 MATCH (p:Product {id: product_id})
 CREATE (m)-[:SHARED {load_id: $load_id}]->(:Share {id: share_id, at: at, channel: channel,
                                                    load_id: $load_id})-[:OF {load_id: $load_id}]->(p)
-RETURN i, true AS created
+// One answer row (see write._placed): the rows placed (null: all), all of them created.
+WITH collect(i) AS placed
+RETURN CASE WHEN size(placed) = size($rows) THEN null ELSE placed END AS placed,
+       null AS created
