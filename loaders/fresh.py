@@ -28,9 +28,10 @@ from refnet.graph.store import GraphStore
 
 __all__ = ["CREATE_ONLY", "Fresh", "bits_for"]
 
-# The entities that have a create-only query (``load/<entity>_new``); each is a column
-# of ``load/empty_kinds``. Products are too few to matter; referrals have rules of their own.
-CREATE_ONLY = ("members", "accounts", "trust", "shares", "clicks", "purchases")
+# The entities that have a create-only query (``load/<entity>_new``), or (referrals)
+# rows that skip the rule checks; each is a column of ``load/empty_kinds``. Products are
+# too few to matter. Referrals also keep the members seen as referrers ("referrers").
+CREATE_ONLY = ("members", "accounts", "trust", "shares", "clicks", "purchases", "referrals")
 
 BITS = 1 << 26  # 8 MiB, when the caller does not say how many keys to expect
 HASHES = 4
@@ -71,7 +72,10 @@ class Fresh:
         state = store.run("load/empty_kinds", {"load_id": load_id}).single()
         if state["others"]:
             return cls(())
-        return cls((e for e in CREATE_ONLY if state[e]), BITS if keys is None else bits_for(keys))
+        empty = [e for e in CREATE_ONLY if state[e]]
+        if "referrals" in empty:
+            empty.append("referrers")
+        return cls(empty, BITS if keys is None else bits_for(keys))
 
     def split(self, entity: str, keys: Sequence[tuple[Any, ...]]) -> np.ndarray:
         """Which of these keys (all different) are new; every key is remembered as seen.

@@ -90,7 +90,7 @@ def prepare_entity(
     batch = list(unique.values())
     sends: list[Callable[[], Outcome]] = []
     if entity == "referrals":
-        sends.append(lambda: _write_referrals(store, batch, params))
+        sends.append(lambda: _write_referrals(store, batch, params, fresh))
     else:
         new = fresh.split(entity, list(unique)) if fresh is not None else None
         if new is not None and new.any():
@@ -179,15 +179,65 @@ def _placed(rows: list[Row], answer: list[tuple[Any, ...]]) -> Outcome:
     return outcome
 
 
-def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any]) -> Outcome:
-    """Apply the referral rules, then create the edges that pass them."""
+def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any],
+                     fresh: Fresh | None = None) -> Outcome:
+    """Apply the referral rules, then create the edges that pass them.
+
+    Rows ``fresh`` proves new (``_proven_new``) need no rules: they are written first,
+    and a row that names a missing member waits for the end of the load like any
+    other. The rest are checked against the graph as it stands after those writes.
+    """
     outcome = Outcome()
-    candidates = []
+    rows = [row for row in rows if not _self_referral(row, outcome)]
+    new = _proven_new(fresh, rows)
+    if any(new):
+        written = _run(store, "load/referrals_write", [r for r, n in zip(rows, new, strict=True)
+                                                       if n], params)
+        outcome.merge(written)
+        rows = [r for r, n in zip(rows, new, strict=True) if not n]
+    if rows:
+        outcome.merge(_check_referrals(store, rows, params))
+    return outcome
+
+
+def _self_referral(row: Row, outcome: Outcome) -> bool:
+    if row.values["member_id"] != row.values["referrer_id"]:
+        return False
+    outcome.rejected.append((row, "self_referral", "a member cannot refer themselves"))
+    return True
+
+
+def _proven_new(fresh: Fresh | None, rows: list[Row]) -> list[bool]:
+    """Which referrals can break no rule, so need no check against the graph.
+
+    Every member's referrer and every member's recruits come from ``REFERRED`` edges.
+    When there were none at the start of the load (``fresh`` knows) and a row's member
+    has come up neither as a member nor as a referrer earlier in the load, the member
+    has no referrer yet (no second referrer) and no recruits (no cycle). "Earlier"
+    follows the load's order, within the batch too; the filter's false positives only
+    send a row to the checks.
+    """
+    if fresh is None or "referrals" not in fresh.entities:
+        return [False] * len(rows)
+    members = list(dict.fromkeys(row.values["member_id"] for row in rows))
+    keys = [(m,) for m in members]
+    first = dict(zip(members, fresh.split("referrals", keys) & fresh.split("referrers", keys),
+                     strict=True))  # the second split also marks members; harmless
+    fresh.add("referrers", list({(row.values["referrer_id"],) for row in rows}))
+    seen: set[str] = set()
+    proven = []
     for row in rows:
-        if row.values["member_id"] == row.values["referrer_id"]:
-            outcome.rejected.append((row, "self_referral", "a member cannot refer themselves"))
-        else:
-            candidates.append(row)
+        member = row.values["member_id"]
+        proven.append(first[member] and member not in seen)
+        seen.add(member)
+        seen.add(row.values["referrer_id"])
+    return proven
+
+
+def _check_referrals(store: GraphStore, candidates: list[Row], params: dict[str, Any]
+                     ) -> Outcome:
+    """Referrals checked against the graph: the first referrer stays, no cycles."""
+    outcome = Outcome()
     state = {rec["i"]: rec for rec in
              store.run("load/referral_state",
                        {"rows": _payload(store, "load/referral_state", candidates)}).records()}
@@ -222,14 +272,26 @@ def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any])
 
 
 def _is_ancestor(store: GraphStore, child: str, referrer: str, assigned: dict[str, str]) -> bool:
-    """Is ``child`` above ``referrer``, counting links made earlier in this batch?"""
-    seen = set()
-    current = referrer
-    while current in assigned and current not in seen:
+    """Is ``child`` the referrer or above it, counting links made earlier in this batch?
+
+    On the way up, links of this batch and the graph's may alternate: a root in the
+    graph can have been given a referrer earlier in the batch (only a root can).
+    """
+    current: str | None = referrer
+    seen: set[str] = set()
+    while current is not None and current not in seen:
+        if current == child:
+            return True
         seen.add(current)
-        current = assigned[current]
-    chain = store.run("downline/upline", {"id": current}).scalar() or [current]
-    return child in seen or child in chain
+        if current in assigned:
+            current = assigned[current]
+            continue
+        chain = store.run("downline/upline", {"id": current}).scalar() or [current]
+        if child in chain:
+            return True
+        seen.update(chain[1:])
+        current = assigned.get(chain[-1])
+    return False
 
 
 def needs_attribution(rows: Iterable[Row]) -> bool:

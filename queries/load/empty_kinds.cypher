@@ -15,5 +15,8 @@ OPTIONAL MATCH ()-[t:TRUSTS]->()
 WITH others, m, a, s, p, t LIMIT 1
 OPTIONAL MATCH ()-[c:CLICKED]->()
 WITH others, m, a, s, p, t, c LIMIT 1
+OPTIONAL MATCH ()-[r:REFERRED]->()
+WITH others, m, a, s, p, t, c, r LIMIT 1
 RETURN others, m IS NULL AS members, a IS NULL AS accounts, s IS NULL AS shares,
-       p IS NULL AS purchases, t IS NULL AS trust, c IS NULL AS clicks
+       p IS NULL AS purchases, t IS NULL AS trust, c IS NULL AS clicks,
+       r IS NULL AS referrals

@@ -3,6 +3,7 @@ stubs, privacy, idempotence, kill -9 and resume."""
 
 from __future__ import annotations
 
+import contextlib
 import csv
 import json
 import os
@@ -463,6 +464,93 @@ def test_a_member_row_fills_in_a_stub_and_updates_what_changed(
         [0, "same", "taobao", None, "active", None]]}, write=True)
     # one answer row: every row placed (null), none created
     assert again.rows == [(None, [])] and not again.counters.get("properties_set")
+
+
+REFERRAL_CASES = [  # member, referrer: each rule, in the order a load meets them
+    ["p1", ""], ["a", "p1"], ["b", "a"],
+    ["a2", "zz"], ["a2", "p1"],  # a referrer never loaded (quarantined), then a real one
+    ["late", "lp"], ["lp", "p1"],  # the referrer's own row comes later
+    ["c1", "c2"], ["c2", "c1"],  # a cycle inside a batch
+    ["e1", "p1"],  # (so that in batches of two, d1's link is in the graph before d2's)
+    ["d1", "d2"], ["d2", "d3"], ["d3", "d1"],  # a longer one: graph and batch links alternate
+    ["s", "s"],  # self-referral
+    ["b", "p1"],  # a second referrer
+]
+
+
+@pytest.mark.parametrize("batch", [2, 5_000])
+def test_referrals_proven_new_end_like_checked_ones(
+    store: FalkorDBStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """Rows that skip the referral checks leave the graph and report the checks leave."""
+    from refnet.loaders.fresh import Fresh
+
+    monkeypatch.setattr(load, "BATCH_SIZE", batch)
+    t = "2025-01-01T00:00:00Z"
+    path = write_members(tmp_path / "members.csv",
+                         [[m, r, "taobao", t, "active", "member"] for m, r in REFERRAL_CASES])
+    checked_rows: list[int] = []  # rows sent to load/referral_state
+    real_run = store.run
+
+    def run(name: str, params: dict | None = None, **kw: object) -> object:
+        if name == "load/referral_state":
+            checked_rows.append(len(params["rows"]))
+        return real_run(name, params, **kw)
+
+    monkeypatch.setattr(store, "run", run)
+    fast = run_load(store, path)
+    fast_graph, fast_checked = dump(store), sum(checked_rows)
+    store.clear()
+    monkeypatch.setattr(Fresh, "at_start", classmethod(lambda cls, *_: cls(())))
+    checked_rows.clear()
+    checked = run_load(store, path)
+    assert dump(store) == fast_graph
+    assert vars(fast.entities["referrals"]) == vars(checked.entities["referrals"])
+    assert checked.entities["referrals"].reasons == {
+        "unknown_reference": 1, "second_referrer": 1, "referral_cycle": 2, "self_referral": 1}
+    assert fast_checked < sum(checked_rows)  # rows proven new skipped the checks
+    assert store.execute("MATCH (m:Member)-[:REFERRED*1..20]->(m) RETURN count(m)").scalar() == 0
+
+
+POOL = [f"m{i}" for i in range(7)]
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture])
+@given(pairs=st.lists(st.tuples(st.sampled_from(POOL), st.sampled_from(["", *POOL])),
+                      max_size=24),
+       batch=st.integers(1, 4))
+# m1 <- m2 is in the graph when the batch m2 <- m3, m3 <- m1 comes: the walk up from m1
+# goes graph, then batch (a cycle the checks once let through)
+@example(pairs=[("m1", ""), ("m2", ""), ("m3", ""), ("m5", ""), ("m4", "m5"), ("m1", "m2"),
+                ("m2", "m3"), ("m3", "m1")], batch=2)
+def test_referral_rules_hold_in_any_order_and_batching(
+    store: FalkorDBStore, tmp_path_factory: pytest.TempPathFactory,
+    pairs: list[tuple[str, str]], batch: int
+) -> None:
+    """No cycle, one referrer per member, and the same outcome with checks or without."""
+    from unittest import mock
+
+    from refnet.loaders.fresh import Fresh
+
+    path = write_members(tmp_path_factory.mktemp("r") / "members.csv",
+                         [[m, r, "taobao", "2025-01-01T00:00:00Z", "active", "m"]
+                          for m, r in pairs])
+    outcomes = []
+    for checks_only in (False, True):
+        store.clear()
+        with (mock.patch.object(load, "BATCH_SIZE", batch),
+              mock.patch.object(Fresh, "at_start", classmethod(lambda cls, *_: cls(())))
+              if checks_only else contextlib.nullcontext()):
+            report = run_load(store, path)
+        assert report.balanced
+        assert not store.execute(
+            "MATCH (m:Member)-[:REFERRED*1..30]->(m) RETURN count(m)").scalar()
+        assert not store.execute("MATCH (x)-[:REFERRED]->(m) WITH m, count(x) AS n "
+                                 "WHERE n > 1 RETURN count(m)").scalar()
+        referrals = report.entities.get("referrals")
+        outcomes.append((dump(store), vars(referrals) if referrals else None))
+    assert outcomes[0] == outcomes[1]
 
 
 def test_create_only_and_checked_loads_end_in_the_same_graph_and_report(
