@@ -32,7 +32,9 @@ class LoadRun(graphene.ObjectType):
     id = graphene.ID(required=True, description="The load id (from the files' bytes).")
     source = graphene.String(description="What was loaded.")
     profile = graphene.String(description="The export profile(s) used.")
-    status = graphene.String(description="queued, running, finished or failed.")
+    status = graphene.String(description="queued, running, finished, failed, or stopped: "
+                                         "its process died (no heartbeat for a minute); "
+                                         "start the same files again to resume it.")
     started_at = graphene.String(description="When it started (ISO-8601).")
     finished_at = graphene.String(description="When it finished, or last changed state "
                                               "(ISO-8601).")

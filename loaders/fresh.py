@@ -12,8 +12,9 @@ needs no check when both hold:
 files, so memory stays flat while the load runs. A false positive only sends a row
 down the checking path; there are no false negatives. A load killed and run again finds the
 kinds no longer empty and checks every row, so resuming stays exact; a load that
-finds another one running checks every row too (and the create-only queries write
-nothing while another load runs: see ``write.write_entity``).
+finds another one running (its heartbeat under a minute old: see ``heartbeat``)
+checks every row too, and the create-only queries write nothing while another load
+runs (see ``write.write_entity``).
 """
 
 from __future__ import annotations

@@ -4,14 +4,15 @@ A load is minutes of CPU-bound Python. Run inside an API worker it would starve 
 worker's requests (one GIL) and die with it on a restart, so ``start`` only plans the
 files (an unknown profile or a missing file is refused at once), records the run as
 ``queued`` and hands it to its own process (``python -m refnet.loaders.jobs SPEC``).
-That process loads, writes how far it has read onto the run every few seconds, and
-records how it ended (``finished`` or ``failed`` with the error). Its output goes to
-``<data dir>/loads/<load id>.log`` and its quarantine file beside it.
+That process loads, writes how far it has read onto the run every few seconds (its
+heartbeat), and records how it ended (``finished`` or ``failed`` with the error). Its
+output goes to ``<data dir>/loads/<load id>.log`` and its quarantine file beside it.
 
 The same files always get the same load id. A lock per load id, taken by ``start``
 and handed to the process, which holds it until it exits, makes a second start of a
 running load return that run instead of a second writer. A run whose process was
-killed keeps ``running``; starting it again resumes it (loads are idempotent).
+killed reads ``stopped`` once its heartbeat is a minute old; starting it again resumes
+it (loads are idempotent).
 """
 
 from __future__ import annotations
@@ -37,7 +38,6 @@ from . import profiles as profile_registry
 
 __all__ = ["Started", "loads_dir", "main", "start"]
 
-PROGRESS_EVERY_S = 2.0
 _CONFIG_FIELDS = ("backend", "data_dir", "graph", "fsync", "neo4j_uri", "neo4j_user",
                   "neo4j_database")
 
@@ -95,21 +95,6 @@ def _spawn(spec_path: Path, log_path: Path, lock: int, config: Config) -> None:
     threading.Thread(target=process.wait, name="refnet-load-reaper", daemon=True).start()
 
 
-class _Progress:
-    """The loader's progress callback: writes the records read onto the run, now and then."""
-
-    def __init__(self, store: GraphStore, run_id: str) -> None:
-        self.store, self.run_id = store, run_id
-        self.records = 0
-        self.written_at = time.monotonic()
-
-    def __call__(self, _name: str, records: int) -> None:
-        self.records += records
-        if time.monotonic() - self.written_at >= PROGRESS_EVERY_S:
-            self.written_at = time.monotonic()
-            self.store.run("load/load_progress", {"id": self.run_id, "records": self.records})
-
-
 def run_spec(spec: dict[str, Any]) -> load.LoadReport:
     """Run one background load as its spec describes (in the load's own process)."""
     config = Config.from_env(**spec["config"])
@@ -119,8 +104,7 @@ def run_spec(spec: dict[str, Any]) -> load.LoadReport:
     with open_store(config) as store:
         return load.load_paths(
             store, paths, plan=plan, hasher=privacy.hasher_for(config.data_dir),
-            max_bad=spec["max_bad"], quarantine_dir=loads_dir(config),
-            progress=_Progress(store, load.load_id([p for p, *_ in plan])))
+            max_bad=spec["max_bad"], quarantine_dir=loads_dir(config))
 
 
 def main(argv: Sequence[str] | None = None) -> int:

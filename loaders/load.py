@@ -38,6 +38,7 @@ from refnet.graph.store import GraphStore, run_idempotent
 from . import profiles as profile_registry
 from . import readers, write
 from .fresh import Fresh
+from .heartbeat import Heartbeat
 from .profiles import Profile
 from .records import Record, Row, RowError
 
@@ -178,7 +179,8 @@ def load_paths(
     started_ms = int(time.time() * 1000)
     record_run(store, report, started_ms, "running")
     try:
-        _load_files(store, report, plan, hasher, max_bad, progress)
+        with Heartbeat(store, run_id, lambda: report.records):
+            _load_files(store, report, plan, hasher, max_bad, progress)
     except BaseException as e:
         with contextlib.suppress(RefnetError):  # the store may be why it failed
             record_run(store, report, started_ms, "failed", error=_failure(e))

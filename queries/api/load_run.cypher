@@ -1,5 +1,9 @@
-// One load run by id (a client polls it after startLoad).
+// One load run by id (a client polls it after startLoad). A queued or running run
+// whose heartbeat is a minute old has stopped: its process died (loaders/heartbeat.py).
 MATCH (l:LoadRun {id: $id})
 RETURN l.id AS id, l.source AS source, l.profile AS profile, l.counts AS counts,
-       l.started_at AS started_at, l.finished_at AS finished_at, l.status AS status,
+       l.started_at AS started_at, l.finished_at AS finished_at,
+       CASE WHEN l.status IN ['queued', 'running']
+                 AND NOT coalesce(l.beat_at, 0) > timestamp() - 60000
+            THEN 'stopped' ELSE l.status END AS status,
        l.records AS records, l.error AS error

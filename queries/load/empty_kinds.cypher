@@ -1,8 +1,10 @@
-// Before a load writes: how many other loads are running, and which kinds of element
+// Before a load writes: how many other loads are running (their heartbeat is under a
+// minute old: loaders/heartbeat.py), and which kinds of element
 // the graph holds none of. The loader writes create-only batches (load/*_new) only for
 // kinds that were empty when it started. Each OPTIONAL MATCH stops at the first match.
 OPTIONAL MATCH (other:LoadRun)
-WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
+WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id
+                   AND other.beat_at > timestamp() - 60000 THEN 1 END) AS others
 OPTIONAL MATCH (m:Member)
 WITH others, m LIMIT 1
 OPTIONAL MATCH (a:Account)

@@ -3,4 +3,4 @@
 MERGE (l:LoadRun {id: $id})
 SET l.source = $source, l.profile = $profile, l.counts = $counts,
     l.started_at = $started_at, l.finished_at = $finished_at, l.status = $status,
-    l.records = $records, l.error = $error
+    l.records = $records, l.error = $error, l.beat_at = timestamp()

@@ -2,7 +2,8 @@
 // looking for an existing one. Writes nothing while another load is running (its
 // rows may be the same), and the loader then sends the batch through load/members.
 OPTIONAL MATCH (other:LoadRun)
-WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
+WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id
+                   AND other.beat_at > timestamp() - 60000 THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
 WITH row[0] AS i, row[1] AS member_id, row[2] AS platform, row[3] AS joined_at,
      row[4] AS status, row[5] AS tier

@@ -4,7 +4,8 @@
 // placed. Writes nothing while another load is running; the loader then sends the
 // batch through load/purchases.
 OPTIONAL MATCH (other:LoadRun)
-WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
+WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id
+                   AND other.beat_at > timestamp() - 60000 THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
 WITH row[0] AS i, row[1] AS order_id, row[2] AS buyer_id, row[3] AS product_id,
      row[4] AS promoter_id, row[5] AS share_id, row[6] AS at, row[7] AS amount,

@@ -3,7 +3,8 @@
 // Rows with a missing member are not placed. Writes nothing while another load is
 // running; the loader then sends the batch through load/trust.
 OPTIONAL MATCH (other:LoadRun)
-WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id THEN 1 END) AS others
+WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id
+                   AND other.beat_at > timestamp() - 60000 THEN 1 END) AS others
 UNWIND CASE WHEN others = 0 THEN $rows ELSE [] END AS row
 WITH row[0] AS i, row[1] AS src_id, row[2] AS dst_id, row[3] AS weight, row[4] AS since,
      row[5] AS source

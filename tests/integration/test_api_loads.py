@@ -203,3 +203,16 @@ def test_a_body_past_the_upload_cap_is_413_limit_exceeded(store: Any) -> None:
         "0": (io.BytesIO(b"x" * 5_000), "members.csv")})
     assert r.status_code == 413
     assert r.get_json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
+
+
+def test_a_run_whose_process_died_reads_stopped(server: Server) -> None:
+    """kill -9 leaves a run 'running'; a minute without its heartbeat says it stopped."""
+    with open_store(server.config) as store:
+        store.execute("CREATE (:LoadRun {id: 'load-dead', status: 'running', started_at: 1, "
+                      "beat_at: timestamp() - 61000}), "
+                      "(:LoadRun {id: 'load-alive', status: 'running', started_at: 2, "
+                      "beat_at: timestamp()})", write=True)
+    assert server.post(RUN, id="load-dead")["data"]["loadRun"]["status"] == "stopped"
+    assert server.post(RUN, id="load-alive")["data"]["loadRun"]["status"] == "running"
+    runs = server.post("{ loadRuns(last: 100) { id status } }")["data"]["loadRuns"]
+    assert {r["id"]: r["status"] for r in runs}["load-dead"] == "stopped"

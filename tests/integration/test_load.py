@@ -348,11 +348,44 @@ def test_a_key_repeated_across_batches_counts_as_a_duplicate(
 def test_no_create_only_write_while_another_load_runs(
     store: FalkorDBStore, network_dir: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    store.execute("CREATE (:LoadRun {id: 'load-other', status: 'running'})", write=True)
+    store.execute("CREATE (:LoadRun {id: 'load-other', status: 'running', "
+                  "beat_at: timestamp()})", write=True)
     names = record_queries(store, monkeypatch)
     report = run_load(store, network_dir)
     assert report.balanced and report.bad == 0
     assert not [n for n in names if n.endswith("_new")]
+
+
+def test_a_run_silent_for_a_minute_does_not_hold_back_create_only(
+    store: FalkorDBStore, network_dir: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A load killed with kill -9 stays 'running' on its run; once its heartbeat is a
+    minute old, later loads no longer wait for it."""
+    store.execute("CREATE (:LoadRun {id: 'load-dead', status: 'running', "
+                  "beat_at: timestamp() - 61000})", write=True)
+    names = record_queries(store, monkeypatch)
+    report = run_load(store, network_dir)
+    assert report.balanced and report.bad == 0
+    assert "load/members_new" in names and "load/purchases_new" in names
+
+
+def test_a_load_beats_on_its_run_while_it_runs(
+    store: FalkorDBStore, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from refnet.loaders import heartbeat
+
+    monkeypatch.setattr(heartbeat, "BEAT_EVERY_S", 0.01)
+    store.execute("CREATE (:LoadRun {id: 'load-beat', status: 'running'})", write=True)
+    records = iter(range(1, 1_000_000))
+    with heartbeat.Heartbeat(store, "load-beat", lambda: next(records)):
+        deadline = time.monotonic() + 10
+        while store.execute("MATCH (l:LoadRun {id: 'load-beat'}) "
+                            "RETURN coalesce(l.records, 0)").scalar() < 3:
+            assert time.monotonic() < deadline, "no heartbeat"
+            time.sleep(0.01)
+    beat, now = store.execute("MATCH (l:LoadRun {id: 'load-beat'}) "
+                              "RETURN l.beat_at, timestamp()").rows[0]
+    assert 0 <= now - beat < 10_000
 
 
 def test_a_create_only_batch_checks_again_when_it_may_be_wrong(
@@ -377,7 +410,8 @@ def test_a_create_only_batch_checks_again_when_it_may_be_wrong(
     assert [r.values["member_id"] for r in outcome.created] == ["a"]
     assert [r.values["member_id"] for r in outcome.duplicates] == ["taken"]
 
-    store.execute("CREATE (:LoadRun {id: 'load-other', status: 'running'})", write=True)
+    store.execute("CREATE (:LoadRun {id: 'load-other', status: 'running', "
+                  "beat_at: timestamp()})", write=True)
     outcome = write.write_entity(store, "members", members("b", "a"), params,
                                  Fresh(["members"]))
     assert [r.values["member_id"] for r in outcome.created] == ["b"]
