@@ -248,6 +248,8 @@ class _Loader:
         self.writer = writer  # None: write on this thread
         self.fresh = fresh  # None: check every row
         self.buffers: dict[str, list[Row]] = {e: [] for e in write.ENTITIES}
+        # rows of write.HELD entities that wait to be checked in full batches
+        self.held: dict[str, list[Row]] = {e: [] for e in write.HELD}
         self.waiting: list[Row] = []  # rows whose references have not appeared yet
         self.files: dict[int, Path] = {}
 
@@ -289,9 +291,18 @@ class _Loader:
             if self.buffers[earlier]:
                 self.flush(earlier)
         rows, self.buffers[entity] = self.buffers[entity], []
-        if not rows:
-            return
-        store, params, fresh = self.store, self.params, self.fresh
+        if rows:
+            self._submit(entity, rows, self.fresh)
+        if len(self.held.get(entity, ())) >= BATCH_SIZE:
+            self._submit_held(entity)
+
+    def _submit_held(self, entity: str) -> None:
+        held, self.held[entity] = self.held[entity], []
+        for start in range(0, len(held), BATCH_SIZE):  # seen before: the checking path
+            self._submit(entity, held[start:start + BATCH_SIZE], None)
+
+    def _submit(self, entity: str, rows: list[Row], fresh: Fresh | None) -> None:
+        store, params = self.store, self.params
         if entity == "purchases" and write.needs_attribution(rows):
             # promoters known only by an account are looked up first, in write order
 
@@ -299,7 +310,8 @@ class _Loader:
                 stubs = write.attribute_accounts(store, rows, params, fresh)
                 return entity, stubs, write.write_entity(store, entity, rows, params, fresh)
         else:
-            send = write.prepare_entity(store, entity, rows, params, fresh)
+            hold = self.held.get(entity) if fresh and entity in fresh.entities else None
+            send = write.prepare_entity(store, entity, rows, params, fresh, hold)
 
             def job() -> tuple[str, list[str], write.Outcome]:
                 return entity, [], send()
@@ -323,6 +335,8 @@ class _Loader:
     def flush_all(self) -> None:
         for entity in write.ENTITIES:
             self.flush(entity)
+            if self.held.get(entity):
+                self._submit_held(entity)
 
     def finish(self) -> None:
         """Retry the rows that waited for references; stub named members, refuse the rest.

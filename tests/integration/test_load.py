@@ -320,7 +320,8 @@ def test_an_empty_graph_is_written_create_only_and_a_full_one_checked(
     names = record_queries(store, monkeypatch)
     run_load(store, network_dir)
     created = {n.removeprefix("load/").removesuffix("_new") for n in names if n.endswith("_new")}
-    assert created == {"members", "accounts", "trust", "shares", "clicks", "purchases"}
+    assert created == {"members", "referrals", "accounts", "trust", "shares", "clicks",
+                       "purchases"}
     assert "load/clicks" not in names and "load/trust" not in names
     names.clear()
     run_load(store, network_dir)
@@ -343,6 +344,43 @@ def test_a_key_repeated_across_batches_counts_as_a_duplicate(
     assert (members.rows, members.written, members.duplicates) == (60, 50, 10)
     assert "load/members_new" in names and "load/members" in names
     assert store.execute("MATCH (m:Member) RETURN count(m)").scalar() == 50
+
+
+def test_clicks_seen_before_wait_and_are_checked_in_one_batch(
+    store: FalkorDBStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Repeats of clicks written create-only are held to the end of the file, not
+    checked between create-only batches (each such check makes the server merge every
+    CLICKED edge's pending changes), and still book as duplicates, first click kept."""
+    monkeypatch.setattr(load, "BATCH_SIZE", 20)
+    t = "2025-01-01T00:00:00Z"
+    write_members(tmp_path / "members.csv", [[f"m{i}", "", "taobao", t, "active", "m"]
+                                             for i in range(10)])
+    (tmp_path / "products.csv").write_text("product_id,name,category,price,entry_package\n"
+                                           "p1,P,beauty,990,false\n")
+    with open(tmp_path / "shares.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["share_id", "promoter_id", "product_id", "at", "channel"])
+        w.writerows([[f"s{i}", "m0", "p1", t, "moments"] for i in range(10)])
+    pairs = [(f"m{i}", f"s{j}") for i in range(10) for j in range(10)]
+    early, late = "2025-01-02T00:00:00Z", "2025-01-03T00:00:00Z"
+    clicks = []
+    for k, (v, s) in enumerate(pairs):  # a repeat in every batch of 20
+        clicks.append([v, s, early])
+        if k % 7 == 6:
+            clicks.append([*pairs[k - 3], late])
+    with open(tmp_path / "clicks.csv", "w", newline="") as f:
+        w = csv.writer(f)
+        w.writerow(["viewer_id", "share_id", "at"])
+        w.writerows(clicks)
+    names = record_queries(store, monkeypatch)
+    report = run_load(store, tmp_path)
+    assert report.balanced and report.bad == 0
+    c = report.entities["clicks"]
+    assert (c.rows, c.written, c.duplicates) == (114, 100, 14)
+    assert names.count("load/clicks_new") == 6 and names.count("load/clicks") == 1
+    assert store.execute("MATCH ()-[c:CLICKED]->() WHERE c.at = $late RETURN count(c)",
+                         {"late": late}).scalar() == 0
 
 
 def test_no_create_only_write_while_another_load_runs(
