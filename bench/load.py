@@ -31,6 +31,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import bulk_anchor
+import redis
 from rich.console import Console
 from rich.table import Table
 
@@ -165,6 +166,26 @@ def anchor(store: FalkorDBStore, rows: int, batch: int = load.BATCH_SIZE) -> flo
     return time.perf_counter() - started
 
 
+def no_more_rewrites(socket: str) -> None:
+    """Let a running AOF rewrite finish and start no more before the anchors run.
+
+    A 1M-member run failed in the bulk anchor with "BUSY preparing to fork": the
+    server forked for a rewrite of the AOF the loads had grown, in the middle of the
+    import. The loads above ran with rewrites on, as a user's would; the anchors,
+    which only set the scale, run without them.
+    """
+    client = redis.Redis(unix_socket_path=socket)
+    try:
+        client.config_set("auto-aof-rewrite-percentage", 0)
+        while True:
+            state = client.info("persistence")
+            if not (state["aof_rewrite_in_progress"] or state["aof_rewrite_scheduled"]):
+                return
+            time.sleep(0.5)
+    finally:
+        client.close()
+
+
 def generate(members: int, out: Path, seed: int) -> tuple[float, int]:
     """Generate the network in a child process: seconds, and the deepest referral chain."""
     code = ("import sys; from pathlib import Path; from refnet.loaders import synthetic; "
@@ -199,6 +220,7 @@ def main() -> None:
                                                                   info.pid)
                 merge, merge_rss, merge_cpu, merge_q = timed_load(store, files, "merge",
                                                                   info.pid)
+            no_more_rewrites(info.socket)
             bench_config = Config.from_env(env={}, data_dir=data, graph="bench_anchor")
             with FalkorDBStore(bench_config, info.socket) as bench_store:
                 anchor_s = anchor(bench_store, empty.records)
