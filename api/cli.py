@@ -29,16 +29,9 @@ from refnet.graph.store import GraphStore
 from refnet.loaders import load as loading
 from refnet.loaders import privacy, synthetic
 from refnet.loaders import profiles as profile_registry
-from refnet.queries import (
-    cascade,
-    compliance,
-    conversion,
-    downline,
-    influence,
-    network,
-    policy,
-    window,
-)
+from refnet.queries import compliance, conversion, downline, influence, network, window
+from refnet.queries.compliance import policy
+from refnet.queries.influence import cascade
 
 from . import keys as api_keys
 from . import render

@@ -54,7 +54,7 @@ class LoadRun(graphene.ObjectType):
 
 
 def load_run(ctx: Context, run_id: str) -> LoadRun | None:
-    rows = ctx.store.run("api/load_run", {"id": run_id}).records()
+    rows = ctx.store.run("schema/load_run", {"id": run_id}).records()
     return LoadRun.from_row(rows[0]) if rows else None
 
 

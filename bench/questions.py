@@ -31,8 +31,10 @@ from refnet.graph.connect import open_store
 from refnet.graph.server import EmbeddedServer
 from refnet.graph.store import GraphStore
 from refnet.loaders import load, privacy, synthetic
-from refnet.queries import compliance, conversion, downline, influence, network, policy, projection
+from refnet.queries import compliance, conversion, downline, influence, network
 from refnet.queries import window as windows
+from refnet.queries.compliance import policy
+from refnet.queries.influence import projection
 
 HERE = Path(__file__).parent
 console = Console(width=None if sys.stdout.isatty() else 140)

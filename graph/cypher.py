@@ -1,7 +1,12 @@
-"""Cypher by name: ``queries/<area>/<question>.cypher``, with per-backend overrides.
+"""Cypher by name, from the .cypher files that sit beside the code that sends them.
 
-The .cypher files are data inside the ``refnet.queries`` package; this module only
-reads them, so the store never imports the question code that sits on top of it.
+Each of refnet's packages is a root (``ROOTS``): the questions' Cypher lives in their
+packages (``queries/downline/groups.cypher`` is ``downline/groups``), the loader's in
+``loaders/load/``, the API's in ``api/schema/`` and ``api/keys/``, the stores' in
+``graph/admin/``. A name is the file's path under its root without the suffix, and
+names are unique across roots: ``names()`` refuses a name that two roots define, so
+``git grep`` on a name finds its one file. This module only reads files, so the store
+never imports the code that sits on top of it.
 
 A name such as ``network/summary`` resolves to ``network/summary.<dialect>.cypher``
 when that file exists (``falkordb`` or ``neo4j``) and to ``network/summary.cypher``
@@ -25,8 +30,11 @@ _NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
 _ROW_FIELD = re.compile(r"row\[(\d+)\]\s+AS\s+(\w+)")
 
 
-def _root() -> Traversable:
-    return resources.files("refnet.queries")
+ROOTS = ("refnet.queries", "refnet.loaders", "refnet.api", "refnet.graph")
+
+
+def _roots() -> list[Traversable]:
+    return [resources.files(root) for root in ROOTS]
 
 
 @cache
@@ -37,14 +45,15 @@ def load(name: str, dialect: str) -> str:
     if not _NAME.match(name):
         raise QueryNotFound(f"bad query name {name!r}: use lower_case/segments")
     *folders, stem = name.split("/")
-    node = _root()
-    for folder in folders:
-        node = node / folder
-    for candidate in (f"{stem}.{dialect}.cypher", f"{stem}.cypher"):
-        path = node / candidate
-        if path.is_file():
-            return path.read_text(encoding="utf-8")
-    raise QueryNotFound(f"no query named {name!r} (looked for {name}.cypher under refnet/queries)")
+    for node in _roots():
+        for folder in folders:
+            node = node / folder
+        for candidate in (f"{stem}.{dialect}.cypher", f"{stem}.cypher"):
+            path = node / candidate
+            if path.is_file():
+                return path.read_text(encoding="utf-8")
+    raise QueryNotFound(f"no query named {name!r} (looked for {name}.cypher under "
+                        f"{', '.join(ROOTS)})")
 
 
 @cache
@@ -63,22 +72,31 @@ def row_columns(name: str, dialect: str) -> tuple[str, ...]:
     return tuple(fields[k] for k in range(len(fields)))
 
 
+@cache
 def names() -> list[str]:
-    """Every query name that has a shared file or an override."""
-    found: set[str] = set()
+    """Every query name that has a shared file or an override.
 
-    def walk(node: Traversable, prefix: str) -> None:
+    Raises ``QueryNotFound`` when two roots define the same name: which file ran would
+    depend on the order of ``ROOTS``, and a reader could not tell.
+    """
+    owner: dict[str, str] = {}
+
+    def walk(node: Traversable, prefix: str, root: str) -> None:
         for child in node.iterdir():
             if child.is_dir() and not child.name.startswith(("_", ".")):
-                walk(child, f"{prefix}{child.name}/")
+                walk(child, f"{prefix}{child.name}/", root)
             elif child.name.endswith(".cypher"):
                 stem = child.name.removesuffix(".cypher")
                 for dialect in DIALECTS:
                     stem = stem.removesuffix(f".{dialect}")
-                found.add(prefix + stem)
+                name = prefix + stem
+                if owner.setdefault(name, root) != root:
+                    raise QueryNotFound(f"query {name!r} is defined under both "
+                                        f"{owner[name]} and {root}; rename one")
 
-    walk(_root(), "")
-    return sorted(found)
+    for root, node in zip(ROOTS, _roots(), strict=True):
+        walk(node, "", root)
+    return sorted(owner)
 
 
 def texts_for(dialect: str) -> dict[str, str]:

@@ -38,6 +38,27 @@ KEYS: dict[str, tuple[str, ...]] = {
     "clicks": ("viewer_id", "share_id"),
     "purchases": ("order_id",),
 }
+# Per entity: the checking query (creates only what is new; safe to repeat) and the
+# create-only query for rows proven new (not safe to repeat). Referrals are checked
+# by load/referral_state + load/referrals_write instead (the referral rules).
+CHECKING: dict[str, str] = {
+    "members": "load/members",
+    "accounts": "load/accounts",
+    "products": "load/products",
+    "trust": "load/trust",
+    "shares": "load/shares",
+    "clicks": "load/clicks",
+    "purchases": "load/purchases",
+}
+CREATE_ONLY: dict[str, str] = {
+    "members": "load/members_new",
+    "referrals": "load/referrals_new",
+    "accounts": "load/accounts_new",
+    "trust": "load/trust_new",
+    "shares": "load/shares_new",
+    "clicks": "load/clicks_new",
+    "purchases": "load/purchases_new",
+}
 
 
 @dataclass
@@ -110,7 +131,7 @@ def prepare_entity(
         if batch and hold is not None and new is not None:
             hold += batch
         elif batch:
-            sends.append(_check(store, f"load/{entity}", batch, params))
+            sends.append(_check(store, CHECKING[entity], batch, params))
 
     def write() -> Outcome:
         for send in sends:
@@ -145,23 +166,25 @@ def _check(store: GraphStore, name: str, rows: list[Row], params: dict[str, Any]
 
 def _create(store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any],
             check: Callable[[list[Row]], Outcome] | None = None) -> Callable[[], Outcome]:
-    """Rows proven new, for ``load/<entity>_new``, which skips the existence checks.
+    """Rows proven new, for the entity's ``CREATE_ONLY`` query, which skips the existence
+    checks.
 
     It is not safe to repeat, so anything in doubt is checked (``check``, by default
-    the checking query ``load/<entity>``, which is safe to repeat): an error that may
+    the entity's ``CHECKING`` query, which is safe to repeat): an error that may
     be retried (the batch may have been written: its rows then count as duplicates), a
     uniqueness refusal (another writer created one of the keys; FalkorDB undoes the
     whole query), or an answer that placed no row, which the create-only query gives
     when another load is running (or when every row names something missing).
     """
-    prepared = _parameters(store, f"load/{entity}_new", params, rows)
+    name = CREATE_ONLY[entity]
+    prepared = _parameters(store, name, params, rows)
     if check is None:
         def check(doubtful: list[Row]) -> Outcome:
-            return _run(store, f"load/{entity}", doubtful, params)
+            return _run(store, CHECKING[entity], doubtful, params)
 
     def send() -> Outcome:
         try:
-            result = store.run(f"load/{entity}_new", prepared, write=True)
+            result = store.run(name, prepared, write=True)
         except RefnetError as e:
             if not (e.is_retryable() or isinstance(e, ConstraintViolation)):
                 raise

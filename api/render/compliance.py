@@ -9,7 +9,7 @@ from __future__ import annotations
 from rich.table import Table
 
 from refnet.queries.compliance import ComplianceReport, Flag
-from refnet.queries.policy import Policy
+from refnet.queries.compliance.policy import Policy
 from refnet.queries.window import format_instant
 
 from . import money, percent

@@ -29,7 +29,8 @@ from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load
-from refnet.queries import compliance, conversion, downline, influence, policy, window
+from refnet.queries import compliance, conversion, downline, influence, window
+from refnet.queries.compliance import policy
 from tests.graphs import HASHER
 from tests.hostile import HOSTILE, INTROSPECTION, MUTATION
 from tests.serving import serving

@@ -57,7 +57,7 @@ def test_a_bug_is_internal_with_an_incident_id_and_no_trace(
     net.chain("a", "b")
     net.load(store, tmp_path)
     token = keys.create(store, "admin").token
-    client = create_app(store.config, store=_Broken(store, "api/members_by_id")).test_client()
+    client = create_app(store.config, store=_Broken(store, "schema/members_by_id")).test_client()
     with caplog.at_level(logging.ERROR, logger="refnet.api"):
         r = client.post("/graphql", json={"query": '{ member(id: "a") { id } }'},
                         headers={"Authorization": f"Bearer {token}"})

@@ -16,8 +16,8 @@ from refnet.api.render import to_json
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.loaders.load import load_paths
-from refnet.queries import compliance, policy
-from refnet.queries.compliance import ComplianceReport, Flag
+from refnet.queries import compliance
+from refnet.queries.compliance import ComplianceReport, Flag, policy
 from refnet.queries.window import Window, latest_event
 from tests.graphs import HASHER, T0, Network, at
 

@@ -20,7 +20,8 @@ from refnet.api.render import influence as render_influence
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.loaders import canonical
-from refnet.queries import cascade, influence, projection
+from refnet.queries import influence
+from refnet.queries.influence import cascade, projection
 from refnet.queries.window import Window, resolve
 from tests.graphs import Network, at
 

@@ -505,7 +505,7 @@ def test_referral_state_answers_the_same_on_falkordb_as_the_shared_file(
     rows = [[i, m, r] for i, (m, r) in enumerate(pairs)]
     assert cypher.row_columns("load/referral_state", "falkordb") == (
         "i", "member_id", "referrer_id")
-    shared = (Path(cypher.__file__).parent.parent / "queries" / "load"
+    shared = (Path(cypher.__file__).parent.parent / "loaders" / "load"
               / "referral_state.cypher").read_text(encoding="utf-8")
     falkordb = cypher.load("load/referral_state", "falkordb")
     assert falkordb != shared

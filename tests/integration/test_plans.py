@@ -15,7 +15,8 @@ from refnet.graph.falkordb_store import FalkorDBStore
 
 ANCHORED = [
     "downline/upline", "downline/chain", "downline/groups", "downline/recruits",
-    "api/members_below", "api/members_by_id", "api/children", "api/purchases", "api/trust",
+    "schema/members_below", "schema/members_by_id", "schema/children", "schema/purchases",
+    "schema/trust",
     "compliance/members_below", "compliance/referrals_below", "compliance/buyers_below",
     "compliance/member_pairs_below", "compliance/promoter_sales_below", "keys/get",
 ]

@@ -11,7 +11,7 @@ import pytest
 import scipy.sparse as sp
 
 from refnet.graph.errors import BadInput
-from refnet.queries import cascade
+from refnet.queries.influence import cascade
 
 
 def _graph(n: int, edges: list[tuple[int, int, float]]) -> sp.csr_array:

@@ -8,8 +8,8 @@ from pathlib import Path
 import pytest
 
 from refnet.graph.errors import BadInput, NotFound
-from refnet.queries import policy
-from refnet.queries.policy import Policy
+from refnet.queries.compliance import policy
+from refnet.queries.compliance.policy import Policy
 
 
 def test_presets_ship_with_the_package() -> None:

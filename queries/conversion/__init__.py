@@ -83,6 +83,14 @@ TRUST_BUCKETS: Final = {
     "none": "none", "q1": "(0, 0.25]", "q2": "(0.25, 0.5]", "q3": "(0.5, 0.75]",
     "q4": "(0.75, 1]", "self": "self", "outside": "outside",
 }
+# The queries behind each grouping's funnel; promoter, channel and "all" share theirs
+# ($group picks the key). Trust buckets split clicks and purchases, not shares.
+_STEPS: Final = {
+    "promoter": ("conversion/shares", "conversion/clicks", "conversion/purchases"),
+    "level": ("conversion/level_shares", "conversion/level_clicks",
+              "conversion/level_purchases"),
+    "trust": ("conversion/trust_clicks", "conversion/trust_purchases"),
+}
 _COUNTS: Final = ("shares", "clicks", "clickers", "purchases", "buyers", "outside_orders",
                   "converted", "converting_clickers", "gmv", "commission")
 
@@ -341,12 +349,9 @@ def _funnels(store: GraphStore, window: Window, group: str, promoters: list[str]
              base_level: int = 0) -> list[Funnel]:
     """Run the three steps for one grouping and join them on the key."""
     params = {**window.params(), "group": group, "promoters": promoters}
-    prefix = {"level": "conversion/level_", "trust": "conversion/trust_"}.get(
-        group, "conversion/")
-    steps = ["clicks", "purchases"] if group == "trust" else ["shares", "clicks", "purchases"]
     rows: dict[str, dict[str, int]] = {}
-    for step in steps:
-        for record in store.run(prefix + step, params).records():
+    for name in _STEPS.get(group, _STEPS["promoter"]):
+        for record in store.run(name, params).records():
             key = _key(group, record.pop("key"), base_level)
             slot = rows.setdefault(key, {})
             for name, value in record.items():

@@ -27,15 +27,15 @@ from refnet.queries import compliance as compliance_q
 from refnet.queries import conversion as conversion_q
 from refnet.queries import downline as downline_q
 from refnet.queries import influence as influence_q
-from refnet.queries import policy as policy_q
-from refnet.queries import projection
 from refnet.queries import window as windows
+from refnet.queries.compliance import policy as policy_q
+from refnet.queries.influence import projection
 
-from .answers import graphene_type, iso, to_graph
-from .keys import ApiKey
-from .loads import LoadRun, StartLoad, load_run
-from .money import Money
-from .scope import Scope
+from ..answers import graphene_type, iso, to_graph
+from ..keys import ApiKey
+from ..loads import LoadRun, StartLoad, load_run
+from ..money import Money
+from ..scope import Scope
 
 __all__ = ["Context", "schema"]
 
@@ -145,7 +145,7 @@ def load_members(ctx: Context, ids: Iterable[str]) -> dict[str, Member]:
 def _fetch(ctx: Context, ids: list[str]) -> None:
     missing = [i for i in dict.fromkeys(ids) if i not in ctx.members]
     if missing:
-        for row in ctx.store.run("api/members_by_id", {"ids": missing}).records():
+        for row in ctx.store.run("schema/members_by_id", {"ids": missing}).records():
             ctx.members[row["id"]] = Member.from_row(row)
 
 
@@ -248,7 +248,7 @@ class Member(graphene.ObjectType):
         ctx: Context = info.context
         first = page_size(first)
         [after_id] = decode_cursor(after, 1) or [None]
-        children = [Member.from_row(r) for r in ctx.store.run("api/children", {
+        children = [Member.from_row(r) for r in ctx.store.run("schema/children", {
             "id": parent.id, "after_id": after_id, "limit": first + 1}).records()]
         for child in children:  # their referrer, ``parent``, is read already
             ctx.members.setdefault(child.id, child)
@@ -279,7 +279,7 @@ class Member(graphene.ObjectType):
         ctx: Context = info.context
         first = page_size(first)
         after_at, after_id = decode_cursor(after, 2) or [None, None]
-        rows = ctx.store.run("api/purchases", {
+        rows = ctx.store.run("schema/purchases", {
             "id": parent.id, "after_at": after_at, "after_id": after_id,
             "limit": first + 1}).records()
         return connection(PurchaseConnection, rows, first, node=lambda r: _purchase(ctx, r),
@@ -294,7 +294,7 @@ class MemberConnection(relay.Connection):
 
 
 def _trust(ctx: Context, member_id: str, direction: str) -> list[TrustEdge]:
-    row = ctx.store.run("api/trust", {"id": member_id}).single()
+    row = ctx.store.run("schema/trust", {"id": member_id}).single()
     ties = [t for t in row[direction] if ctx.scope.allows(t["other"])]
     found = load_members(ctx, [t["other"] for t in ties])
     return [TrustEdge(member=found[t["other"]], weight=float(t["weight"]),
@@ -518,9 +518,10 @@ class Query(graphene.ObjectType):
             "after_id": after_id, "limit": first + 1,
         }
         if ctx.scope.root is None:
-            rows = ctx.store.run("api/members", params).records()
+            rows = ctx.store.run("schema/members", params).records()
         else:
-            rows = ctx.store.run("api/members_below", {**params, "root": ctx.scope.root}).records()
+            rows = ctx.store.run("schema/members_below",
+                                 {**params, "root": ctx.scope.root}).records()
         found = load_members(ctx, [r["id"] for r in rows])
         rows = [r for r in rows if r["id"] in found]
         return connection(MemberConnection, rows, first, node=lambda r: found[r["id"]],
@@ -585,7 +586,7 @@ class Query(graphene.ObjectType):
         if not 0 < last <= 100:
             raise BadInput("last must be within 1..100")
         return [LoadRun.from_row(r)
-                for r in ctx.store.run("api/load_runs", {"limit": last}).records()]
+                for r in ctx.store.run("schema/load_runs", {"limit": last}).records()]
 
     @staticmethod
     def resolve_load_run(_root: Any, info: Any, id: str) -> LoadRun | None:

@@ -43,8 +43,9 @@ from scipy import stats
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
 
-from . import cascade, downline, projection
-from .window import Window
+from .. import downline
+from ..window import Window
+from . import cascade, projection
 
 __all__ = [
     "METHODS", "InfluenceRanking", "InfluenceSeeds", "RankedMember", "SeedMember",

@@ -1,6 +1,6 @@
 """Compliance policies: the thresholds a compliance report judges a network by, as data.
 
-A policy is a TOML file. Two presets ship in ``queries/policies/``: ``cn`` (commission
+A policy is a TOML file. Two presets ship in ``queries/compliance/policies/``: ``cn`` (commission
 on at most two levels, the industry's red line; the criminal threshold of the 2013
 joint opinion on pyramid-selling cases, at least 30 people in at least 3 levels counting
 the organizer and the organizer's own level; entry packages counted as entry fees) and
@@ -50,6 +50,7 @@ from __future__ import annotations
 import tomllib
 from dataclasses import asdict, dataclass, replace
 from importlib import resources
+from importlib.resources.abc import Traversable
 from pathlib import Path
 from typing import Any
 
@@ -125,9 +126,13 @@ class Policy:
         return asdict(self)
 
 
+def _presets_dir() -> Traversable:
+    return resources.files("refnet.queries.compliance") / "policies"
+
+
 def presets() -> list[str]:
     """The names of the built-in policies."""
-    folder = resources.files("refnet.queries") / "policies"
+    folder = _presets_dir()
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
                   if p.name.endswith(".toml"))
 
@@ -136,8 +141,7 @@ def load(name_or_path: str | Path) -> Policy:
     """A preset by name (``cn``, ``us-ftc``) or a policy file by path."""
     text = str(name_or_path)
     if text in presets():
-        data = (resources.files("refnet.queries") / "policies" / f"{text}.toml").read_text(
-            encoding="utf-8")
+        data = (_presets_dir() / f"{text}.toml").read_text(encoding="utf-8")
         return parse(data, default_name=text, source="preset")
     path = Path(text)
     if path.suffix != ".toml" and not path.exists():

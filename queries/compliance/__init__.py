@@ -8,7 +8,7 @@ with a code, a severity, the numbers behind it and its evidence (chains of membe
 root first), and states the policy, the window and the totals so an auditor can
 recompute every flag.
 
-Definitions (the policy's thresholds are in ``refnet.queries.policy``):
+Definitions (the policy's thresholds are in ``refnet.queries.compliance.policy``):
 
 * **Levels and people** (``PYRAMID_THRESHOLD``): as the 2013 joint opinion counts them,
   the organizer and the organizer's own level included: levels = 1 + the depth of a
@@ -66,8 +66,8 @@ import numpy as np
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
 
+from ..window import DAY_MS, Window
 from .policy import Policy
-from .window import DAY_MS, Window
 
 __all__ = [
     "MAX_EVIDENCE", "SEVERITIES", "Check", "ComplianceReport", "Flag", "Month", "Totals", "report",
@@ -76,6 +76,21 @@ __all__ = [
 SEVERITIES = ("info", "warning", "critical")
 MAX_EVIDENCE = 1_000
 MAX_MONTHS = 120
+# What a report reads, for the whole graph and for one downline (anchored on $root).
+_WHOLE = {
+    "members": "compliance/members",
+    "referrals": "compliance/referrals",
+    "promoter_sales": "compliance/promoter_sales",
+    "member_pairs": "compliance/member_pairs",
+    "buyers": "compliance/buyers",
+}
+_BELOW = {
+    "members": "compliance/members_below",
+    "referrals": "compliance/referrals_below",
+    "promoter_sales": "compliance/promoter_sales_below",
+    "member_pairs": "compliance/member_pairs_below",
+    "buyers": "compliance/buyers_below",
+}
 
 
 @dataclass(frozen=True)
@@ -165,7 +180,8 @@ def report(store: GraphStore, policy: Policy, window: Window, *, root_id: str | 
     counts in its numbers are always complete.
     """
     if not isinstance(policy, Policy):
-        raise BadInput("policy must be a Policy (refnet.queries.policy.load(name_or_path))")
+        raise BadInput("policy must be a Policy "
+                       "(refnet.queries.compliance.policy.load(name_or_path))")
     if not isinstance(window, Window):
         raise BadInput("window must be a Window (refnet.queries.window.resolve(...))")
     if isinstance(evidence_limit, bool) or not isinstance(evidence_limit, int) \
@@ -175,16 +191,15 @@ def report(store: GraphStore, policy: Policy, window: Window, *, root_id: str | 
     params = window.params()
     # A report on one downline reads only that downline (the *_below queries, anchored
     # on the root), so an organizer's report costs what its team costs.
-    below = "" if root_id is None else "_below"
+    names = _WHOLE if root_id is None else _BELOW
     if root_id is not None:
         params["root"] = root_id
-    forest = _Forest(store.run(f"compliance/members{below}", params).rows,
-                     store.run(f"compliance/referrals{below}", params).rows)
+    forest = _Forest(store.run(names["members"], params).rows,
+                     store.run(names["referrals"], params).rows)
     scope = _Scope(forest, root_id, window)
-    sales = [_sales_row(r) for r in
-             store.run(f"compliance/promoter_sales{below}", params).records()]
-    pairs = store.run(f"compliance/member_pairs{below}", params).records()
-    buyers = store.run(f"compliance/buyers{below}", params).records()
+    sales = [_sales_row(r) for r in store.run(names["promoter_sales"], params).records()]
+    pairs = store.run(names["member_pairs"], params).records()
+    buyers = store.run(names["buyers"], params).records()
     runs = store.run("compliance/load_runs").records() if root_id is None else []
     ctx = _Context(forest, scope, policy, window, evidence_limit)
     ctx.threshold()

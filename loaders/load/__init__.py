@@ -35,12 +35,12 @@ from typing import Any
 from refnet.graph.errors import RefnetError
 from refnet.graph.store import GraphStore, run_idempotent
 
-from . import profiles as profile_registry
-from . import readers, write
-from .fresh import Fresh
-from .heartbeat import Heartbeat
-from .profiles import Profile
-from .records import Record, Row, RowError
+from .. import profiles as profile_registry
+from .. import readers, write
+from ..fresh import Fresh
+from ..heartbeat import Heartbeat
+from ..profiles import Profile
+from ..records import Record, Row, RowError
 
 __all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "load_id",
            "load_paths", "parse_max_bad", "plan_files", "record_run"]
