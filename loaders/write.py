@@ -19,8 +19,8 @@ from refnet.graph.store import GraphStore, Params, row_lists, run_idempotent
 from .fresh import Fresh
 from .records import Row
 
-__all__ = ["ENTITIES", "HELD", "KEYS", "Outcome", "attribute_accounts", "needs_attribution",
-           "prepare_entity", "write_entity"]
+__all__ = ["ENTITIES", "HELD", "KEYS", "Outcome", "attribute_accounts", "key_of",
+           "needs_attribution", "prepare_entity", "write_entity"]
 
 # Write order: endpoints before the edges that join them.
 ENTITIES = ("members", "referrals", "accounts", "products", "trust", "shares", "clicks",

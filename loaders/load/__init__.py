@@ -347,7 +347,7 @@ class _Loader:
             self._book_done()
         waiting, self.waiting = self.waiting, []
         for entity in write.ENTITIES:
-            rows = [r for r in waiting if r.entity == entity]
+            rows = self._unique([r for r in waiting if r.entity == entity])
             if entity == "purchases":
                 self._stub_members(rows)
             for start in range(0, len(rows), BATCH_SIZE):
@@ -357,6 +357,22 @@ class _Loader:
                     outcome.rejected.append((row, "unknown_reference", _missing_message(row)))
                 outcome.missing = []
                 self._book(entity, outcome)
+
+    def _unique(self, rows: list[Row]) -> list[Row]:
+        """The first row of each key; the repeats are booked as duplicates now.
+
+        A repeat is a duplicate wherever it falls: rows wait here from several batches,
+        and without this a repeat counted as a duplicate only when the retry's batching
+        happened to put it beside its first (so a create-only load and a checked one
+        reported the same file differently)."""
+        first: dict[tuple[object, ...], Row] = {}
+        repeats = write.Outcome()
+        for row in rows:
+            if first.setdefault(write.key_of(row), row) is not row:
+                repeats.duplicates.append(row)
+        if repeats.duplicates:
+            self._book(rows[0].entity, repeats)
+        return list(first.values())
 
     def _stub_members(self, rows: list[Row]) -> None:
         """Buyers and promoters an export names by member id become stub members."""

@@ -246,7 +246,7 @@ def test_unknown_and_future_members(tree_store: FalkorDBStore) -> None:
     ({"max_depth": 101}, "max_depth must be between 1 and 100"),
     ({"max_depth": "3"}, "max_depth must be a whole number"),
     ({"max_depth": True}, "max_depth must be a whole number"),
-    ({"top": 0}, "top must be between 1 and 1000"),
+    ({"top": 0}, "top must be between 1 and 10000"),
     ({"root_id": ""}, "non-empty string"),
     ({"root_id": "a\x01"}, "control characters"),
     ({"window": (1, 2)}, "expected a Window"),

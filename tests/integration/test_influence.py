@@ -22,6 +22,7 @@ from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.loaders import canonical
 from refnet.queries import influence
 from refnet.queries.influence import cascade, projection
+from refnet.queries.influence import ranking as influence_rank
 from refnet.queries.window import Window, resolve
 from tests.graphs import Network, at
 
@@ -326,7 +327,7 @@ def test_a_team_ranking_is_pagerank_on_the_team_alone(synthetic_store: FalkorDBS
     assert (r.members, r.trust_edges) == (g.number_of_nodes(), g.number_of_edges())
     assert {row.member for row in r.rows} == set(g)
     assert max(abs(row.pagerank - expected[row.member]) for row in r.rows) < 1e-6
-    everyone = influence._revenue(synthetic_store, w)
+    everyone = influence_rank._revenue(synthetic_store, w)
     assert r.total_gmv == sum(v["gmv"] for m, v in everyone.items() if m in team)
     for row in r.rows:  # orders are the member's own; reach counts spending inside the team
         assert row.gmv == everyone.get(row.member, {}).get("gmv", 0)
@@ -379,7 +380,7 @@ def test_falkordb_native_pagerank_agrees_unweighted(synthetic_store: FalkorDBSto
 def test_attributed_gmv_matches_a_python_sum(synthetic_store: FalkorDBStore,
                                              network_dir: Path) -> None:
     w = resolve(synthetic_store, days=90)
-    got = influence._revenue(synthetic_store, w)
+    got = influence_rank._revenue(synthetic_store, w)
     counted = [r for r in _rows(network_dir, "purchases.csv")
                if w.start < canonical.parse_time(r["at"]) <= w.end
                and r["status"] in ("paid", "settled")]

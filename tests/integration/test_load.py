@@ -596,6 +596,8 @@ POOL = [f"m{i}" for i in range(7)]
 # goes graph, then batch (a cycle the checks once let through)
 @example(pairs=[("m1", ""), ("m2", ""), ("m3", ""), ("m5", ""), ("m4", "m5"), ("m1", "m2"),
                 ("m2", "m3"), ("m3", "m1")], batch=2)
+# a repeated row whose referrer never comes, split over batches
+@example(pairs=[("m1", "m0"), ("m1", "m0"), ("m2", "m0"), ("m1", "m0"), ("m3", "m0")], batch=3)
 def test_referral_rules_hold_in_any_order_and_batching(
     store: FalkorDBStore, tmp_path_factory: pytest.TempPathFactory,
     pairs: list[tuple[str, str]], batch: int

@@ -14,10 +14,10 @@ from refnet.graph import cypher
 from refnet.graph.falkordb_store import FalkorDBStore
 
 ANCHORED = [
-    "downline/upline", "downline/chain", "downline/groups", "downline/recruits",
+    "downline/upline", "downline/chain", "downline/groups", "downline/recruits", "downline/team",
     "schema/members_below", "schema/members_by_id", "schema/children", "schema/purchases",
     "schema/trust",
-    "compliance/members_below", "compliance/referrals_below", "compliance/buyers_below",
+    "compliance/referrals_below", "compliance/buyers_below",
     "compliance/member_pairs_below", "compliance/promoter_sales_below", "keys/get",
 ]
 PARAMS = {

@@ -9,7 +9,8 @@ from rich.console import Console
 
 from refnet.api.render import compliance as render
 from refnet.api.render import to_json
-from refnet.queries.compliance import ComplianceReport, Flag, Month, Totals, _month_ends, policy
+from refnet.queries.compliance import ComplianceReport, Flag, Month, Totals, policy
+from refnet.queries.compliance.context import _month_ends
 from refnet.queries.window import Window
 from tests.graphs import at
 

@@ -72,7 +72,7 @@ def test_ties_break_on_gmv() -> None:
 
 
 @pytest.mark.parametrize(("top", "floor"),
-                         [(0, 20), (-1, 20), (True, 20), (1_001, 20), (5, 0), (5, 2.5)])
+                         [(0, 20), (-1, 20), (True, 20), (10_001, 20), (5, 0), (5, 2.5)])
 def test_bad_limits(top: int, floor: int) -> None:
     with pytest.raises(BadInput):
         coverage_vs_conversion(PROMOTERS, top=top, min_clicks=floor)

@@ -77,7 +77,7 @@ W = Window(1_000, 2_000)
     (("r", W), {"max_depth": 0}, "between 1 and 100"),
     (("r", W), {"max_depth": 101}, "between 1 and 100"),
     (("r", W), {"max_depth": 2.5}, "whole number"),
-    (("r", W), {"top": 1_001}, "between 1 and 1000"),
+    (("r", W), {"top": 10_001}, "between 1 and 10000"),
     (("r", W), {"top": None}, "whole number"),
     (("r", "last month"), {}, "expected a Window"),
     ((None, W), {}, "non-empty string"),
