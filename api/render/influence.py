@@ -1,8 +1,8 @@
 """Influence as tables a person reads: PageRank beside revenue, and the chosen seeds.
 
-``tables(result)`` takes either answer of ``refnet.queries.influence``: a ranking
-(summary + members by PageRank with their attributed GMV) or a seed set (summary +
-seeds with their marginal gains).
+``tables(answer)`` takes the influence question's answer: the ranking (summary +
+members by PageRank with their attributed GMV) and, when seeds were asked for, the
+seed set (summary + seeds with their marginal gains).
 """
 
 from __future__ import annotations
@@ -10,16 +10,17 @@ from __future__ import annotations
 from rich.table import Table
 
 from refnet.api.render import money, percent
-from refnet.queries.influence import InfluenceRanking, InfluenceSeeds
+from refnet.queries.influence import Influence, InfluenceRanking, InfluenceSeeds
 
 __all__ = ["brief", "tables"]
 
 
-def tables(result: InfluenceRanking | InfluenceSeeds) -> list[Table]:
-    """The summary and the members table of a ranking or a seed set."""
-    if isinstance(result, InfluenceRanking):
-        return [_ranking_summary(result), _ranking(result)]
-    return [_seeds_summary(result), _seeds(result)]
+def tables(answer: Influence) -> list[Table]:
+    """The ranking's summary and members, then the seeds' when there are any."""
+    shown = [_ranking_summary(answer.ranking), _ranking(answer.ranking)]
+    if answer.seeds is not None:
+        shown += [_seeds_summary(answer.seeds), _seeds(answer.seeds)]
+    return shown
 
 
 def brief(ranking: InfluenceRanking, seeds: InfluenceSeeds) -> list[Table]:

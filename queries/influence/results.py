@@ -79,7 +79,7 @@ class InfluenceSeeds:
 
 @dataclass(frozen=True)
 class Influence:
-    """The influence question's whole answer: the ranking, and seeds when asked for."""
+    """Who moves buyers through trust: the ranking, and seeds when asked for."""
 
-    ranking: InfluenceRanking
-    seeds: InfluenceSeeds | None  # None unless seeds > 0 was asked
+    ranking: InfluenceRanking  # members by trust-weighted PageRank beside attributed GMV
+    seeds: InfluenceSeeds | None  # seeds under the independent cascade; None unless asked

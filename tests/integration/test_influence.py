@@ -188,10 +188,11 @@ def test_results_render_and_serialise(hand: FalkorDBStore) -> None:
     ranking = influence.rank(hand, WINDOW)
     chosen = influence.seeds(hand, WINDOW, k=2, runs=20)
     console = Console(width=220, record=True)
-    for result in (ranking, chosen):
-        for table in render_influence.tables(result):
-            console.print(table)
-        assert render.to_json(result)
+    answer = influence.Influence(ranking=ranking, seeds=chosen)
+    for table in render_influence.tables(answer):
+        console.print(table)
+    assert render.to_json(answer)
+    assert len(render_influence.tables(influence.Influence(ranking=ranking, seeds=None))) == 2
     text = console.export_text()
     assert "¥170.00" in text and "¥220.00" in text  # b's GMV and its buyers' GMV
     assert "Seeds in the order chosen" in text
