@@ -50,7 +50,8 @@ from refnet.graph.store import GraphStore
 from . import keys
 from .errors import api_code, format_error
 from .limits import Limits, document_rules, parse_document, request_errors
-from .schema import Context, schema
+from .schema import schema
+from .schema.context import Context
 from .scope import Scope
 
 __all__ = ["DEFAULT_LIMITS", "create_app"]
