@@ -25,6 +25,7 @@ def enum_value(choice: Any) -> Any:
 
 
 def encode_cursor(*parts: Any) -> str:
+    """The last row's sort key, opaque to the client, which only passes it back."""
     return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode()
 
 
@@ -42,6 +43,8 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
 
 
 def page_size(first: int) -> int:
+    """``first`` checked again here: the schema also runs without ``api.limits`` (e.g.
+    ``schema.execute`` in a script), and a negative page makes no sense anywhere."""
     if first is None or first < 0:
         raise BadInput("first must be zero or more")
     return first
