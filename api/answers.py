@@ -5,16 +5,18 @@ prints them, ``--json`` dumps them, and this module turns each into a graphene t
 the API cannot drift from them. The mapping follows the API's conventions:
 
 * an ``int`` named like money (``gmv``, ``commission``, ``amount``, ``*_gmv``,
-  ``*_commission``, ``gmv_*``) becomes ``Money`` (a decimal string beside the minor
-  units); an ``int`` named like a time (``since``, ``as_of``, ``*_at``) an ISO-8601
-  string; other ints ``Int``, floats ``Float`` (rates stay fractions, None when there is
-  nothing to divide by);
-* a ``window`` dict becomes ``Window``; a ``dict[str, number]`` a list of named numbers;
+  ``*_commission``, ``gmv_*``, but never ``*_rank``: ``gmv_rank`` is a position)
+  becomes ``Money`` (a decimal string beside the minor units); an ``int`` named like a
+  time (``since``, ``as_of``, ``*_at``) an ISO-8601 string; other ints ``Int``, floats
+  ``Float`` (rates stay fractions, null when there is nothing to divide by);
+* a ``window`` dict becomes ``Window``; a ``dict[str, number]`` a list of
+  ``NamedNumber``, whose ``money`` is set by the same naming rule (``_is_money``);
 * nested dataclasses become their own types, named after the class.
 
 Every type's description is its dataclass's docstring; every field's is the comment
 beside it in the dataclass, or the glossary below for names shared across answers. A
 field with neither fails at import, so the schema never has an undocumented field.
+Python's ``None`` in that text is written ``null``, the word a GraphQL client sees.
 """
 
 from __future__ import annotations
@@ -22,6 +24,7 @@ from __future__ import annotations
 import dataclasses
 import inspect
 import io
+import re
 import tokenize
 import types
 import typing
@@ -201,12 +204,37 @@ class NamedNumber(graphene.ObjectType):
     """One number behind a finding."""
 
     name = graphene.String(required=True, description="What the number is.")
-    value = graphene.Float(required=True, description="Its value (money in minor units).")
+    value = graphene.Float(
+        required=True,
+        description="Its value; a Float for compatibility, exact for an integral number (a "
+                    "count, money in minor units) up to 2^53. Read money from money.")
+    money = graphene.Field(Money, description="The value as Money when the number is an "
+                                              "amount (named gmv, commission, amount, *_gmv, "
+                                              "*_commission or gmv_*, never *_rank); null "
+                                              "otherwise.")
+
+    @staticmethod
+    def of(name: str, value: int | float) -> NamedNumber:
+        """``money`` by the same rule as the answers' fields: an int named like money."""
+        integral = isinstance(value, int) and not isinstance(value, bool)
+        return NamedNumber(name=name, value=value if integral else float(value),
+                           money=Money.of(value) if integral and _is_money(name) else None)
 
 
 def _is_money(name: str) -> bool:
+    """Whether an int with this name is an amount in minor units; a rank never is."""
+    if name.endswith("_rank"):
+        return False
     return (name in ("gmv", "commission", "amount") or name.startswith("gmv_")
             or name.endswith(("_gmv", "_commission")))
+
+
+def _null(text: str) -> str:
+    """Python's None as GraphQL says it: null."""
+    return _NONE.sub("null", text)
+
+
+_NONE = re.compile(r"\bNone\b")
 
 
 def _is_time(name: str) -> bool:
@@ -239,7 +267,7 @@ def _description(cls: type, name: str, comments: dict[str, str]) -> str:
     if text is None:
         raise TypeError(f"{cls.__name__}.{name} has no description: add a comment beside "
                         "the field or an entry to api.answers.GLOSSARY")
-    return text
+    return _null(text)
 
 
 def _optional(hint: Any) -> tuple[Any, bool]:
@@ -296,7 +324,8 @@ def graphene_type(cls: type) -> type[graphene.ObjectType]:
     doc = (cls.__doc__ or "").strip()
     if not doc or doc.startswith(f"{cls.__name__}("):
         raise TypeError(f"{cls.__name__} has no docstring to describe its GraphQL type")
-    attrs["Meta"] = type("Meta", (), {"description": doc.split("\n\n")[0].replace("\n", " ")})
+    description = _null(doc.split("\n\n")[0].replace("\n", " "))
+    attrs["Meta"] = type("Meta", (), {"description": description})
     return type(RENAMES.get(cls.__name__, cls.__name__), (graphene.ObjectType,), attrs)
 
 
@@ -313,7 +342,7 @@ def to_graph(value: Any, name: str = "") -> Any:
     if name == "window" and isinstance(value, dict):
         return Window(since=value["since"], as_of=value["as_of"], days=value["days"])
     if isinstance(value, dict):
-        return [NamedNumber(name=k, value=float(v)) for k, v in value.items()]
+        return [NamedNumber.of(k, v) for k, v in value.items()]
     if isinstance(value, list):
         return [to_graph(v, name) for v in value]
     if isinstance(value, int) and not isinstance(value, bool):

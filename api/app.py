@@ -44,13 +44,14 @@ from werkzeug.exceptions import RequestEntityTooLarge
 
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
-from refnet.graph.errors import RefnetError
+from refnet.graph.errors import BadInput, LimitExceeded, RefnetError
 from refnet.graph.store import GraphStore
 
 from . import keys
 from .errors import api_code, format_error
 from .limits import Limits, document_rules, parse_document, request_errors
-from .schema import Context, schema
+from .schema import schema
+from .schema.context import Context
 from .scope import Scope
 
 __all__ = ["DEFAULT_LIMITS", "create_app"]
@@ -106,17 +107,13 @@ class RefnetGraphQLView(GraphQLView):
             g.context = Context(store, key, Scope(key, store), self.stores.config,
                                 self.import_dir)
             return self.run(request=request)
-        except HTTPException as e:
-            return _error_response(e.status_code, e.reason, "BAD_USER_INPUT")
+        except HTTPException as e:  # graphql-server's: a bad method, body or content type
+            return _refused(BadInput(e.reason), e.status_code)
         except RequestEntityTooLarge:
-            return _error_response(413, f"the request is larger than "
-                                        f"{request.max_content_length:,} bytes",
-                                   "LIMIT_EXCEEDED")
+            return _refused(LimitExceeded(f"the request is larger than "
+                                          f"{request.max_content_length:,} bytes"), 413)
         except RefnetError as e:
-            code = api_code(e)
-            status = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "UNAVAILABLE": 503}.get(code, 400)
-            message = str(e) if code != "UNAVAILABLE" else "the graph store is unavailable"
-            return _error_response(status, message, code)
+            return _refused(e)
 
     def get_context(self, request: Any, response: Any) -> Context:
         return g.get("context")
@@ -208,6 +205,18 @@ def _bearer(header: str | None) -> str | None:
     if header and header[:7].lower() == "bearer ":
         return header[7:].strip()
     return None
+
+
+# The HTTP status of a request refused before GraphQL runs, by its public code.
+_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "UNAVAILABLE": 503}
+
+
+def _refused(error: RefnetError, status: int | None = None) -> Response:
+    """A request refused before any GraphQL work, coded by its error class like a
+    resolver's error (``api.errors.api_code``)."""
+    code = api_code(error)
+    message = str(error) if code != "UNAVAILABLE" else "the graph store is unavailable"
+    return _error_response(status or _STATUS.get(code, 400), message, code)
 
 
 def _error_response(status: int, message: str, code: str) -> Response:

@@ -1,9 +1,11 @@
 """One error shape for every GraphQL response: a message and ``extensions.code``.
 
-Clients branch on the code, never on the message. refnet's error tree maps onto the
-API's codes here and nowhere else; anything unexpected becomes ``INTERNAL`` with an
-incident id that is logged beside the traceback, so no stack trace, driver message or
-Cypher text reaches a client.
+Clients branch on the code, never on the message. Each class in refnet's error tree
+names its public code (``api_code``, drawn beside the tree in ``graph/errors.py``);
+resolvers' errors, the HTTP layer's refusals (``api.app``) and the limits' refusals
+(``api.limits``) all take it from there. Anything unexpected becomes ``INTERNAL``
+with an incident id that is logged beside the traceback, so no stack trace, driver
+message or Cypher text reaches a client.
 """
 
 from __future__ import annotations
@@ -26,25 +28,15 @@ CODES: Final = (
     "UNAVAILABLE", "INTERNAL",
 )
 
-# refnet error -> API code; the most specific class listed first wins.
-_BY_CLASS: Final[tuple[tuple[type[errors.RefnetError], str], ...]] = (
-    (errors.Unauthenticated, "UNAUTHENTICATED"),
-    (errors.Forbidden, "FORBIDDEN"),
-    (errors.NotFound, "NOT_FOUND"),
-    (errors.BadInput, "BAD_USER_INPUT"),
-    (errors.QueryTimeout, "LIMIT_EXCEEDED"),
-    (errors.ResultTooLarge, "LIMIT_EXCEEDED"),
-    (errors.StoreUnavailable, "UNAVAILABLE"),
-    (errors.ServerError, "UNAVAILABLE"),
-)
 # graphql-core's "Did you mean ...?" hints leak the schema to a prober.
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
 
 
 def api_code(error: BaseException) -> str:
-    for cls, code in _BY_CLASS:
-        if isinstance(error, cls):
-            return code
+    """The public code for an error: its class says (``RefnetError.api_code``, drawn
+    beside each class in ``graph/errors.py``); anything else is a bug, ``INTERNAL``."""
+    if isinstance(error, errors.RefnetError):
+        return error.api_code
     return "INTERNAL"
 
 
@@ -54,7 +46,7 @@ def format_error(error: GraphQLError, *, suggestions: bool = False) -> dict[str,
     extensions = dict(error.extensions or {})
     if original is None:  # a syntax, validation or limit error: its text is safe
         message = error.message if suggestions else _SUGGESTION.sub("", error.message)
-        extensions.setdefault("code", "BAD_USER_INPUT")
+        extensions.setdefault("code", errors.BadInput.api_code)
     else:
         code = extensions.get("code") or api_code(original)
         extensions["code"] = code

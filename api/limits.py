@@ -16,7 +16,9 @@ parses with no token cap, so refnet sets them all here:
 * no introspection when the schema is served in production mode.
 
 Every refusal is a ``GraphQLError`` with ``extensions.code = LIMIT_EXCEEDED`` (or
-``BAD_USER_INPUT`` for a missing page size), raised or reported before execution.
+``BAD_USER_INPUT`` for a missing page size, ``FORBIDDEN`` for introspection in
+production), raised or reported before execution. The codes are read from the error
+classes (``graph/errors.py``), the one table from refusal to public code.
 """
 
 from __future__ import annotations
@@ -46,10 +48,12 @@ from graphql import (
 from graphql.error import GraphQLSyntaxError
 from graphql.validation import ASTValidationRule, ValidationContext, specified_rules
 
+from refnet.graph.errors import BadInput, Forbidden, LimitExceeded, RefnetError
+
 __all__ = ["Limits", "document_rules", "limit_error", "parse_document", "request_errors",
            "request_rules", "validation_rules"]
 
-LIMIT_EXCEEDED = "LIMIT_EXCEEDED"
+LIMIT_EXCEEDED = LimitExceeded.api_code
 
 
 @dataclass(frozen=True)
@@ -69,14 +73,16 @@ class Limits:
     field_weights: Mapping[str, int] = field(default_factory=dict)
 
 
-def limit_error(message: str, code: str = LIMIT_EXCEEDED, **numbers: Any) -> GraphQLError:
-    return GraphQLError(message, extensions={"code": code, **numbers})
+def limit_error(message: str, error: type[RefnetError] = LimitExceeded,
+                **numbers: Any) -> GraphQLError:
+    """A refusal before execution, coded as ``error`` would be if a resolver raised it."""
+    return GraphQLError(message, extensions={"code": error.api_code, **numbers})
 
 
 def parse_document(text: str | None, limits: Limits) -> DocumentNode:
     """Parse within the size and token caps; a syntax error stays a GraphQLError."""
     if not text:
-        raise limit_error("the request has no query document", code="BAD_USER_INPUT")
+        raise limit_error("the request has no query document", error=BadInput)
     size = len(text.encode("utf-8"))
     if size > limits.max_bytes:
         raise limit_error(f"the document is {size:,} bytes; at most {limits.max_bytes:,} "
@@ -151,7 +157,7 @@ class _NoIntrospectionRule(ASTValidationRule):
     def enter_field(self, node: FieldNode, *_: Any) -> None:
         if node.name.value in ("__schema", "__type"):
             self.report_error(GraphQLError("introspection is disabled on this server",
-                                           node, extensions={"code": "FORBIDDEN"}))
+                                           node, extensions={"code": Forbidden.api_code}))
 
 
 class _ShapeRule(ASTValidationRule):
@@ -274,7 +280,7 @@ class _Walk:
         if not given:
             self.problems.append(GraphQLError(
                 f"{where} is a connection: give first or last (at most "
-                f"{self.limits.max_page})", node, extensions={"code": "BAD_USER_INPUT"}))
+                f"{self.limits.max_page})", node, extensions={"code": BadInput.api_code}))
             return None
         page = max(given)
         if page > self.limits.max_page or page < 0:

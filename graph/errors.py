@@ -2,28 +2,45 @@
 
 ::
 
-    RefnetError
-    ├── ConfigError                bad or missing configuration
-    ├── QueryNotFound              no .cypher file for a query name
-    ├── BadInput                   a question asked with arguments it cannot answer
-    │   └── NotFound               the member (or other element) asked about is not there
-    ├── Unauthenticated            no API key, or one that is unknown or revoked
-    ├── Forbidden                  the key's role or scope does not reach what was asked
-    ├── ServerError                the embedded server's lifecycle
-    │   ├── AlreadyRunning         another server holds this data dir
-    │   ├── ServerStartFailed      redis-server exited or never became ready
-    │   └── DataCorrupt            the append-only file cannot be loaded
-    └── StoreError                 talking to a running store
-        ├── StoreUnavailable       cannot connect / connection lost   (retryable)
-        ├── QueryTimeout           the query ran past its time limit
-        ├── ConstraintViolation    a uniqueness constraint refused a write
-        ├── BadQuery               the store rejected the query text or parameters
-        ├── ResultTooLarge         more rows than the caller's cap
-        └── IncompleteCommit       a write's outcome is unknown          (retryable
-                                   only because every refnet write is idempotent)
+    error                          raised when                            API code
+    RefnetError                    (the base; anything unexpected)        INTERNAL
+    ├── ConfigError                bad or missing configuration           INTERNAL
+    ├── QueryNotFound              no .cypher file for a query name       INTERNAL
+    ├── BadInput                   a question asked with arguments        BAD_USER_INPUT
+    │   │                          it cannot answer
+    │   └── NotFound               the member (or other element) asked    NOT_FOUND
+    │                              about is not there
+    ├── Unauthenticated            no API key, or one that is unknown     UNAUTHENTICATED
+    │                              or revoked
+    ├── Forbidden                  the key's role or scope does not       FORBIDDEN
+    │                              reach what was asked
+    ├── LimitExceeded              a request over the API's caps (size,   LIMIT_EXCEEDED
+    │                              depth, cost, page size, upload size)
+    ├── ServerError                the embedded server's lifecycle        UNAVAILABLE
+    │   ├── AlreadyRunning         another server holds this data dir     UNAVAILABLE
+    │   ├── ServerStartFailed      redis-server exited or never ready     UNAVAILABLE
+    │   └── DataCorrupt            the append-only file cannot be loaded  UNAVAILABLE
+    └── StoreError                 talking to a running store             INTERNAL
+        ├── StoreUnavailable       cannot connect / connection lost       UNAVAILABLE
+        │                          (retryable)
+        ├── QueryTimeout           the query ran past its time limit      LIMIT_EXCEEDED
+        ├── ConstraintViolation    a uniqueness constraint refused a      INTERNAL
+        │                          write
+        ├── BadQuery               the store rejected the query text      INTERNAL
+        │                          or parameters
+        ├── ResultTooLarge         more rows than the caller's cap        LIMIT_EXCEEDED
+        └── IncompleteCommit       a write's outcome is unknown           INTERNAL
+                                   (retryable only because every
+                                   refnet write is idempotent)
 
 ``retryable`` says whether running the same call again may succeed; callers that
 retry (the loaders, the neo4j driver's managed transactions) look only at it.
+
+``api_code`` is the public code a GraphQL client sees in ``extensions.code``
+(README, "Errors"); it is inherited, so a new subclass answers like its parent until
+it says otherwise. ``code`` is finer and internal: each class has its own, for logs
+and the CLI. The API reads ``api_code`` and nothing else (``api.errors.api_code``),
+so this tree is the one table from error to public code.
 """
 
 from __future__ import annotations
@@ -37,6 +54,7 @@ __all__ = [
     "DataCorrupt",
     "Forbidden",
     "IncompleteCommit",
+    "LimitExceeded",
     "NotFound",
     "QueryNotFound",
     "QueryTimeout",
@@ -54,6 +72,7 @@ class RefnetError(Exception):
     """Base of every error refnet raises on purpose."""
 
     code: str = "INTERNAL"
+    api_code: str = "INTERNAL"  # what an API client sees; see the tree above
     retryable: bool = False
 
     def is_retryable(self) -> bool:
@@ -72,28 +91,41 @@ class BadInput(RefnetError):
     """A caller's argument is out of range or malformed (a depth of -1, an unknown policy)."""
 
     code = "BAD_USER_INPUT"
+    api_code = "BAD_USER_INPUT"
 
 
 class NotFound(BadInput):
     """The member, policy or run a question names does not exist."""
 
     code = "NOT_FOUND"
+    api_code = "NOT_FOUND"
 
 
 class Unauthenticated(RefnetError):
     """The caller presented no key, a malformed one, or one that is unknown or revoked."""
 
     code = "UNAUTHENTICATED"
+    api_code = "UNAUTHENTICATED"
 
 
 class Forbidden(RefnetError):
     """The key is valid but its role or scope does not reach what was asked."""
 
     code = "FORBIDDEN"
+    api_code = "FORBIDDEN"
+
+
+class LimitExceeded(RefnetError):
+    """A request asks for more than the API's caps allow (``api.limits``, upload size);
+    the same request made smaller will be answered."""
+
+    code = "LIMIT_EXCEEDED"
+    api_code = "LIMIT_EXCEEDED"
 
 
 class ServerError(RefnetError):
     code = "SERVER"
+    api_code = "UNAVAILABLE"
 
 
 class AlreadyRunning(ServerError):
@@ -114,11 +146,13 @@ class StoreError(RefnetError):
 
 class StoreUnavailable(StoreError):
     code = "UNAVAILABLE"
+    api_code = "UNAVAILABLE"
     retryable = True
 
 
 class QueryTimeout(StoreError):
     code = "TIMEOUT"
+    api_code = "LIMIT_EXCEEDED"
 
 
 class ConstraintViolation(StoreError):
@@ -131,6 +165,7 @@ class BadQuery(StoreError):
 
 class ResultTooLarge(StoreError):
     code = "RESULT_TOO_LARGE"
+    api_code = "LIMIT_EXCEEDED"
 
 
 class IncompleteCommit(StoreError):

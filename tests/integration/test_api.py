@@ -24,6 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refnet.api import keys
+from refnet.api.answers import _is_money
 from refnet.api.schema import schema
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
@@ -373,9 +374,33 @@ def test_compliance_field_matches_the_python_function(api: Api) -> None:
         {k: pytest.approx(v) for k, v in f.numbers.items()} for f in expected.flags]
 
 
+def test_a_flags_money_numbers_carry_money(api: Api) -> None:
+    """Numbers named like money (the answers' naming rule) come with ``money`` in exact
+    minor units; counts, shares and ranks do not, and integral values stay exact."""
+    result = ask(api.client(api.token("compliance")), """{ compliance(policy: "cn") {
+        flags { code numbers { name value money { minor amount currency } } } } }""")
+    with open_store(api.config) as store:
+        expected = compliance.report(store, policy.load("cn"), window.resolve(store, days=365))
+    seen_money = 0
+    for got, flag in zip(result["compliance"]["flags"], expected.flags, strict=True):
+        for number in got["numbers"]:
+            value = flag.numbers[number["name"]]
+            if isinstance(value, int):
+                assert number["value"] == value  # integral: exact, not rounded
+            if number["money"] is None:
+                assert not (isinstance(value, int) and _is_money(number["name"])), number
+                continue
+            seen_money += 1
+            assert _is_money(number["name"]) and isinstance(value, int), number
+            assert number["money"]["minor"] == value
+            assert number["money"]["amount"] == f"{value // 100}.{value % 100:02d}"
+            assert number["money"]["currency"] == "CNY"
+    assert seen_money, "the synthetic network raised no flag with money in its numbers"
+
+
 def test_influence_field_matches_the_python_functions(api: Api) -> None:
     result = ask(api.client(api.token("admin")), """{ influence(top: 10, seeds: 3) {
-        ranking { rows { rank member pagerank gmv { minor } } }
+        ranking { rows { rank member pagerank gmv { minor } gmvRank } }
         seeds { method k seeds { member } } } }""")
     with open_store(api.config) as store:
         w = window.resolve(store, days=30)
@@ -385,6 +410,8 @@ def test_influence_field_matches_the_python_functions(api: Api) -> None:
     assert [r["member"] for r in rows] == [r.member for r in ranking.rows]
     assert [r["pagerank"] for r in rows] == pytest.approx([r.pagerank for r in ranking.rows])
     assert [r["gmv"]["minor"] for r in rows] == [r.gmv for r in ranking.rows]
+    assert [r["gmvRank"] for r in rows] == [r.gmv_rank for r in ranking.rows]
+    assert any(isinstance(r["gmvRank"], int) for r in rows)  # a rank, not Money
     assert [s["member"] for s in result["influence"]["seeds"]["seeds"]] == [
         s.member for s in chosen.seeds]
 

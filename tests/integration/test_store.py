@@ -187,7 +187,9 @@ def test_store_unavailable_when_the_socket_is_gone(tmp_path, server_config: Conf
 
 # Hostile text: quotes, backslashes, backticks, braces, comments, newlines, unicode
 # (less what the store refuses to write: see UNSTORABLE above).
-SENDABLE = st.characters(blacklist_characters="\x00\x01")
+# A lone surrogate (U+D800..U+DFFF) is no character at all: UTF-8 cannot encode it, so
+# no client can send it to a store (Hypothesis 6.170 draws them unless told a codec).
+SENDABLE = st.characters(codec="utf-8", exclude_characters="\x00\x01")
 HOSTILE = st.one_of(
     st.text(SENDABLE, min_size=1, max_size=40).map(lambda t: t.strip(" \t\n\r\v\f") or "x"),
     st.sampled_from([

@@ -1,4 +1,5 @@
-"""Loads over the API: the ``LoadRun`` type, and ``startLoad`` with its uploads.
+"""Loads over the API: the ``LoadRun`` type, ``loadRun``/``loadRuns``, and ``startLoad``
+with its uploads.
 
 ``startLoad`` takes files from the server's import directory or from the request
 (``api.imports`` decides which are allowed) and hands them to a background load
@@ -9,7 +10,7 @@ from __future__ import annotations
 
 import json
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 import graphene
 
@@ -17,13 +18,11 @@ from refnet.graph.errors import BadInput, NotFound
 from refnet.loaders import jobs
 from refnet.loaders import load as loading
 
-from . import imports
-from .answers import iso
+from .. import imports
+from ..answers import iso
+from .context import Context
 
-if TYPE_CHECKING:
-    from .schema import Context
-
-__all__ = ["LoadRun", "StartLoad", "Upload", "load_run"]
+__all__ = ["LoadMutations", "LoadQueries", "LoadRun", "StartLoad", "Upload", "load_run"]
 
 
 class LoadRun(graphene.ObjectType):
@@ -56,8 +55,6 @@ class LoadRun(graphene.ObjectType):
 def load_run(ctx: Context, run_id: str) -> LoadRun | None:
     rows = ctx.store.run("schema/load_run", {"id": run_id}).records()
     return LoadRun.from_row(rows[0]) if rows else None
-
-
 
 
 class Upload(graphene.Scalar):
@@ -118,3 +115,37 @@ class StartLoad(graphene.Mutation):
         if run is None:  # the run was recorded before this read; only a clear can do this
             raise NotFound(f"load run {started.load_id} vanished")
         return StartLoad(run=run, started=started.started)
+
+
+class LoadQueries(graphene.ObjectType):
+    """The root fields that read load history (admin and compliance keys)."""
+
+    load_run = graphene.Field(LoadRun, id=graphene.ID(required=True, description="Load id."),
+                              description="One load run, e.g. one started by startLoad "
+                                          "(admin and compliance keys).")
+    load_runs = graphene.List(graphene.NonNull(LoadRun), required=True,
+                              last=graphene.Int(default_value=20,
+                                                description="How many, newest first."),
+                              description="The history of loads (admin and compliance keys).")
+
+    @staticmethod
+    def resolve_load_runs(_root: Any, info: Any, last: int = 20) -> list[LoadRun]:
+        ctx: Context = info.context
+        ctx.scope.require("admin", "compliance")
+        if not 0 < last <= 100:
+            raise BadInput("last must be within 1..100")
+        return [LoadRun.from_row(r)
+                for r in ctx.store.run("schema/load_runs", {"limit": last}).records()]
+
+    @staticmethod
+    def resolve_load_run(_root: Any, info: Any, id: str) -> LoadRun | None:
+        ctx: Context = info.context
+        ctx.scope.require("admin", "compliance")
+        return load_run(ctx, id)
+
+
+class LoadMutations(graphene.ObjectType):
+    """The mutation that starts a load (admin keys)."""
+
+    start_load = StartLoad.Field(description="Load export files in the background (from the "
+                                             "server's import directory, or uploaded).")

@@ -1,0 +1,47 @@
+"""The ``refnet`` command line: parses arguments, calls the library, renders results.
+
+No logic lives here. Every refnet error becomes one ``Error: ...`` line and exit
+code 1 (2 for usage errors, as click does); a stack trace means a bug.
+
+One module per command group: ``db``, ``data`` (generate, load, profiles), ``query``,
+``serve``, ``keys``, ``demo``; ``output`` holds what they share. This module defines
+the ``main`` group with the global options and adds the commands to it; the command
+modules never import it back, so there is no import cycle.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import click
+
+from refnet import __version__
+from refnet.graph.config import Config
+from refnet.graph.errors import RefnetError
+
+from . import data, db, demo, keys, query, serve
+from .output import console, friendly_errors
+
+__all__ = ["console", "friendly_errors", "main"]
+
+
+@click.group()
+@click.version_option(__version__, prog_name="refnet")
+@click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
+              help="Store to use [env: REFNET_BACKEND; default: embedded].")
+@click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Embedded store's data directory [env: REFNET_DATA_DIR].")
+@click.option("--neo4j-uri", default=None, help="Neo4j URI [env: NEO4J_URI].")
+@click.pass_context
+def main(ctx: click.Context, backend: str | None, data_dir: Path | None,
+         neo4j_uri: str | None) -> None:
+    """refnet: graph analytics for social e-commerce referral networks."""
+    try:
+        ctx.obj = Config.from_env(backend=backend, data_dir=data_dir, neo4j_uri=neo4j_uri)
+    except RefnetError as e:
+        raise click.ClickException(str(e)) from e
+
+
+for command in (db.db, data.generate, data.load, data.profiles, query.query, serve.serve,
+                keys.keys, demo.demo):
+    main.add_command(command)

@@ -1,0 +1,63 @@
+"""Relay connections and their cursors, shared by every list in the schema.
+
+Cursors are opaque to clients (URL-safe base64 of a JSON list: the sort key of the
+last row), so the store can page by key instead of by offset; a tampered cursor is
+the caller's error, not a crash.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+from collections.abc import Callable
+from typing import Any
+
+from graphene import relay
+
+from refnet.graph.errors import BadInput
+
+__all__ = ["connection", "decode_cursor", "encode_cursor", "enum_value", "page_size"]
+
+
+def enum_value(choice: Any) -> Any:
+    """graphene 3 hands resolvers the Enum member; the questions take its value."""
+    return getattr(choice, "value", choice)
+
+
+def encode_cursor(*parts: Any) -> str:
+    """The last row's sort key, opaque to the client, which only passes it back."""
+    return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode()
+
+
+def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
+    """The parts of an opaque cursor; a tampered one is the caller's error."""
+    if cursor is None:
+        return None
+    try:
+        parts = json.loads(base64.urlsafe_b64decode(cursor.encode()))
+    except (ValueError, UnicodeDecodeError):
+        parts = None
+    if not isinstance(parts, list) or len(parts) != arity:
+        raise BadInput(f"bad cursor {cursor!r}: pass back an endCursor this API gave")
+    return parts
+
+
+def page_size(first: int) -> int:
+    """``first`` checked again here: the schema also runs without ``api.limits`` (e.g.
+    ``schema.execute`` in a script), and a negative page makes no sense anywhere."""
+    if first is None or first < 0:
+        raise BadInput("first must be zero or more")
+    return first
+
+
+def connection(conn: type[relay.Connection], rows: list[Any], first: int,
+               node: Callable[[Any], Any], cursor: Callable[[Any], str]) -> relay.Connection:
+    """A Relay connection from up to ``first + 1`` rows (the extra one says "more")."""
+    has_next = len(rows) > first
+    rows = rows[:first]
+    edges = [conn.Edge(node=node(r), cursor=cursor(r)) for r in rows]
+    return conn(edges=edges, page_info=relay.PageInfo(
+        has_next_page=has_next, has_previous_page=False,
+        start_cursor=edges[0].cursor if edges else None,
+        end_cursor=edges[-1].cursor if edges else None,
+    ))
