@@ -25,12 +25,14 @@ from refnet.graph.store import GraphStore
 
 from .window import Window, latest_event, parse_instant, resolve
 
-__all__ = ["MAX_DAYS", "MAX_TOP", "Params", "Spec", "WindowParams", "param", "spec_of", "unwrap"]
+__all__ = ["MAX_DAYS", "MAX_TOP", "Params", "Spec", "WindowParams", "describe_bounds", "param",
+           "spec_of", "unwrap"]
 
 MAX_TOP: Final = 10_000  # rows any question lists at most (branches, members, promoters)
 MAX_DAYS: Final = 3_650  # the longest window, ten years
 
 Kind = Literal["member", "instant", "start"]
+_WINDOW_FIELDS: Final = ("as_of", "days", "since")
 
 
 @dataclass(frozen=True)
@@ -79,9 +81,12 @@ class Params:
 
     @classmethod
     def fields(cls) -> list[tuple[dataclasses.Field[Any], Any]]:
-        """Each field with its type (``int``, ``str | None``, ``tuple[str, ...]``, ...)."""
+        """Each field with its type (``int``, ``str | None``, ``tuple[str, ...]``, ...),
+        the question's own first and the window's (``as_of``, ``days``, ``since``) last,
+        the order help texts and the schema list them in."""
         hints = typing.get_type_hints(cls)
-        return [(f, hints[f.name]) for f in dataclasses.fields(cls)]
+        return sorted(((f, hints[f.name]) for f in dataclasses.fields(cls)),
+                      key=lambda pair: pair[0].name in _WINDOW_FIELDS)
 
     @classmethod
     def from_kwargs(cls, values: Mapping[str, Any]) -> typing.Self:
@@ -156,12 +161,25 @@ def _bounds(name: str, value: float, spec: Spec) -> None:
     low, high = spec.low, spec.high
     if spec.open_bounds:
         ok = (low is None or value > low) and (high is None or value < high)
-        said = f"between {low:g} and {high:g} (exclusive)"
+        said = f"between {_num(low)} and {_num(high)} (exclusive)"
     else:
         ok = (low is None or value >= low) and (high is None or value <= high)
-        said = (f"from {low:,g} to {high:,g}" if high is not None else f"at least {low:,g}")
+        said = (f"from {_num(low)} to {_num(high)}" if high is not None
+                else f"at least {_num(low)}")
     if not ok:
         raise BadInput(f"{name} must be {said}, got {value!r}")
+
+
+def describe_bounds(spec: Spec) -> str:
+    """The bounds as a help text states them ("" when there are none)."""
+    if spec.low is not None and spec.high is not None:
+        kind = "exclusive" if spec.open_bounds else "inclusive"
+        return f"Bounds: {_num(spec.low)} to {_num(spec.high)} ({kind})."
+    return f"At least {_num(spec.low)}." if spec.low is not None else ""
+
+
+def _num(x: float | None) -> str:
+    return "" if x is None else f"{int(x):,}" if float(x).is_integer() else f"{x:g}"
 
 
 def unwrap(hint: Any) -> tuple[Any, bool]:

@@ -12,7 +12,6 @@ from refnet.graph.connect import open_store
 from refnet.graph.store import GraphStore
 from refnet.loaders import synthetic
 from refnet.queries import compliance, conversion, downline, influence, network, window
-from refnet.queries.compliance import policy
 
 from .. import render
 from .data import generate_network, load_files
@@ -56,19 +55,20 @@ def _four_answers(store: GraphStore) -> None:
     console.print(render.summary_table(summary))
     if not summary.members:
         return
-    month = window.resolve(store)
+    latest = window.remembered_latest  # one scan for the newest event, not four
     console.rule("[bold]Downline health[/] of the largest organization (last 30 days)")
     if summary.largest:
-        health = downline.health(store, summary.largest[0].root, month, top=3)
+        health = downline.ask(store, downline.DownlineParams(
+            root_id=summary.largest[0].root, top=3), latest)
         print_tables(downline_view.brief(health))
     console.rule("[bold]Compliance[/] under the cn policy (last 365 days)")
-    report = compliance.report(store, policy.load("cn"), window.resolve(store, days=365),
-                               evidence_limit=1)
+    report = compliance.ask(store, compliance.ComplianceParams(evidence=1), latest)
     print_tables(compliance_view.brief(report))
     console.rule("[bold]Influence[/]: trust-weighted PageRank and 5 IMM seeds (last 30 days)")
-    print_tables(influence_view.brief(influence.rank(store, month, top=5),
-                                influence.seeds(store, month, k=5, runs=200)))
+    answer = influence.ask(store, influence.InfluenceParams(top=5, seeds=5, runs=200), latest)
+    assert answer.seeds is not None  # seeds=5 asks for them
+    print_tables(influence_view.brief(answer.ranking, answer.seeds))
     console.rule("[bold]Conversion[/] by trust in the promoter (last 90 days)")
-    funnel = conversion.funnel(store, window.resolve(store, days=90), group_by="trust", top=5)
+    funnel = conversion.ask(store, conversion.ConversionParams(top=5), latest)
     print_tables(conversion_view.brief(funnel))
     console.print("[dim]More: refnet query downline|compliance|influence|conversion --help[/]")

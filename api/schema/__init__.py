@@ -8,7 +8,8 @@ change to one question touches one module:
   field beside its resolver (``influence`` also holds ``recomputeInfluence``);
 * ``loads`` — ``loadRun``, ``loadRuns`` and ``startLoad``;
 * ``context`` (what resolvers get as ``info.context``), ``paging`` (cursors and
-  connections) and ``questions`` (the window and team every question checks).
+  connections), ``questions`` (the team every question checks) and ``params`` (a
+  question's arguments, generated from its ``Params``).
 
 Resolvers are thin: they check the caller's scope (``info.context.scope``), run named
 queries through the store and shape rows into types. Money is a ``Money`` object (a

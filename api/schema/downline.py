@@ -1,8 +1,8 @@
 """Downline health over GraphQL: the ``downline`` field and its resolver.
 
-The answer's type is derived from ``queries.downline.DownlineHealth``
-(``api.answers``); the resolver checks the root against the caller's scope and asks
-``queries.downline.health``.
+Its arguments are generated from ``queries.downline.DownlineParams`` and its answer's
+type from ``queries.downline.DownlineHealth`` (``api.answers``); the resolver checks
+the root against the caller's scope and asks ``queries.downline.ask``.
 """
 
 from __future__ import annotations
@@ -12,10 +12,11 @@ from typing import Any
 import graphene
 
 from refnet.queries import downline as downline_q
+from refnet.queries import window as windows
 
 from ..answers import graphene_type, to_graph
 from .context import Context
-from .questions import window
+from .params import arguments, params_from
 
 __all__ = ["DownlineQueries"]
 
@@ -25,21 +26,13 @@ class DownlineQueries(graphene.ObjectType):
 
     downline = graphene.Field(
         graphene.NonNull(graphene_type(downline_q.DownlineHealth)),
-        root_id=graphene.ID(required=True, description="The member whose downline to judge."),
-        max_depth=graphene.Int(description="Levels below the root to include (1..100)."),
-        as_of=graphene.String(description="Ignore everything after this (ISO-8601 or a "
-                                          "date); default: the latest event stored."),
-        active_days=graphene.Int(default_value=30, description="The activity window's "
-                                                               "length in days."),
-        top=graphene.Int(default_value=10, description="Branches to list."),
+        args=arguments(downline_q.DownlineParams),
         description="Downline health: levels, branches, activity, churn, concentration.",
     )
 
     @staticmethod
-    def resolve_downline(_root: Any, info: Any, root_id: str, max_depth: int | None = None,
-                         as_of: str | None = None, active_days: int = 30,
-                         top: int = 10) -> Any:
+    def resolve_downline(_root: Any, info: Any, **values: Any) -> Any:
         ctx: Context = info.context
-        ctx.scope.check(root_id)
-        return to_graph(downline_q.health(ctx.store, root_id, window(ctx, as_of, active_days),
-                                        max_depth=max_depth, top=top))
+        params = params_from(downline_q.DownlineParams, values)
+        ctx.scope.check(params.root_id)
+        return to_graph(downline_q.ask(ctx.store, params, latest=windows.remembered_latest))

@@ -17,7 +17,7 @@ from typing import Any
 
 import graphene
 
-from refnet.queries.params import Params, Spec, spec_of, unwrap
+from refnet.queries.params import Params, Spec, describe_bounds, spec_of, unwrap
 
 __all__ = ["arguments", "camel", "enum_type", "params_from"]
 
@@ -75,10 +75,4 @@ def enum_type(name: str, help: str, choices: tuple[tuple[str, str], ...]
 
 
 def _describe(spec: Spec) -> str:
-    text = spec.help
-    if spec.low is not None and spec.high is not None:
-        kind = "exclusive" if spec.open_bounds else "inclusive"
-        text += f" Bounds: {spec.low:g}..{spec.high:g} ({kind})."
-    elif spec.low is not None:
-        text += f" At least {spec.low:g}."
-    return text
+    return f"{spec.help} {describe_bounds(spec)}".strip()
