@@ -20,7 +20,7 @@ Why it is built this way:
   ``Record(line, {"_error": reason, "_raw": text})``.
 
 An empty cell is ``""`` in CSV and ``None`` in XLSX (what openpyxl gives, and what
-``samples.py`` expects); a cell missing from a short row is empty the same way.
+``tests/samples.py`` expects); a cell missing from a short row is empty the same way.
 
 Names the reader makes up start with an underscore: ``_extra`` (cells beyond the
 header, as a list), ``_error``/``_raw`` (an unreadable row), ``_col{n}`` (an empty

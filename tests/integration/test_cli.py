@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from refnet.api.cli import main
 from refnet.graph.config import Config
 from refnet.graph.server import EmbeddedServer
+from tests import samples
 
 
 @pytest.fixture
@@ -125,8 +126,6 @@ def test_profiles_lists_builtins_and_user_profiles(data_dir: Path, tmp_path: Pat
 
 
 def test_max_bad_exits_non_zero_and_says_so(data_dir: Path, tmp_path: Path) -> None:
-    from refnet.loaders import samples
-
     samples.write_sample("jd-union", tmp_path / "jd.csv", rows=5, bad_rows=3)
     result = refnet(data_dir, "load", str(tmp_path / "jd.csv"), "--max-bad", "1")
     assert result.exit_code == 1

@@ -22,8 +22,9 @@ from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import EmbeddedServer
-from refnet.loaders import load, privacy, samples
+from refnet.loaders import load, privacy
 from refnet.loaders.load import LoadReport, TooManyBadRows
+from tests import samples
 
 HASHER = privacy.keyed_hasher(b"test-key")
 MEMBERS_HEADER = ["member_id", "referrer_id", "platform", "joined_at", "status", "tier"]

@@ -33,7 +33,7 @@ from refnet.loaders.profiles import (
     parse_field_value,
 )
 from refnet.loaders.records import REASONS, Record, Row, RowError
-from refnet.loaders.samples import SAMPLE_PROFILES, SampleRows, write_sample
+from tests.samples import SAMPLE_PROFILES, SampleRows, write_sample
 
 CHINA_OFFSET_MS = 8 * 3600 * 1000  # Asia/Shanghai has had no daylight saving since 1991
 

@@ -24,6 +24,7 @@ from hypothesis import strategies as st
 from refnet.loaders import readers
 from refnet.loaders.readers import Source, open_source, records
 from refnet.loaders.records import Record, UnreadableInput
+from tests import samples
 
 openpyxl = pytest.importorskip("openpyxl")
 
@@ -522,7 +523,7 @@ def test_fd_count_helper_is_meaningful() -> None:
         assert len(list(fd_dir.iterdir())) == before + 1
 
 
-# -- contract with samples.py ----------------------------------------------------------
+# -- contract with tests/samples.py -------------------------------------------------------
 
 
 @pytest.mark.parametrize("fmt,encoding,bom", [("csv", "utf-8", False), ("csv", "gb18030", False),
@@ -531,7 +532,6 @@ def test_fd_count_helper_is_meaningful() -> None:
 def test_sample_exports_read_back_as_written(tmp_path: Path, fmt: str, encoding: str,
                                              bom: bool) -> None:
     """``samples.write_sample`` returns rows "the way a reader would yield them": check it."""
-    samples = pytest.importorskip("refnet.loaders.samples")
     for profile in samples.SAMPLE_PROFILES:
         path = tmp_path / f"{profile}.{fmt}"
         written = samples.write_sample(profile, path, rows=12, bad_rows=6, fmt=fmt,
