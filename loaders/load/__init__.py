@@ -37,6 +37,7 @@ from refnet.graph.store import GraphStore, run_idempotent
 
 from .. import profiles as profile_registry
 from .. import readers, write
+from ..detect import detect
 from ..fresh import Fresh
 from ..heartbeat import Heartbeat
 from ..profiles import Profile
@@ -147,7 +148,7 @@ def plan_files(
             chosen, detected = profiles[profile], False
         else:
             try:
-                chosen, detected = profile_registry.detect(source.header, profiles), True
+                chosen, detected = detect(source.header, profiles), True
             except ValueError as e:
                 raise ValueError(f"{path}: {e}") from None
         planned.append((path, source, chosen, detected))
