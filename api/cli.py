@@ -23,7 +23,7 @@ from rich.table import Table
 from refnet import __version__
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
-from refnet.graph.errors import RefnetError
+from refnet.graph.errors import BadInput, RefnetError
 from refnet.graph.server import EmbeddedServer
 from refnet.graph.store import GraphStore
 from refnet.loaders import load as loading
@@ -48,7 +48,7 @@ def friendly_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (RefnetError, FileNotFoundError, ValueError) as e:
+        except RefnetError as e:
             raise click.ClickException(str(e)) from e
 
     return wrapper  # type: ignore[return-value]
@@ -201,7 +201,7 @@ def _profile_dirs(given: tuple[Path, ...]) -> list[Path]:
 def _max_bad_option(value: str | None) -> float | None:
     try:
         return loading.parse_max_bad(value)
-    except ValueError as e:
+    except BadInput as e:
         raise click.BadParameter(str(e)) from None
 
 

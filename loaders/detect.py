@@ -9,6 +9,8 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
+from refnet.graph.errors import BadInput
+
 from .profiles import Profile, norm_header
 
 __all__ = ["detect"]
@@ -19,7 +21,7 @@ def detect(header: list[str], profiles: Mapping[str, Profile]) -> Profile:
 
     Equal counts are settled by how many of the header's columns each profile reads (a
     canonical purchases.csv also holds every column shares.csv requires); a tie after that
-    is a ``ValueError`` naming both (pick one by name). No match: ``ValueError`` listing
+    is ``BadInput`` naming both (pick one by name). No match: ``BadInput`` listing
     the closest profiles and the columns they miss.
     """
     present = {norm_header(h) for h in header}
@@ -33,7 +35,7 @@ def detect(header: list[str], profiles: Mapping[str, Profile]) -> Profile:
         best = matching[0]
         tied = [p.name for p in matching if rank(p) == rank(best)]
         if len(tied) > 1:
-            raise ValueError(f"the header matches profiles {', '.join(tied)} equally well; "
+            raise BadInput(f"the header matches profiles {', '.join(tied)} equally well; "
                              "choose one by name")
         return best
     ranked = sorted(
@@ -43,4 +45,4 @@ def detect(header: list[str], profiles: Mapping[str, Profile]) -> Profile:
     )
     closest = "; ".join(f"{p.name} misses {', '.join(p.missing(header))}" for p in ranked[:3])
     shown = ", ".join(norm_header(h) for h in header[:12]) + (", ..." if len(header) > 12 else "")
-    raise ValueError(f"no profile matches the header [{shown}]; closest: {closest}")
+    raise BadInput(f"no profile matches the header [{shown}]; closest: {closest}")

@@ -78,6 +78,8 @@ from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
+from refnet.graph.errors import BadInput
+
 from . import canonical
 from .fields import Alternative, Field
 from .records import Record, Row, RowError
@@ -109,8 +111,8 @@ class _Output:
     extra: tuple[Field, ...]
 
 
-def _spec_error(source: Path, where: str, problem: str) -> ValueError:
-    return ValueError(f"profile {source}: {where}: {problem}")
+def _spec_error(source: Path, where: str, problem: str) -> BadInput:
+    return BadInput(f"profile {source}: {where}: {problem}")
 
 
 def _refuse_unknown_keys(source: Path, where: str, table: dict, allowed: frozenset | set) -> None:
@@ -412,14 +414,14 @@ def builtin_dir() -> Path:
 
 
 def load_profile(path: Path) -> Profile:
-    """One profile file; ``ValueError`` naming the file and the problem if it is not valid."""
+    """One profile file; ``BadInput`` naming the file and the problem if it is not valid."""
     try:
         with open(path, "rb") as f:
             data = tomllib.load(f)
     except tomllib.TOMLDecodeError as e:
-        raise ValueError(f"profile {path}: not valid TOML: {e}") from None
+        raise BadInput(f"profile {path}: not valid TOML: {e}") from None
     except OSError as e:
-        raise ValueError(f"profile {path}: cannot be read: {e.strerror or e}") from None
+        raise BadInput(f"profile {path}: cannot be read: {e.strerror or e}") from None
     return _compile(data, path)
 
 
@@ -428,7 +430,7 @@ def _load_dir(directory: Path) -> dict[str, Profile]:
     for path in sorted(directory.glob("*.toml")):
         profile = load_profile(path)
         if profile.name in found:
-            raise ValueError(f"profile {path}: name {profile.name!r} is already used by "
+            raise BadInput(f"profile {path}: name {profile.name!r} is already used by "
                              f"{found[profile.name].source}")
         found[profile.name] = profile
     return found
@@ -438,7 +440,7 @@ def load_profiles(extra_dirs: Iterable[Path] = ()) -> dict[str, Profile]:
     """Built-in profiles, then each user directory's (same name: the user's replaces it).
 
     A directory that does not exist is skipped (a default user directory may not have
-    been made yet); a path that is not a directory, or a bad file in one, is a ValueError.
+    been made yet); a path that is not a directory, or a bad file in one, is ``BadInput``.
     """
     profiles = _load_dir(builtin_dir())
     for directory in extra_dirs:
@@ -446,7 +448,7 @@ def load_profiles(extra_dirs: Iterable[Path] = ()) -> dict[str, Profile]:
         if not directory.exists():
             continue
         if not directory.is_dir():
-            raise ValueError(f"profile directory {directory} is not a directory")
+            raise BadInput(f"profile directory {directory} is not a directory")
         profiles.update(_load_dir(directory))
     return profiles
 

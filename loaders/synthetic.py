@@ -31,6 +31,7 @@ from typing import Any, Final, TypeVar
 
 import numpy as np
 
+from refnet.graph.errors import BadInput
 from refnet.loaders import canonical
 
 __all__ = ["DEFAULT_END", "DEFAULT_SEED", "NetworkStats", "generate"]
@@ -271,7 +272,7 @@ def generate(members: int, out: Path, seed: int = DEFAULT_SEED, *, end: datetime
     with about 1.3 GB peak RSS.
     """
     if not 1 <= members <= MAX_MEMBERS:
-        raise ValueError(f"members must be between 1 and {MAX_MEMBERS}, got {members}")
+        raise BadInput(f"members must be between 1 and {MAX_MEMBERS}, got {members}")
     report: Progress = progress or (lambda stage, done, total: None)
     end_s = _epoch(end)
     start_s = end_s - SPAN_DAYS * DAY

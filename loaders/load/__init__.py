@@ -32,7 +32,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from refnet.graph.errors import RefnetError
+from refnet.graph.errors import BadInput, NotFound, RefnetError
 from refnet.graph.store import GraphStore, run_idempotent
 
 from .. import profiles as profile_registry
@@ -106,7 +106,10 @@ class LoadReport:
 
 
 def parse_max_bad(text: str | None) -> int | float | None:
-    """``--max-bad``: a count of bad rows ("50") or a share of those read ("5%")."""
+    """``--max-bad``: a count of bad rows ("50") or a share of those read ("5%").
+
+    Any other text is ``BadInput``.
+    """
     if text is None:
         return None
     try:
@@ -120,13 +123,17 @@ def parse_max_bad(text: str | None) -> int | float | None:
             raise ValueError
         return count
     except ValueError:
-        raise ValueError(f"{text!r}: give a count (50) or a percentage (5%)") from None
+        raise BadInput(f"{text!r}: give a count (50) or a percentage (5%)") from None
 
 
 def plan_files(
     paths: Iterable[Path], profiles: Mapping[str, Profile], profile: str | None = None
 ) -> list[tuple[Path, readers.Source, Profile, bool]]:
-    """Every data file under ``paths`` with its source and profile, in write order."""
+    """Every data file under ``paths`` with its source and profile, in write order.
+
+    A path that does not exist, or no data file at all, is ``NotFound``; an unknown
+    profile name, or a header no profile (or more than one) matches, is ``BadInput``.
+    """
     files: list[Path] = []
     for path in paths:
         path = Path(path)
@@ -136,21 +143,21 @@ def plan_files(
         elif path.is_file():
             files.append(path)
         else:
-            raise FileNotFoundError(f"{path} does not exist")
+            raise NotFound(f"{path} does not exist")
     if not files:
-        raise FileNotFoundError(f"no data files in {', '.join(map(str, paths))}")
+        raise NotFound(f"no data files in {', '.join(map(str, paths))}")
     planned = []
     for path in files:
         source = readers.open_source(path)
         if profile and profile != "auto":
             if profile not in profiles:
-                raise ValueError(f"unknown profile {profile!r}; known: {', '.join(profiles)}")
+                raise BadInput(f"unknown profile {profile!r}; known: {', '.join(profiles)}")
             chosen, detected = profiles[profile], False
         else:
             try:
                 chosen, detected = detect(source.header, profiles), True
-            except ValueError as e:
-                raise ValueError(f"{path}: {e}") from None
+            except BadInput as e:
+                raise BadInput(f"{path}: {e}") from None
         planned.append((path, source, chosen, detected))
     order = {entity: i for i, entity in enumerate(write.ENTITIES)}
     planned.sort(key=lambda p: min(order[e] for e in p[2].entities))

@@ -176,6 +176,19 @@ def test_an_unknown_profile_is_refused_before_anything_starts(server: Server) ->
     assert "unknown profile" in answer["errors"][0]["message"]
 
 
+def test_load_mistakes_map_to_their_codes(server: Server) -> None:
+    """startLoad no longer catches built-in errors: the loader's BadInput/NotFound map."""
+    (server.import_dir / "no-data").mkdir(exist_ok=True)
+    (server.import_dir / "no-data" / "readme.md").write_text("x", encoding="utf-8")
+    answer = server.post(START, paths=["no-data"])
+    assert _code(answer) == "NOT_FOUND"
+    assert "no data files in" in answer["errors"][0]["message"]
+    (server.import_dir / "odd.csv").write_text("colour,size\nred,9\n", encoding="utf-8")
+    answer = server.post(START, paths=["odd.csv"])
+    assert _code(answer) == "BAD_USER_INPUT"
+    assert "no profile matches the header [colour, size]" in answer["errors"][0]["message"]
+
+
 @pytest.mark.parametrize("role", ["compliance", "organizer"])
 def test_only_admin_keys_start_loads(server: Server, role: str) -> None:
     assert _code(server.post(START, role=role, paths=["net"])) == "FORBIDDEN"

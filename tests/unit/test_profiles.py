@@ -21,6 +21,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from refnet.graph.errors import BadInput
 from refnet.loaders import canonical, synthetic
 from refnet.loaders.detect import detect
 from refnet.loaders.profiles import Profile, builtin_dir, load_profile, load_profiles
@@ -249,7 +250,7 @@ def test_detects_each_canonical_file(spec: canonical.CanonicalFile,
 
 def test_detect_failure_names_the_closest(profiles: dict[str, Profile]) -> None:
     header = ["创建时间", "商品信息", "商品ID", "订单状态", "付款金额", "订单号"]
-    with pytest.raises(ValueError, match="no profile matches") as info:
+    with pytest.raises(BadInput, match="no profile matches") as info:
         detect(header, profiles)
     message = str(info.value)
     assert "taobao-console misses 订单编号, 广告位ID" in message
@@ -265,7 +266,7 @@ entity = "members"
 fields.member_id = {{ column = "a", parse = "id", required = true }}
 ''')
     found = load_profiles([tmp_path])
-    with pytest.raises(ValueError, match="one, two"):
+    with pytest.raises(BadInput, match="one, two"):
         detect(["a", "b", "c"], found)
 
 
@@ -597,7 +598,7 @@ member_id = { column = "a", parse = "id", required = true }
 ])
 def test_malformed_user_profile(text: str, problem: str, tmp_path: Path) -> None:
     path = write_profile(tmp_path, "broken.toml", text)
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(BadInput) as info:
         load_profiles([tmp_path])
     message = str(info.value)
     assert str(path) in message
@@ -607,13 +608,13 @@ def test_malformed_user_profile(text: str, problem: str, tmp_path: Path) -> None
 def test_duplicate_names_in_one_directory(tmp_path: Path) -> None:
     write_profile(tmp_path, "a.toml", BASE)
     write_profile(tmp_path, "b.toml", BASE)
-    with pytest.raises(ValueError, match="already used by"):
+    with pytest.raises(BadInput, match="already used by"):
         load_profiles([tmp_path])
 
 
 def test_profile_directory_must_be_a_directory(tmp_path: Path) -> None:
     path = write_profile(tmp_path, "single.toml", BASE)
-    with pytest.raises(ValueError, match="not a directory"):
+    with pytest.raises(BadInput, match="not a directory"):
         load_profiles([path])
     assert load_profile(path).name == "broken"
 

@@ -20,6 +20,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from refnet.graph.errors import BadInput
 from refnet.loaders import canonical, synthetic
 
 Rows = list[dict[str, str]]
@@ -260,7 +261,7 @@ def test_progress_reports(tmp_path: Path) -> None:
 
 
 def test_rejects_no_members(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(BadInput, match="members must be between 1 and"):
         synthetic.generate(0, tmp_path)
 
 
