@@ -18,7 +18,6 @@ started, their key not seen before: see fresh) skip the existence checks.
 from __future__ import annotations
 
 import contextlib
-import csv
 import gc
 import hashlib
 import json
@@ -41,6 +40,8 @@ from ..detect import detect
 from ..fresh import Fresh
 from ..heartbeat import Heartbeat
 from ..profiles import Profile
+from ..quarantine import MASK
+from ..quarantine import Writer as Quarantine
 from ..records import Record, Row, RowError
 
 __all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "load_id",
@@ -49,8 +50,6 @@ __all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "load_i
 BATCH_SIZE = 5_000
 PROGRESS_STEP = 1_000  # records per progress call (a progress bar update costs ~4 µs)
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".json", ".ndjson")
-QUARANTINE_HEADER = ["file", "line", "entity", "code", "reason", "values"]
-MASK = "***"
 
 
 class TooManyBadRows(RefnetError):
@@ -207,7 +206,7 @@ def _load_files(store: GraphStore, report: LoadReport,
                 progress: Callable[[str, int], None] | None) -> None:
     # after recording this run: see at_start
     fresh = Fresh.at_start(store, report.load_id, _expected_rows(p for p, *_ in plan))
-    with _Quarantine(report.quarantine) as bad, _Writer() as writer, _fewer_collections():
+    with Quarantine(report.quarantine) as bad, _Writer() as writer, _fewer_collections():
         loader = _Loader(store, report, bad, {"load_id": report.load_id, "source": "load"},
                          max_bad, writer, fresh)
         for path, source, prof, detected in plan:
@@ -248,7 +247,7 @@ def _failure(error: BaseException) -> str:
 class _Loader:
     """Buffers rows per entity, writes them in order, keeps the books."""
 
-    def __init__(self, store: GraphStore, report: LoadReport, bad: _Quarantine,
+    def __init__(self, store: GraphStore, report: LoadReport, bad: Quarantine,
                  params: dict[str, Any], max_bad: int | float | None,
                  writer: _Writer | None = None, fresh: Fresh | None = None) -> None:
         self.store, self.report, self.bad, self.params = store, report, bad, params
@@ -531,37 +530,18 @@ class _Writer:
         sys.setswitchinterval(self._switch_interval)
 
 
-class _Quarantine:
-    """The quarantine CSV, created only when a first bad row arrives."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._file: Any = None
-        self._writer: Any = None
-
-    def write(self, source: str, line: int, entity: str, code: str, reason: str,
-              values: Mapping[str, Any]) -> None:
-        if self.path is None:
-            return
-        if self._writer is None:
-            self._file = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115
-            self._writer = csv.writer(self._file)
-            self._writer.writerow(QUARANTINE_HEADER)
-        self._writer.writerow([source, line, entity, code, reason,
-                               json.dumps(values, ensure_ascii=False, default=str)])
-
-    def __enter__(self) -> _Quarantine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
 def record_run(store: GraphStore, report: LoadReport, started_ms: int, status: str,
                error: str | None = None) -> None:
-    """Write the run's ``(:LoadRun)``: queued, running, finished or failed."""
+    """Write the run's ``(:LoadRun)``: queued, running, finished or failed.
+
+    ``quarantine`` is the quarantine file's absolute path once a row went there (null
+    before, or when none did): readers such as the compliance report find it there,
+    wherever the load put it (see ``quarantine.py``).
+    """
     counts = {e: vars(c) for e, c in report.entities.items() if c.rows}
+    bad_file = report.quarantine
+    quarantine = (str(bad_file.resolve()) if report.bad and bad_file is not None
+                  and bad_file.exists() else None)
     run_idempotent(store, "load/load_run", {
         "id": report.load_id,
         "source": json.dumps([f.path for f in report.files], ensure_ascii=False) or "[]",
@@ -572,4 +552,5 @@ def record_run(store: GraphStore, report: LoadReport, started_ms: int, status: s
         "status": status,
         "records": report.records,
         "error": error,
+        "quarantine": quarantine,
     })

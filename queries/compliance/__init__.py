@@ -51,13 +51,11 @@ evidence chains start at ``root_id``, so it can be shown to that downline's orga
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter, defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
@@ -65,6 +63,7 @@ import numpy as np
 
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
+from refnet.loaders.quarantine import read_refused_referrals
 
 from ..window import DAY_MS, Window
 from .policy import Policy
@@ -839,26 +838,9 @@ class _Context:
 
 
 def _quarantined_referrals(run: dict[str, Any]) -> list[tuple[str, list[str]]] | None:
-    """(reason, [referrer, member]) for each referral row a load quarantined, read from its
-    quarantine file beside the first source file; None when that file is not there."""
-    try:
-        sources = json.loads(run["source"] or "[]")
-        path = Path(sources[0]).parent / f"{run['id']}.bad.csv"
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, ValueError, IndexError, TypeError, KeyError, csv.Error):
-        return None
-    out = []
-    for row in rows:
-        if row.get("entity") != "referrals":
-            continue
-        try:
-            values = json.loads(row.get("values") or "{}")
-        except ValueError:
-            values = {}
-        pair = [str(values.get("referrer_id")), str(values.get("member_id"))]
-        out.append((row.get("code") or "unknown", pair))
-    return out
+    """(reason, [referrer, member]) for each referral row a load quarantined, read from the
+    quarantine file its run recorded; None when there is none or it is not there."""
+    return read_refused_referrals(run.get("quarantine"))
 
 
 def _month_ends(start: int, end: int) -> list[tuple[str, int]]:
