@@ -79,11 +79,12 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from refnet.graph.errors import BadInput
+from refnet.graph.model import PURCHASE_STATUSES as STATUSES
 
 from . import canonical
 from .fields import Alternative, Field
 from .records import Record, Row, RowError
-from .values import DEFAULT_TIMEZONE, PARSERS, STATUSES, Ctx, is_empty
+from .values import DEFAULT_TIMEZONE, PARSERS, Ctx, is_empty
 
 __all__ = ["Profile", "builtin_dir", "load_profile", "load_profiles", "norm_header"]
 

@@ -50,11 +50,10 @@ from . import canonical
 from .records import RowError
 
 __all__ = [
-    "DEFAULT_TIMEZONE", "PARSERS", "STATUSES", "Ctx", "Parser", "as_text", "bad_value",
+    "DEFAULT_TIMEZONE", "PARSERS", "Ctx", "Parser", "as_text", "bad_value",
     "is_empty", "normalize_phone", "parse_field_value", "parse_id",
 ]
 
-STATUSES = ("paid", "settled", "refunded", "invalid")
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
