@@ -13,9 +13,11 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from refnet.graph.text import CONTROL, control_character
+
 from . import canonical
 from .records import REASONS, RowError
-from .values import _CONTROL_ANY, PARSERS, Ctx, as_text, bad_value, normalize_phone, parse_id
+from .values import PARSERS, Ctx, as_text, bad_value, normalize_phone, parse_id
 
 __all__ = ["Alternative", "Field"]
 
@@ -173,7 +175,8 @@ def _fast_reader(f: Field) -> Callable[[str, str], Any]:
         kind = column.kind
         if kind in ("id", "str"):
             def read_text(text: str, raw: str) -> Any:
-                return text if text.isprintable() or not _CONTROL_ANY.search(text) else None
+                return (text if text.isprintable() or control_character(text, CONTROL) is None
+                        else None)
             return read_text
         if kind in ("int", "money"):
             def read_int(text: str, raw: str) -> Any:

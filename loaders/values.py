@@ -46,6 +46,8 @@ from decimal import Decimal, InvalidOperation
 from typing import Any
 from zoneinfo import ZoneInfo
 
+from refnet.graph.text import CONTROL, CONTROL_IN_TEXT, control_character
+
 from . import canonical
 from .records import RowError
 
@@ -57,8 +59,6 @@ __all__ = [
 DEFAULT_TIMEZONE = "Asia/Shanghai"
 
 _EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
-_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f]")
-_CONTROL_ANY = re.compile(r"[\x00-\x1f\x7f]")
 _SCIENTIFIC = re.compile(r"^[+-]?\d(\.\d+)?[eE][+-]?\d+$")
 _INT_TEXT = re.compile(r"^[+-]?\d{1,3}(,\d{3})+$|^[+-]?\d+$")
 _DECIMAL_TEXT = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)$")
@@ -104,7 +104,7 @@ def is_empty(value: Any) -> bool:
 
 
 def _check_text(text: str) -> str:
-    if _CONTROL_ANY.search(text):
+    if control_character(text, CONTROL) is not None:
         raise RowError("bad_text", f"contains a control character: {text!r}")
     return text
 
@@ -139,7 +139,7 @@ def _parse_text(value: Any, ctx: Ctx) -> str | None:
     text = as_text(value)
     if not text:
         return None
-    if _CONTROL.search(text):
+    if control_character(text, CONTROL_IN_TEXT) is not None:
         raise RowError("bad_text", f"contains a control character: {text!r}")
     return " ".join(text.split()) if "\n" in text or "\t" in text else text
 

@@ -33,6 +33,7 @@ from typing import Any
 
 from refnet.graph.errors import BadInput, NotFound, RefnetError
 from refnet.graph.store import GraphStore, run_idempotent
+from refnet.graph.text import control_character
 
 from .. import profiles as profile_registry
 from .. import readers, write
@@ -415,7 +416,7 @@ def _clean(row: Row) -> str | None:
     for key, value in values.items():
         if type(value) is str or isinstance(value, str):
             text = value.strip()
-            if "\x00" in text or "\x01" in text:
+            if control_character(text) is not None:
                 return f"{key} contains a control character (U+0000 or U+0001)"
             if text is not value or not text:  # strip() hands back a clean str itself
                 values[key] = text or None
