@@ -55,16 +55,15 @@ empty cell while later alternatives remain, e.g. settled commission, else estima
 Parsers (``parse = "..."``): ``id``, ``text``, ``int``, ``money_yuan``, ``money_fen``,
 ``time_local``, ``epoch_s``, ``epoch_ms``, ``per_mille``, ``percent``, ``status``,
 ``bool``, ``json_key``, ``canonical``; ``values.py`` says what each accepts and the
-reason codes it raises. ``detect.py`` picks a profile for a header.
+reason codes it raises; ``fields.py`` reads a compiled field from a record's cells.
 
-``detect`` picks the matching profile with the most ``detect`` columns, then the one that
-reads more of the header's columns. ``apply`` emits every canonical column of each output
+``detect.detect`` picks the matching profile with the most ``detect`` columns, then the
+one that reads more of the header's columns. ``apply`` emits every canonical column of each output
 entity (``None`` where unmapped), checks that amounts are negative only on refunded
 purchases (``out_of_range``), and puts ``extra`` values in ``Row.extra``; an extra read
 from a list of alternative columns also records which one gave it as ``<name>_column``
 (e.g. ``promoter_account_column = "relation_id"``).
 """
-
 
 from __future__ import annotations
 

@@ -7,9 +7,6 @@ field; ``PARSERS`` holds them by name). Each parser takes the raw value and a ``
 ``None`` for an empty value, and raises ``RowError`` with ``bad_value``, ``bad_text``,
 ``out_of_range`` or ``unknown_status`` (``records.REASONS``) for one it cannot read:
 
-Parsers (each raises ``RowError`` with ``bad_value``, ``bad_text``, ``out_of_range`` or
-``unknown_status``; ``None`` means empty):
-
 ========== ================================================================================
 id         text id, stripped; XLSX numbers 123.0 -> "123"; refuses ids Excel turned into
            floats past 2**53 or into scientific notation; ``="123"`` and ``'123`` unwrapped
