@@ -22,6 +22,7 @@ from . import cypher, errors, schema
 from .config import Config
 from .server import EmbeddedServer
 from .store import Params, Result, WriteSummary, write_in_batches
+from .text import NEVER_SENT, NEVER_WRITTEN, control_character
 
 __all__ = ["FalkorDBStore", "Prepared"]
 
@@ -237,8 +238,6 @@ def _module_version(ver: int) -> str:
 #   whitespace, or a string containing U+0001 (which also breaks index lookups).
 # Reads are safe, so only writes are held to the stricter rule. refnet's loaders trim
 # every cell and send null for an empty one, so real data never trips it.
-_NEVER = ("\x00",)
-_NEVER_WRITTEN = ("\x00", "\x01")
 _ASCII_SPACE = " \t\n\r\v\f"
 
 
@@ -259,7 +258,8 @@ def _problem(value: Any, write: bool) -> str | None:
                 for v in (item if kind is list else item.values()):
                     kind = type(v)
                     if kind is str:
-                        # the cheap test for a clean text; anything else gets the full one
+                        # the cheap test for a clean text (it finds what graph.text's
+                        # NEVER_WRITTEN and NEVER_SENT name); anything else gets the full one
                         if (write and (not v or v[0] in _ASCII_SPACE or v[-1] in _ASCII_SPACE
                                        or "\x01" in v)) or "\x00" in v:
                             problem = _value_problem(v, write)
@@ -279,9 +279,9 @@ def _problem(value: Any, write: bool) -> str | None:
 
 def _value_problem(value: Any, write: bool) -> str | None:
     if isinstance(value, str):
-        for char in _NEVER_WRITTEN if write else _NEVER:
-            if char in value:
-                return f"text contains the control character U+{ord(char):04X}"
+        char = control_character(value, NEVER_WRITTEN if write else NEVER_SENT)
+        if char is not None:
+            return f"text contains the control character U+{ord(char):04X}"
         if write and (not value or value != value.strip(_ASCII_SPACE)):
             return "text written to the store must be non-empty and trimmed (use null)"
         return None

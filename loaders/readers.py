@@ -20,7 +20,7 @@ Why it is built this way:
   ``Record(line, {"_error": reason, "_raw": text})``.
 
 An empty cell is ``""`` in CSV and ``None`` in XLSX (what openpyxl gives, and what
-``samples.py`` expects); a cell missing from a short row is empty the same way.
+``tests/samples.py`` expects); a cell missing from a short row is empty the same way.
 
 Names the reader makes up start with an underscore: ``_extra`` (cells beyond the
 header, as a list), ``_error``/``_raw`` (an unreadable row), ``_col{n}`` (an empty
@@ -51,7 +51,7 @@ OLE2_MAGIC: Final = b"\xd0\xcf\x11\xe0\xa1\xb1\x1a\xe1"  # legacy .xls, or an en
 SAMPLE_BYTES: Final = 1 << 20  # how much of a file the encoding must decode strictly
 _CHUNK_BYTES: Final = 1 << 16  # read size while proving an encoding (keeps the peak small)
 _SNIFF_CHARS: Final = 1 << 16  # text sampled to choose the delimiter
-_SNIFF_ROWS: Final = 20
+_SNIFF_LINES: Final = 20  # physical lines whose records choose the delimiter
 HEADER_SCAN_ROWS: Final = 10  # the header is looked for among this many non-blank rows
 JSONL_HEADER_OBJECTS: Final = 1000  # a JSONL header is the union of keys over this many objects
 MAX_CHAOS: Final = 0.1  # charset-normalizer's guess is used only below this "mess" ratio
@@ -376,11 +376,16 @@ def _is_blank(cells: list[str]) -> bool:
 
 
 def _sniff_delimiter(path: Path, encoding: str) -> str:
-    """The delimiter among ``, \\t ;`` that splits the first rows most consistently.
+    """The delimiter among ``, \\t ;`` that splits the first lines most consistently.
 
-    A delimiter scores the number of sampled rows that share its most common cell
-    count, if that count is at least 2; ties go to the earlier one in ``DELIMITERS``
-    (a comma CSV whose cells hold tabs stays a comma CSV).
+    A delimiter scores the number of the first ``_SNIFF_LINES`` physical lines that its
+    records of one cell count cover, if that count is at least 2 (the count covering
+    the most lines); ties go to the earlier one in ``DELIMITERS`` (a comma CSV whose
+    cells hold tabs stays a comma CSV). Lines, not records: a quoted cell spanning
+    lines is one record under the right delimiter, but under a wrong one its lines can
+    split into more records of one width than the file has rows, which once made a
+    comma CSV with tabs and newlines in quoted cells read as tab-separated. Under the
+    right delimiter every line of a regular file is covered, the most any can score.
     """
     with _open_text(path, encoding) as f:
         sample = f.read(_SNIFF_CHARS)
@@ -393,25 +398,37 @@ def _sniff_delimiter(path: Path, encoding: str) -> str:
     return best
 
 
-def _sample_rows(sample: str, delimiter: str, truncated: bool) -> list[list[str]]:
+def _sample_rows(sample: str, delimiter: str, truncated: bool) -> list[tuple[int, list[str]]]:
+    """The records starting in the first ``_SNIFF_LINES`` lines, each with the number of
+    those lines it covers."""
+    lines = io.StringIO(sample, newline="")
+    reader = csv.reader(lines, delimiter=delimiter)  # takes a line at a time from lines
+    rows: list[tuple[int, list[str]]] = []
+    start = 1
     try:
-        # Only empty lines are left out: a row of bare delimiters (",,," padding) is
-        # evidence, and what is blank under one delimiter is not blank under another.
-        rows = [r for r in csv.reader(io.StringIO(sample, newline=""), delimiter=delimiter)
-                if r]
+        for cells in reader:
+            # Only empty lines are left out: a row of bare delimiters (",,," padding) is
+            # evidence, and what is blank under one delimiter is not blank under another.
+            if cells:
+                rows.append((min(reader.line_num, _SNIFF_LINES) - start + 1, cells))
+            start = reader.line_num + 1
+            if start > _SNIFF_LINES:
+                break
     except csv.Error:
         return []
-    if truncated and rows:
-        rows.pop()  # the sample may end inside this row
-    return rows[:_SNIFF_ROWS]
+    if truncated and rows and not lines.read(1):
+        rows.pop()  # it ends where the sample does, maybe inside the row
+    return rows
 
 
-def _consistency(rows: list[list[str]]) -> int:
-    if not rows:
+def _consistency(rows: list[tuple[int, list[str]]]) -> int:
+    lines: Counter[int] = Counter()
+    for covered, cells in rows:
+        lines[len(cells)] += covered
+    if not lines:
         return 0
-    (width, freq), *_ = sorted(Counter(len(r) for r in rows).items(),
-                               key=lambda item: (item[1], item[0]), reverse=True)
-    return freq if width >= 2 else 0
+    width, covered = max(lines.items(), key=lambda item: (item[1], item[0]))
+    return covered if width >= 2 else 0
 
 
 def _open_csv(path: Path, encoding: str, delimiter: str | None) -> Source:

@@ -31,6 +31,8 @@ from typing import Any, Final, TypeVar
 
 import numpy as np
 
+from refnet.graph.errors import BadInput
+from refnet.graph.model import MEMBER_STATUSES, PURCHASE_STATUSES
 from refnet.loaders import canonical
 
 __all__ = ["DEFAULT_END", "DEFAULT_SEED", "NetworkStats", "generate"]
@@ -66,8 +68,7 @@ VIP_ANYWAY: Final = 0.08  # vip bought rather than earned
 PLATFORMS: Final = ("taobao", "pdd", "jd", "youzan", "wechat")
 PLATFORM_P: Final = (0.40, 0.30, 0.15, 0.08, 0.07)
 HOME_PLATFORM_SHARE: Final = 0.6  # members mostly join on their org's home platform
-MEMBER_STATUSES: Final = ("active", "inactive", "banned")
-MEMBER_STATUS_P: Final = (0.82, 0.15, 0.03)
+MEMBER_STATUS_P: Final = (0.82, 0.15, 0.03)  # weights in model.MEMBER_STATUSES order
 TIERS: Final = ("member", "vip", "leader")
 
 # --- accounts -----------------------------------------------------------------------
@@ -132,7 +133,7 @@ SELF_PURCHASE_P: Final = 0.04  # a promoter buys through their own share
 DIRECT_PER_MEMBER: Final = 0.15  # purchases attributed to a (locked-in) promoter, no share
 DIRECT_OUTSIDE: Final = 0.6
 QTY_P: Final = (0.80, 0.15, 0.05)  # 1, 2, 3 items
-PURCHASE_STATUSES: Final = ("paid", "settled", "refunded", "invalid")
+# weights in model.PURCHASE_STATUSES order (paid, settled, refunded, invalid)
 RECENT_STATUS_P: Final = (0.85, 0.05, 0.07, 0.03)  # bought in the last 15 days: not settled
 OLD_STATUS_P: Final = (0.03, 0.87, 0.07, 0.03)
 ORDER_ID_BASE: Final = 3_000_000_000_000_000_000  # 19-digit order ids
@@ -271,7 +272,7 @@ def generate(members: int, out: Path, seed: int = DEFAULT_SEED, *, end: datetime
     with about 1.3 GB peak RSS.
     """
     if not 1 <= members <= MAX_MEMBERS:
-        raise ValueError(f"members must be between 1 and {MAX_MEMBERS}, got {members}")
+        raise BadInput(f"members must be between 1 and {MAX_MEMBERS}, got {members}")
     report: Progress = progress or (lambda stage, done, total: None)
     end_s = _epoch(end)
     start_s = end_s - SPAN_DAYS * DAY

@@ -95,7 +95,10 @@ def prepare_entity(
 ) -> Callable[[], Outcome]:
     """Do one batch's Python work now; return the call that writes it.
 
-    Now: repeated keys inside the batch become duplicates (the first row wins),
+    Now: repeated keys inside the batch are copies of the first row with the key, booked
+    as it turns out: duplicates when it is written or already there, refused with it
+    (same reason), missing with it (the copy waits for the reference too). So a repeated
+    row's outcome does not depend on whether its copies fell into one batch or several;
     ``fresh`` picks the rows it proves new (written create-only, the others checked),
     and each query's parameters are prepared (checked and quoted, where the store can).
     The loader does this on its own thread while its writer thread waits on the
@@ -110,14 +113,16 @@ def prepare_entity(
     """
     outcome = Outcome()
     unique: dict[tuple[Any, ...], Row] = {}
+    copies: list[tuple[Row, Row]] = []  # (a row, the earlier row with its key)
     names = KEYS[entity]
     for row in rows:
         values = row.values
         key = tuple(values.get(k) for k in names)
-        if key in unique:
-            outcome.duplicates.append(row)
-        else:
+        first = unique.get(key)
+        if first is None:
             unique[key] = row
+        else:
+            copies.append((row, first))
     batch = list(unique.values())
     sends: list[Callable[[], Outcome]] = []
     if entity == "referrals":
@@ -129,13 +134,26 @@ def prepare_entity(
                                                  if n], params))
             batch = [r for r, n in zip(batch, new, strict=True) if not n]
         if batch and hold is not None and new is not None:
+            held = {id(r) for r in batch}
             hold += batch
+            hold += [row for row, first in copies if id(first) in held]  # booked with it
+            copies = [(row, first) for row, first in copies if id(first) not in held]
         elif batch:
             sends.append(_check(store, CHECKING[entity], batch, params))
 
     def write() -> Outcome:
         for send in sends:
             outcome.merge(send())
+        if copies:
+            missing = {id(r) for r in outcome.missing}
+            refused = {id(r): (code, why) for r, code, why in outcome.rejected}
+            for row, first in copies:
+                if id(first) in missing:
+                    outcome.missing.append(row)
+                elif id(first) in refused:
+                    outcome.rejected.append((row, *refused[id(first)]))
+                else:
+                    outcome.duplicates.append(row)
         return outcome
 
     return write

@@ -12,6 +12,7 @@ from rich.table import Table
 
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
+from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
 from refnet.loaders import load as loading
 from refnet.loaders import privacy, synthetic
@@ -86,7 +87,7 @@ def _profile_dirs(given: tuple[Path, ...]) -> list[Path]:
 def _max_bad_option(value: str | None) -> float | None:
     try:
         return loading.parse_max_bad(value)
-    except ValueError as e:
+    except BadInput as e:
         raise click.BadParameter(str(e)) from None
 
 

@@ -30,7 +30,7 @@ def friendly_errors(fn: F) -> F:
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
             return fn(*args, **kwargs)
-        except (RefnetError, FileNotFoundError, ValueError) as e:
+        except RefnetError as e:
             raise click.ClickException(str(e)) from e
 
     return wrapper  # type: ignore[return-value]

@@ -37,7 +37,7 @@ class ComplianceQueries(graphene.ObjectType):
     @staticmethod
     def resolve_compliance(_root: Any, info: Any, **values: Any) -> Any:
         ctx: Context = info.context
-        params = params_from(compliance_q.ComplianceParams, values)
+        params = params_from(compliance_q.ComplianceParams, info, values)
         presets = policy_q.presets()
         if params.policy not in presets:
             raise BadInput(f"unknown policy {params.policy!r}; presets: {', '.join(presets)}")

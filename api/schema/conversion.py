@@ -34,7 +34,7 @@ class ConversionQueries(graphene.ObjectType):
     @staticmethod
     def resolve_conversion(_root: Any, info: Any, **values: Any) -> Any:
         ctx: Context = info.context
-        params = params_from(conversion_q.ConversionParams, values)
+        params = params_from(conversion_q.ConversionParams, info, values)
         params = dataclasses.replace(params, root_id=team_root(ctx, params.root_id))
         if params.promoter_id is not None:
             ctx.scope.check(params.promoter_id)

@@ -33,6 +33,6 @@ class DownlineQueries(graphene.ObjectType):
     @staticmethod
     def resolve_downline(_root: Any, info: Any, **values: Any) -> Any:
         ctx: Context = info.context
-        params = params_from(downline_q.DownlineParams, values)
+        params = params_from(downline_q.DownlineParams, info, values)
         ctx.scope.check(params.root_id)
         return to_graph(downline_q.ask(ctx.store, params, latest=windows.remembered_latest))

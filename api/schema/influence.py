@@ -36,7 +36,7 @@ class InfluenceQueries(graphene.ObjectType):
     @staticmethod
     def resolve_influence(_root: Any, info: Any, **values: Any) -> Any:
         ctx: Context = info.context
-        params = params_from(influence_q.InfluenceParams, values)
+        params = params_from(influence_q.InfluenceParams, info, values)
         params = dataclasses.replace(params, root_id=team_root(ctx, params.root_id))
         for member_id in params.personalize:
             ctx.scope.check(member_id)

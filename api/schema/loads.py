@@ -105,12 +105,8 @@ class StartLoad(graphene.Mutation):
             raise BadInput("this server cannot start loads")
         chosen = (imports.server_files(ctx.import_dir, paths) if paths else
                   imports.save_uploads(Path(ctx.config.data_dir) / "uploads", files or []))
-        try:
-            limit = loading.parse_max_bad(max_bad)
-            started = jobs.start(ctx.store, ctx.config, chosen, profile=profile,
-                                 max_bad=limit)
-        except (ValueError, FileNotFoundError) as e:
-            raise BadInput(str(e)) from None
+        limit = loading.parse_max_bad(max_bad)
+        started = jobs.start(ctx.store, ctx.config, chosen, profile=profile, max_bad=limit)
         run = load_run(ctx, started.load_id)
         if run is None:  # the run was recorded before this read; only a clear can do this
             raise NotFound(f"load run {started.load_id} vanished")

@@ -10,6 +10,7 @@ release as deprecated arguments that fill the same field.
 from __future__ import annotations
 
 import dataclasses
+import re
 import typing
 from collections.abc import Mapping
 from functools import cache
@@ -19,7 +20,7 @@ import graphene
 
 from refnet.queries.params import Params, Spec, describe_bounds, spec_of, unwrap
 
-__all__ = ["arguments", "camel", "enum_type", "params_from"]
+__all__ = ["arguments", "camel", "enum_type", "params_from", "snake"]
 
 
 def arguments(cls: type[Params]) -> dict[str, graphene.Argument]:
@@ -41,9 +42,20 @@ def arguments(cls: type[Params]) -> dict[str, graphene.Argument]:
     return args
 
 
-def params_from(cls: type[Params], values: Mapping[str, Any]) -> Params:
-    """The ``Params`` a resolver's keyword arguments name (enum members become values)."""
-    return cls.from_kwargs({k: getattr(v, "value", v) for k, v in values.items()})
+def params_from(cls: type[Params], info: Any, values: Mapping[str, Any]) -> Params:
+    """The ``Params`` a resolver's keyword arguments name.
+
+    Only the arguments the document wrote count: graphene also hands over the defaults,
+    and a default ``days`` beside a written ``activeDays`` is no conflict (both written
+    is, and says so). Enum members become their values.
+    """
+    written = {snake(arg.name.value) for node in info.field_nodes for arg in node.arguments}
+    return cls.from_kwargs({k: getattr(v, "value", v) for k, v in values.items()
+                            if k in written})
+
+
+def snake(name: str) -> str:
+    return re.sub(r"(?<!^)(?=[A-Z])", "_", name).lower()
 
 
 def camel(name: str) -> str:

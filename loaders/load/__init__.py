@@ -18,7 +18,6 @@ started, their key not seen before: see fresh) skip the existence checks.
 from __future__ import annotations
 
 import contextlib
-import csv
 import gc
 import hashlib
 import json
@@ -32,14 +31,18 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from refnet.graph.errors import RefnetError
+from refnet.graph.errors import BadInput, NotFound, RefnetError
 from refnet.graph.store import GraphStore, run_idempotent
+from refnet.graph.text import control_character
 
 from .. import profiles as profile_registry
 from .. import readers, write
+from ..detect import detect
 from ..fresh import Fresh
 from ..heartbeat import Heartbeat
 from ..profiles import Profile
+from ..quarantine import MASK
+from ..quarantine import Writer as Quarantine
 from ..records import Record, Row, RowError
 
 __all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "load_id",
@@ -48,8 +51,6 @@ __all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "load_i
 BATCH_SIZE = 5_000
 PROGRESS_STEP = 1_000  # records per progress call (a progress bar update costs ~4 µs)
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".json", ".ndjson")
-QUARANTINE_HEADER = ["file", "line", "entity", "code", "reason", "values"]
-MASK = "***"
 
 
 class TooManyBadRows(RefnetError):
@@ -105,7 +106,10 @@ class LoadReport:
 
 
 def parse_max_bad(text: str | None) -> int | float | None:
-    """``--max-bad``: a count of bad rows ("50") or a share of those read ("5%")."""
+    """``--max-bad``: a count of bad rows ("50") or a share of those read ("5%").
+
+    Any other text is ``BadInput``.
+    """
     if text is None:
         return None
     try:
@@ -119,13 +123,17 @@ def parse_max_bad(text: str | None) -> int | float | None:
             raise ValueError
         return count
     except ValueError:
-        raise ValueError(f"{text!r}: give a count (50) or a percentage (5%)") from None
+        raise BadInput(f"{text!r}: give a count (50) or a percentage (5%)") from None
 
 
 def plan_files(
     paths: Iterable[Path], profiles: Mapping[str, Profile], profile: str | None = None
 ) -> list[tuple[Path, readers.Source, Profile, bool]]:
-    """Every data file under ``paths`` with its source and profile, in write order."""
+    """Every data file under ``paths`` with its source and profile, in write order.
+
+    A path that does not exist, or no data file at all, is ``NotFound``; an unknown
+    profile name, or a header no profile (or more than one) matches, is ``BadInput``.
+    """
     files: list[Path] = []
     for path in paths:
         path = Path(path)
@@ -135,21 +143,21 @@ def plan_files(
         elif path.is_file():
             files.append(path)
         else:
-            raise FileNotFoundError(f"{path} does not exist")
+            raise NotFound(f"{path} does not exist")
     if not files:
-        raise FileNotFoundError(f"no data files in {', '.join(map(str, paths))}")
+        raise NotFound(f"no data files in {', '.join(map(str, paths))}")
     planned = []
     for path in files:
         source = readers.open_source(path)
         if profile and profile != "auto":
             if profile not in profiles:
-                raise ValueError(f"unknown profile {profile!r}; known: {', '.join(profiles)}")
+                raise BadInput(f"unknown profile {profile!r}; known: {', '.join(profiles)}")
             chosen, detected = profiles[profile], False
         else:
             try:
-                chosen, detected = profile_registry.detect(source.header, profiles), True
-            except ValueError as e:
-                raise ValueError(f"{path}: {e}") from None
+                chosen, detected = detect(source.header, profiles), True
+            except BadInput as e:
+                raise BadInput(f"{path}: {e}") from None
         planned.append((path, source, chosen, detected))
     order = {entity: i for i, entity in enumerate(write.ENTITIES)}
     planned.sort(key=lambda p: min(order[e] for e in p[2].entities))
@@ -199,7 +207,7 @@ def _load_files(store: GraphStore, report: LoadReport,
                 progress: Callable[[str, int], None] | None) -> None:
     # after recording this run: see at_start
     fresh = Fresh.at_start(store, report.load_id, _expected_rows(p for p, *_ in plan))
-    with _Quarantine(report.quarantine) as bad, _Writer() as writer, _fewer_collections():
+    with Quarantine(report.quarantine) as bad, _Writer() as writer, _fewer_collections():
         loader = _Loader(store, report, bad, {"load_id": report.load_id, "source": "load"},
                          max_bad, writer, fresh)
         for path, source, prof, detected in plan:
@@ -240,7 +248,7 @@ def _failure(error: BaseException) -> str:
 class _Loader:
     """Buffers rows per entity, writes them in order, keeps the books."""
 
-    def __init__(self, store: GraphStore, report: LoadReport, bad: _Quarantine,
+    def __init__(self, store: GraphStore, report: LoadReport, bad: Quarantine,
                  params: dict[str, Any], max_bad: int | float | None,
                  writer: _Writer | None = None, fresh: Fresh | None = None) -> None:
         self.store, self.report, self.bad, self.params = store, report, bad, params
@@ -347,7 +355,7 @@ class _Loader:
             self._book_done()
         waiting, self.waiting = self.waiting, []
         for entity in write.ENTITIES:
-            rows = self._unique([r for r in waiting if r.entity == entity])
+            rows = [r for r in waiting if r.entity == entity]
             if entity == "purchases":
                 self._stub_members(rows)
             for start in range(0, len(rows), BATCH_SIZE):
@@ -357,22 +365,6 @@ class _Loader:
                     outcome.rejected.append((row, "unknown_reference", _missing_message(row)))
                 outcome.missing = []
                 self._book(entity, outcome)
-
-    def _unique(self, rows: list[Row]) -> list[Row]:
-        """The first row of each key; the repeats are booked as duplicates now.
-
-        A repeat is a duplicate wherever it falls: rows wait here from several batches,
-        and without this a repeat counted as a duplicate only when the retry's batching
-        happened to put it beside its first (so a create-only load and a checked one
-        reported the same file differently)."""
-        first: dict[tuple[object, ...], Row] = {}
-        repeats = write.Outcome()
-        for row in rows:
-            if first.setdefault(write.key_of(row), row) is not row:
-                repeats.duplicates.append(row)
-        if repeats.duplicates:
-            self._book(rows[0].entity, repeats)
-        return list(first.values())
 
     def _stub_members(self, rows: list[Row]) -> None:
         """Buyers and promoters an export names by member id become stub members."""
@@ -424,7 +416,7 @@ def _clean(row: Row) -> str | None:
     for key, value in values.items():
         if type(value) is str or isinstance(value, str):
             text = value.strip()
-            if "\x00" in text or "\x01" in text:
+            if control_character(text) is not None:
                 return f"{key} contains a control character (U+0000 or U+0001)"
             if text is not value or not text:  # strip() hands back a clean str itself
                 values[key] = text or None
@@ -539,37 +531,18 @@ class _Writer:
         sys.setswitchinterval(self._switch_interval)
 
 
-class _Quarantine:
-    """The quarantine CSV, created only when a first bad row arrives."""
-
-    def __init__(self, path: Path | None) -> None:
-        self.path = path
-        self._file: Any = None
-        self._writer: Any = None
-
-    def write(self, source: str, line: int, entity: str, code: str, reason: str,
-              values: Mapping[str, Any]) -> None:
-        if self.path is None:
-            return
-        if self._writer is None:
-            self._file = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115
-            self._writer = csv.writer(self._file)
-            self._writer.writerow(QUARANTINE_HEADER)
-        self._writer.writerow([source, line, entity, code, reason,
-                               json.dumps(values, ensure_ascii=False, default=str)])
-
-    def __enter__(self) -> _Quarantine:
-        return self
-
-    def __exit__(self, *exc: object) -> None:
-        if self._file is not None:
-            self._file.close()
-
-
 def record_run(store: GraphStore, report: LoadReport, started_ms: int, status: str,
                error: str | None = None) -> None:
-    """Write the run's ``(:LoadRun)``: queued, running, finished or failed."""
+    """Write the run's ``(:LoadRun)``: queued, running, finished or failed.
+
+    ``quarantine`` is the quarantine file's absolute path once a row went there (null
+    before, or when none did): readers such as the compliance report find it there,
+    wherever the load put it (see ``quarantine.py``).
+    """
     counts = {e: vars(c) for e, c in report.entities.items() if c.rows}
+    bad_file = report.quarantine
+    quarantine = (str(bad_file.resolve()) if report.bad and bad_file is not None
+                  and bad_file.exists() else None)
     run_idempotent(store, "load/load_run", {
         "id": report.load_id,
         "source": json.dumps([f.path for f in report.files], ensure_ascii=False) or "[]",
@@ -580,4 +553,5 @@ def record_run(store: GraphStore, report: LoadReport, started_ms: int, status: s
         "status": status,
         "records": report.records,
         "error": error,
+        "quarantine": quarantine,
     })

@@ -41,7 +41,7 @@ Definitions (the policy's thresholds are in ``refnet.queries.compliance.policy``
   should hold none; the report checks what the graph shows (members with more than one
   inbound REFERRED, cycles, purchases attributed to stub members or to promoters with no
   referral tie) and states how many referral rows the loads refused, by reason when the
-  load's quarantine file is still beside its first source file.
+  quarantine file the load's run recorded is still there.
 
 Structure (levels, people, cycles, second referrers) is as of the window's end; cycles
 and refused loads are whole-graph checks, so they are skipped when ``root_id`` narrows

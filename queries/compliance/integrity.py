@@ -3,13 +3,13 @@ promoters, and the referral rows the loads refused."""
 
 from __future__ import annotations
 
-import csv
 import json
 from collections import Counter
-from pathlib import Path
 from typing import Any
 
 import networkx as nx
+
+from refnet.loaders.quarantine import read_refused_referrals
 
 from .context import Context
 from .results import Flag
@@ -130,23 +130,6 @@ def refused_referrals(ctx: Context, runs: list[dict[str, Any]]) -> int:
 
 
 def _quarantined_referrals(run: dict[str, Any]) -> list[tuple[str, list[str]]] | None:
-    """(reason, [referrer, member]) for each referral row a load quarantined, read from its
-    quarantine file beside the first source file; None when that file is not there."""
-    try:
-        sources = json.loads(run["source"] or "[]")
-        path = Path(sources[0]).parent / f"{run['id']}.bad.csv"
-        with open(path, newline="", encoding="utf-8") as fh:
-            rows = list(csv.DictReader(fh))
-    except (OSError, ValueError, IndexError, TypeError, KeyError, csv.Error):
-        return None
-    out = []
-    for row in rows:
-        if row.get("entity") != "referrals":
-            continue
-        try:
-            values = json.loads(row.get("values") or "{}")
-        except ValueError:
-            values = {}
-        pair = [str(values.get("referrer_id")), str(values.get("member_id"))]
-        out.append((row.get("code") or "unknown", pair))
-    return out
+    """(reason, [referrer, member]) for each referral row a load quarantined, read from the
+    quarantine file its run recorded; None when there is none or it is not there."""
+    return read_refused_referrals(run.get("quarantine"))

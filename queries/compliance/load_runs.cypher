@@ -3,5 +3,5 @@
 // referral rows the loads refused (second referrers, cycles, self-referrals).
 MATCH (l:LoadRun)
 RETURN l.id AS id, l.source AS source, l.counts AS counts, l.started_at AS started_at,
-       l.status AS status
+       l.status AS status, l.quarantine AS quarantine
 ORDER BY started_at, id

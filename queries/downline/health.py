@@ -7,6 +7,7 @@ from typing import Any, Final
 
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
+from refnet.graph.text import CONTROL, control_character
 from refnet.queries.params import MAX_TOP
 from refnet.queries.stats import gini, ratio
 from refnet.queries.window import Window, format_instant, latest_event, parse_instant
@@ -175,7 +176,7 @@ def _member(store: GraphStore, member_id: Any, as_of: int | None) -> dict[str, A
     """The member row, or NotFound when it is unknown or joined after ``as_of``."""
     if not isinstance(member_id, str) or not member_id.strip():
         raise BadInput(f"a member id is a non-empty string, got {member_id!r}")
-    if any(ord(c) < 32 for c in member_id):
+    if control_character(member_id, CONTROL) is not None:  # no loaded id holds one
         raise NotFound(f"no member {member_id!r}: member ids contain no control characters")
     rows = store.run("downline/member", {"id": member_id}).records()
     if not rows:

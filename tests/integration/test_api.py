@@ -431,6 +431,47 @@ def test_conversion_field_matches_the_python_function(api: Api) -> None:
         (g.key, g.clicks, g.converted) for g in expected.groups]
 
 
+def test_renamed_arguments_and_their_old_spellings_ask_the_same(api: Api) -> None:
+    """Arguments renamed to their Params field keep the old name for one release."""
+    client = api.client(api.token("admin"))
+    root = max(api.tree, key=lambda m: len(nx.descendants(api.tree, m)))
+    pairs = [
+        ("downline(rootId: $id, days: 60) { size totals { active } }",
+         "downline(rootId: $id, activeDays: 60) { size totals { active } }"),
+        ("influence(seeds: 2, runs: 50, method: IMM) { seeds { method seeds { member } } }",
+         "influence(seeds: 2, runs: 50, algorithm: IMM) { seeds { method seeds { member } } }"),
+        ('conversion(asOf: "2026-10-01") { window { asOf } overall { clicks } }',
+         'conversion(until: "2026-10-01") { window { asOf } overall { clicks } }'),
+    ]
+    for new, old in pairs:
+        if "$id" in new:
+            text, variables = "query($id: ID!) {{ {} }}", {"id": root}
+        else:
+            text, variables = "{{ {} }}", {}
+        assert ask(client, text.format(new), **variables) == ask(client, text.format(old),
+                                                                 **variables)
+    _, body = api.post('{ downline(rootId: "m001", days: 7, activeDays: 8) { size } }',
+                       api.token("admin"))
+    assert codes(body) == {"BAD_USER_INPUT"} and "twice" in body["errors"][0]["message"]
+
+
+def test_every_params_field_is_an_argument_that_works(api: Api) -> None:
+    """Arguments the API lacked before Params (since, planLevels, alpha, minClicks) ask
+    the Python question with the same values."""
+    client = api.client(api.token("admin"))
+    got = ask(client, """{ compliance(since: "2026-01-01", planLevels: 4) {
+        window { since } checks { code checked } } }""")["compliance"]
+    assert got["window"]["since"] == "2026-01-01T00:00:00+00:00"
+    plan = next(c for c in got["checks"] if c["code"] == "COMMISSION_PLAN_DEPTH")
+    assert plan["checked"]
+    got = ask(client, "{ influence(alpha: 0.5, top: 3) { ranking { alpha } } }")
+    assert got["influence"]["ranking"]["alpha"] == 0.5
+    got = ask(client, "{ conversion(groupBy: PROMOTER, minClicks: 1) { coverage { minClicks } } }")
+    assert got["conversion"]["coverage"]["minClicks"] == 1
+    _, body = api.post("{ influence(alpha: 1.5) { ranking { alpha } } }", api.token("admin"))
+    assert codes(body) == {"BAD_USER_INPUT"} and "alpha" in body["errors"][0]["message"]
+
+
 def test_recompute_influence_is_an_admin_mutation_over_post(api: Api) -> None:
     _, body = api.post(MUTATION, api.token("admin"))
     assert "errors" not in body and body["data"]["recomputeInfluence"]["dropped"] >= 0

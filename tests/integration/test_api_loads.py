@@ -152,6 +152,56 @@ def test_a_load_past_max_bad_fails_and_says_why(server: Server) -> None:
     assert "past the limit of 1" in run["error"]
 
 
+def _members_file(path: Path, rows: list[list[str]]) -> None:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with open(path, "w", newline="", encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(["member_id", "referrer_id", "platform", "joined_at", "status", "tier"])
+        writer.writerows(rows)
+
+
+def test_referrals_a_started_load_refused_are_the_compliance_evidence(server: Server) -> None:
+    """A load started through the API writes its quarantine under the data dir (not
+    beside its files); the compliance report still finds the refused referrals there,
+    through the path the run recorded."""
+    from refnet.queries import compliance
+    from refnet.queries.compliance import policy
+    from refnet.queries.window import Window
+
+    base = server.import_dir / "refused" / "base" / "members.csv"
+    _members_file(base, [["qx", "", "taobao", "2025-01-01T00:00:00Z", "active", "m"],
+                         ["qy", "qx", "taobao", "2025-01-02T00:00:00Z", "active", "m"],
+                         ["qz", "qy", "taobao", "2025-01-03T00:00:00Z", "active", "m"],
+                         ["qw", "", "taobao", "2025-01-04T00:00:00Z", "active", "m"]])
+    more = server.import_dir / "refused" / "more" / "members.csv"
+    _members_file(more, [["qy", "qw", "", "", "", ""],    # a second referrer (re-parenting)
+                         ["qx", "qz", "", "", "", ""]])   # would close a cycle
+    runs = []
+    for name in ("refused/base", "refused/more"):
+        answer = server.post(START, paths=[name])["data"]["startLoad"]
+        runs.append(server.wait(answer["run"]["id"]))
+        assert runs[-1]["status"] == "finished", runs[-1]
+    counts = runs[1]["counts"]
+    counts = counts if isinstance(counts, dict) else json.loads(counts)
+    assert counts["referrals"]["quarantined"] == 2
+    assert not list(more.parent.glob("*.bad.csv"))  # the quarantine is not beside the file
+
+    with open_store(server.config) as store:
+        report = compliance.report(store, policy.load("cn"),
+                                   Window(0, 2_000_000_000_000), evidence_limit=50)
+    [flag] = [f for f in report.flags if f.code == "REFUSED_REFERRALS"]
+    assert ["qw", "qy"] in flag.evidence and ["qz", "qx"] in flag.evidence
+    assert flag.numbers["quarantine_files_read"] >= 1
+    assert flag.numbers["reason_second_referrer"] >= 1
+    assert flag.numbers["reason_referral_cycle"] >= 1
+    # the run records where its quarantine went (only for the run that refused rows)
+    with open_store(server.config) as store:
+        recorded = [store.execute("MATCH (l:LoadRun {id: $id}) RETURN l.quarantine",
+                                  {"id": run["id"]}).scalar() for run in runs]
+    loads = (Path(server.config.data_dir) / "loads").resolve()
+    assert recorded == [None, str(loads / f"{runs[1]['id']}.bad.csv")]
+
+
 @pytest.mark.parametrize(("paths", "code"), [
     (["../"], "BAD_USER_INPUT"),
     (["/etc/passwd"], "BAD_USER_INPUT"),
@@ -174,6 +224,19 @@ def test_an_unknown_profile_is_refused_before_anything_starts(server: Server) ->
     answer = server.post('mutation { startLoad(paths: ["net"], profile: "nope") { started } }')
     assert _code(answer) == "BAD_USER_INPUT"
     assert "unknown profile" in answer["errors"][0]["message"]
+
+
+def test_load_mistakes_map_to_their_codes(server: Server) -> None:
+    """startLoad no longer catches built-in errors: the loader's BadInput/NotFound map."""
+    (server.import_dir / "no-data").mkdir(exist_ok=True)
+    (server.import_dir / "no-data" / "readme.md").write_text("x", encoding="utf-8")
+    answer = server.post(START, paths=["no-data"])
+    assert _code(answer) == "NOT_FOUND"
+    assert "no data files in" in answer["errors"][0]["message"]
+    (server.import_dir / "odd.csv").write_text("colour,size\nred,9\n", encoding="utf-8")
+    answer = server.post(START, paths=["odd.csv"])
+    assert _code(answer) == "BAD_USER_INPUT"
+    assert "no profile matches the header [colour, size]" in answer["errors"][0]["message"]
 
 
 @pytest.mark.parametrize("role", ["compliance", "organizer"])

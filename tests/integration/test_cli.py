@@ -12,6 +12,7 @@ from click.testing import CliRunner, Result
 from refnet.api.cli import main
 from refnet.graph.config import Config
 from refnet.graph.server import EmbeddedServer
+from tests import samples
 
 
 @pytest.fixture
@@ -110,6 +111,53 @@ def test_errors_are_one_line_and_exit_1(data_dir: Path, tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+def test_load_mistakes_are_one_line_errors(data_dir: Path, tmp_path: Path) -> None:
+    """Each user mistake in a load is refnet's BadInput/NotFound, shown as one line."""
+    members = tmp_path / "members.csv"
+    members.write_text("member_id,referrer_id,platform,joined_at,status,tier\nm1,,,,,\n",
+                       encoding="utf-8")
+    odd = tmp_path / "odd" / "orders.csv"
+    odd.parent.mkdir()
+    odd.write_text("colour,size\nred,9\n", encoding="utf-8")
+    bad_profiles = tmp_path / "bad-profiles"
+    bad_profiles.mkdir()
+    (bad_profiles / "x.toml").write_text('name = "x"\ndetect = [', encoding="utf-8")
+    cases = [
+        (["load", str(members), "--profile", "nope"], "Error: unknown profile 'nope'; known:"),
+        (["load", str(odd)], f"Error: {odd}: no profile matches the header [colour, size]"),
+        (["load", str(members), "--profile-dir", str(bad_profiles)],
+         f"Error: profile {bad_profiles / 'x.toml'}: not valid TOML"),
+    ]
+    for args, start in cases:
+        result = refnet(data_dir, *args)
+        assert result.exit_code == 1, (args, result.output)
+        assert result.output.startswith(start), (args, result.output)
+        assert len(result.output.strip().splitlines()) == 1, result.output
+    result = CliRunner().invoke(main, ["profiles", "--profile-dir", str(bad_profiles)])
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: profile {bad_profiles / 'x.toml'}: not valid TOML")
+
+
+def test_a_bug_is_not_turned_into_a_one_line_error(
+    data_dir: Path, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """A ValueError from a bug is not a user's mistake: it must surface, not read 'Error:'."""
+    from refnet.loaders import load as loading
+
+    def broken(*_args: object, **_kw: object) -> None:
+        raise ValueError("a bug in the loader")
+
+    monkeypatch.setattr(loading, "plan_files", broken)
+    (tmp_path / "members.csv").write_text("member_id\nm1\n", encoding="utf-8")
+    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), "load",
+                                       str(tmp_path / "members.csv")])
+    assert isinstance(result.exception, ValueError)
+    assert str(result.exception) == "a bug in the loader"
+    assert "Error: a bug in the loader" not in result.output
+    with pytest.raises(ValueError, match="a bug in the loader"):
+        refnet(data_dir, "load", str(tmp_path / "members.csv"))
+
+
 def test_profiles_lists_builtins_and_user_profiles(data_dir: Path, tmp_path: Path) -> None:
     from refnet.loaders import profiles
 
@@ -125,13 +173,14 @@ def test_profiles_lists_builtins_and_user_profiles(data_dir: Path, tmp_path: Pat
 
 
 def test_max_bad_exits_non_zero_and_says_so(data_dir: Path, tmp_path: Path) -> None:
-    from refnet.loaders import samples
-
     samples.write_sample("jd-union", tmp_path / "jd.csv", rows=5, bad_rows=3)
     result = refnet(data_dir, "load", str(tmp_path / "jd.csv"), "--max-bad", "1")
     assert result.exit_code == 1
     assert "past the limit of 1" in result.output
-    assert refnet(data_dir, "load", str(tmp_path / "jd.csv"), "--max-bad", "x").exit_code == 2
+    bad = refnet(data_dir, "load", str(tmp_path / "jd.csv"), "--max-bad", "x")
+    assert bad.exit_code == 2  # a usage error, like any bad option value
+    assert "Invalid value for '--max-bad': 'x': give a count (50) or a percentage (5%)" \
+        in bad.output
 
 
 def test_bad_backend_is_a_usage_error(data_dir: Path) -> None:
@@ -184,11 +233,14 @@ def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> 
     unknown = refnet(data_dir, "query", "compliance", "--policy", "nowhere")
     assert unknown.exit_code == 1 and "Error:" in unknown.output
 
-    ranking = json.loads(refnet(data_dir, "query", "influence", "--top", "3", "--json").output)
+    answer = json.loads(refnet(data_dir, "query", "influence", "--top", "3", "--json").output)
+    ranking = answer["ranking"]
     assert len(ranking["rows"]) == 3 and ranking["rows"][0]["rank"] == 1
-    chosen = json.loads(refnet(data_dir, "query", "influence", "--seeds", "2", "--runs", "50",
+    assert answer["seeds"] is None
+    answer = json.loads(refnet(data_dir, "query", "influence", "--seeds", "2", "--runs", "50",
                                "--json").output)
-    assert chosen["k"] == 2 and len(chosen["seeds"]) == 2
+    chosen = answer["seeds"]  # the ranking comes with them, as over GraphQL
+    assert chosen["k"] == 2 and len(chosen["seeds"]) == 2 and answer["ranking"]["rows"]
     assert chosen["ci_low"] <= chosen["spread"] <= chosen["ci_high"]
 
     funnel = json.loads(refnet(data_dir, "query", "conversion", "--by", "channel",
@@ -201,6 +253,10 @@ def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> 
     team = json.loads(refnet(data_dir, "query", "conversion", "--root", "m002", "--by", "level",
                              "--json").output)
     assert team["root_id"] == "m002" and all(int(g["key"]) >= 0 for g in team["groups"])
+    # the spellings named after the Params fields ask the same question
+    same = json.loads(refnet(data_dir, "query", "conversion", "--root-id", "m002",
+                             "--group-by", "level", "--json").output)
+    assert same == team
 
     bad = refnet(data_dir, "query", "downline", "m001", "--as-of", "yesterday")
     assert bad.exit_code == 1 and "Error: not a date" in bad.output

@@ -22,8 +22,9 @@ from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import EmbeddedServer
-from refnet.loaders import load, privacy, samples
+from refnet.loaders import load, privacy
 from refnet.loaders.load import LoadReport, TooManyBadRows
+from tests import samples
 
 HASHER = privacy.keyed_hasher(b"test-key")
 MEMBERS_HEADER = ["member_id", "referrer_id", "platform", "joined_at", "status", "tier"]
@@ -598,6 +599,9 @@ POOL = [f"m{i}" for i in range(7)]
                 ("m2", "m3"), ("m3", "m1")], batch=2)
 # a repeated row whose referrer never comes, split over batches
 @example(pairs=[("m1", "m0"), ("m1", "m0"), ("m2", "m0"), ("m1", "m0"), ("m3", "m0")], batch=3)
+# m2 <- m0 twice, m0 never loaded: the copies wait together or apart (fresh or checked
+# load), and each must be refused as unknown_reference, not once counted a duplicate
+@example(pairs=[("m1", "m1"), ("m2", "m0"), ("m2", "m0"), ("m1", "m0")], batch=2)
 def test_referral_rules_hold_in_any_order_and_batching(
     store: FalkorDBStore, tmp_path_factory: pytest.TempPathFactory,
     pairs: list[tuple[str, str]], batch: int

@@ -21,19 +21,13 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from refnet.graph.errors import BadInput
 from refnet.loaders import canonical, synthetic
-from refnet.loaders.profiles import (
-    PARSERS,
-    Profile,
-    builtin_dir,
-    detect,
-    load_profile,
-    load_profiles,
-    normalize_phone,
-    parse_field_value,
-)
+from refnet.loaders.detect import detect
+from refnet.loaders.profiles import Profile, builtin_dir, load_profile, load_profiles
 from refnet.loaders.records import REASONS, Record, Row, RowError
-from refnet.loaders.samples import SAMPLE_PROFILES, SampleRows, write_sample
+from refnet.loaders.values import PARSERS, normalize_phone, parse_field_value
+from tests.samples import SAMPLE_PROFILES, SampleRows, write_sample
 
 CHINA_OFFSET_MS = 8 * 3600 * 1000  # Asia/Shanghai has had no daylight saving since 1991
 
@@ -256,7 +250,7 @@ def test_detects_each_canonical_file(spec: canonical.CanonicalFile,
 
 def test_detect_failure_names_the_closest(profiles: dict[str, Profile]) -> None:
     header = ["创建时间", "商品信息", "商品ID", "订单状态", "付款金额", "订单号"]
-    with pytest.raises(ValueError, match="no profile matches") as info:
+    with pytest.raises(BadInput, match="no profile matches") as info:
         detect(header, profiles)
     message = str(info.value)
     assert "taobao-console misses 订单编号, 广告位ID" in message
@@ -272,7 +266,7 @@ entity = "members"
 fields.member_id = {{ column = "a", parse = "id", required = true }}
 ''')
     found = load_profiles([tmp_path])
-    with pytest.raises(ValueError, match="one, two"):
+    with pytest.raises(BadInput, match="one, two"):
         detect(["a", "b", "c"], found)
 
 
@@ -604,7 +598,7 @@ member_id = { column = "a", parse = "id", required = true }
 ])
 def test_malformed_user_profile(text: str, problem: str, tmp_path: Path) -> None:
     path = write_profile(tmp_path, "broken.toml", text)
-    with pytest.raises(ValueError) as info:
+    with pytest.raises(BadInput) as info:
         load_profiles([tmp_path])
     message = str(info.value)
     assert str(path) in message
@@ -614,13 +608,13 @@ def test_malformed_user_profile(text: str, problem: str, tmp_path: Path) -> None
 def test_duplicate_names_in_one_directory(tmp_path: Path) -> None:
     write_profile(tmp_path, "a.toml", BASE)
     write_profile(tmp_path, "b.toml", BASE)
-    with pytest.raises(ValueError, match="already used by"):
+    with pytest.raises(BadInput, match="already used by"):
         load_profiles([tmp_path])
 
 
 def test_profile_directory_must_be_a_directory(tmp_path: Path) -> None:
     path = write_profile(tmp_path, "single.toml", BASE)
-    with pytest.raises(ValueError, match="not a directory"):
+    with pytest.raises(BadInput, match="not a directory"):
         load_profiles([path])
     assert load_profile(path).name == "broken"
 
@@ -742,6 +736,6 @@ def test_quick_path_reads_as_the_full_path(name: str, data: st.DataObject) -> No
                 continue
             quick += 1
             full = field_outcome(lambda f=f, e=output.entity:
-                                 profile._resolve(f, cells, fake_hasher, e)[0])
+                                 f.resolve(cells, fake_hasher, e, profile._empty)[0])
             assert field_outcome(lambda fast=fast: fast(cells)) == full, f.name
     assert quick or not name.startswith("canonical-")

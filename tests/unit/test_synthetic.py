@@ -20,6 +20,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+from refnet.graph import model
+from refnet.graph.errors import BadInput
 from refnet.loaders import canonical, synthetic
 
 Rows = list[dict[str, str]]
@@ -260,7 +262,7 @@ def test_progress_reports(tmp_path: Path) -> None:
 
 
 def test_rejects_no_members(tmp_path: Path) -> None:
-    with pytest.raises(ValueError):
+    with pytest.raises(BadInput, match="members must be between 1 and"):
         synthetic.generate(0, tmp_path)
 
 
@@ -283,3 +285,12 @@ def test_deep_chains_at_20k(tmp_path: Path) -> None:
     assert stats.organizations >= 5
     recruits = Counter(r["referrer_id"] for r in members if r["referrer_id"])
     assert max(recruits.values()) >= 50
+
+
+def test_statuses_are_the_models() -> None:
+    """One set of statuses: the generator draws codes into graph/model.py's tuples."""
+    assert synthetic.MEMBER_STATUSES is model.MEMBER_STATUSES
+    assert synthetic.PURCHASE_STATUSES is model.PURCHASE_STATUSES
+    assert len(synthetic.MEMBER_STATUS_P) == len(model.MEMBER_STATUSES)
+    assert len(synthetic.RECENT_STATUS_P) == len(synthetic.OLD_STATUS_P) \
+        == len(model.PURCHASE_STATUSES)

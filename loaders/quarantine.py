@@ -1,0 +1,85 @@
+"""The quarantine file: every row a load refused, with where it came from and why.
+
+A load writes ``<run id>.bad.csv`` (UTF-8, the csv module's default dialect) under its
+quarantine directory, created only when a first bad row arrives, one row per refusal::
+
+    file,line,entity,code,reason,values
+    members.csv,7,referrals,second_referrer,"...","{""member_id"": ""y"", ...}"
+
+``code`` is a reason code from ``records.REASONS``; ``values`` is the row as JSON
+(personal values the profile names masked as ``***``). The load records the file's
+absolute path on its ``(:LoadRun)`` as ``quarantine`` (null when nothing was refused),
+so a reader finds it wherever the load put it (beside the files for ``refnet load``,
+under ``<data dir>/loads/`` for a load started through the API). This module owns the
+format: the loader writes it with ``Writer``, and ``read_refused_referrals`` reads the
+refused referrals back (the compliance report's evidence).
+"""
+
+from __future__ import annotations
+
+import csv
+import json
+from collections.abc import Mapping
+from pathlib import Path
+from typing import Any
+
+__all__ = ["HEADER", "MASK", "Writer", "read_refused_referrals"]
+
+HEADER = ["file", "line", "entity", "code", "reason", "values"]
+MASK = "***"
+
+
+class Writer:
+    """The quarantine CSV, created only when a first bad row arrives."""
+
+    def __init__(self, path: Path | None) -> None:
+        self.path = path
+        self._file: Any = None
+        self._writer: Any = None
+
+    def write(self, source: str, line: int, entity: str, code: str, reason: str,
+              values: Mapping[str, Any]) -> None:
+        if self.path is None:
+            return
+        if self._writer is None:
+            self._file = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115
+            self._writer = csv.writer(self._file)
+            self._writer.writerow(HEADER)
+        self._writer.writerow([source, line, entity, code, reason,
+                               json.dumps(values, ensure_ascii=False, default=str)])
+
+    def __enter__(self) -> Writer:
+        return self
+
+    def __exit__(self, *exc: object) -> None:
+        if self._file is not None:
+            self._file.close()
+
+
+def read_refused_referrals(path: str | Path | None) -> list[tuple[str, list[str]]] | None:
+    """(reason code, [referrer_id, member_id]) for each referral row in a quarantine file.
+
+    None when there is no path, or the file is missing or unreadable (it may have been
+    cleaned up; the run's counts still say how many rows were refused). A row whose
+    values are not readable JSON still counts, with ``"None"`` for the ids it lacks.
+    """
+    if not path:
+        return None
+    try:
+        with open(path, newline="", encoding="utf-8") as fh:
+            rows = list(csv.DictReader(fh))
+    except (OSError, UnicodeDecodeError, csv.Error):
+        return None
+    out = []
+    for row in rows:
+        if row.get("entity") != "referrals":
+            continue
+        try:
+            values = json.loads(row.get("values") or "{}")
+        except ValueError:
+            values = {}
+        if not isinstance(values, dict):
+            values = {}
+        pair = [str(values.get("referrer_id")), str(values.get("member_id"))]
+        out.append((row.get("code") or "unknown", pair))
+    return out
