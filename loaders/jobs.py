@@ -23,12 +23,12 @@ import os
 import subprocess
 import sys
 import threading
-import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from refnet.graph import times
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.store import GraphStore
@@ -70,7 +70,7 @@ def start(store: GraphStore, config: Config, paths: Sequence[Path], *, profile: 
             return Started(run_id, started=False)
         report = load.LoadReport(run_id, files=[
             load.FileReport(str(path), prof.name, detected) for path, _, prof, detected in plan])
-        load.record_run(store, report, int(time.time() * 1000), "queued")
+        load.record_run(store, report, times.now_ms(), "queued")
         spec = {"paths": [str(p) for p in paths], "profile": profile, "max_bad": max_bad,
                 "profile_dirs": dirs, "lock_fd": lock,
                 "config": {f: str(getattr(config, f)) for f in _CONFIG_FIELDS}}
@@ -111,7 +111,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     """``python -m refnet.loaders.jobs SPEC``: the background load's process."""
     spec_path = Path((argv if argv is not None else sys.argv[1:])[0])
     spec = json.loads(spec_path.read_text())
-    started = time.strftime("%Y-%m-%dT%H:%M:%S%z")
+    started = times.iso(times.now_ms())
     print(f"{started} load {spec_path.stem}: {', '.join(spec['paths'])}", flush=True)
     try:
         report = run_spec(spec)

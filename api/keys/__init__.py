@@ -17,10 +17,10 @@ import hashlib
 import hmac
 import re
 import secrets
-import time
 from dataclasses import dataclass
 from typing import Any, Final
 
+from refnet.graph import times
 from refnet.graph.errors import BadInput, NotFound, Unauthenticated
 from refnet.graph.store import GraphStore, run_idempotent
 
@@ -75,7 +75,7 @@ def create(store: GraphStore, role: str, *, member_id: str | None = None,
         raise BadInput(f"a {role} key sees everything and takes no member")
     key_id, secret = secrets.token_hex(6), secrets.token_urlsafe(32)
     key = ApiKey(key_id, role, member_id, (name or "").strip() or None,
-                 int(time.time() * 1000))
+                 times.now_ms())
     run_idempotent(store, "keys/create", {
         "id": key.id, "hash": _hash(secret), "role": key.role, "member_id": key.member_id,
         "name": key.name, "created_at": key.created_at,
@@ -90,7 +90,7 @@ def list_keys(store: GraphStore, *, include_revoked: bool = True) -> list[ApiKey
 
 def revoke(store: GraphStore, key_id: str) -> ApiKey:
     """Stop a key working at once; revoking a revoked key changes nothing."""
-    rows = store.run("keys/revoke", {"id": key_id, "at": int(time.time() * 1000)},
+    rows = store.run("keys/revoke", {"id": key_id, "at": times.now_ms()},
                      write=True).records()
     if not rows:
         raise NotFound(f"no API key {key_id!r} (`refnet keys list` shows them)")

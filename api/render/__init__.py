@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import dataclasses
 import json
-from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
@@ -27,6 +26,7 @@ from rich.table import Table
 from rich.text import Text
 
 from refnet.api.keys import ApiKey
+from refnet.graph import times
 from refnet.loaders.load import LoadReport
 from refnet.queries.network import NetworkSummary
 
@@ -40,7 +40,7 @@ def instant(epoch_ms: int | None) -> str:
     """Epoch ms as ``2026-10-01 12:00 UTC``; None as an em dash."""
     if epoch_ms is None:
         return "—"
-    return datetime.fromtimestamp(epoch_ms / 1000, UTC).strftime("%Y-%m-%d %H:%M UTC")
+    return times.minutes(epoch_ms)
 
 
 def money(minor: int, symbol: str = "¥") -> str:

@@ -31,6 +31,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from refnet.graph import times
 from refnet.graph.errors import BadInput, NotFound, RefnetError
 from refnet.graph.store import GraphStore, run_idempotent
 from refnet.graph.text import control_character
@@ -184,7 +185,7 @@ def load_paths(
     report = LoadReport(run_id, quarantine=where / f"{run_id}.bad.csv",
                         entities={e: EntityCounts() for e in write.ENTITIES})
     store.ensure_schema()
-    started_ms = int(time.time() * 1000)
+    started_ms = times.now_ms()
     record_run(store, report, started_ms, "running")
     try:
         with Heartbeat(store, run_id, lambda: report.records):
@@ -549,7 +550,7 @@ def record_run(store: GraphStore, report: LoadReport, started_ms: int, status: s
         "profile": ",".join(sorted({f.profile for f in report.files})) or "none",
         "counts": json.dumps(counts, sort_keys=True),
         "started_at": started_ms,
-        "finished_at": int(time.time() * 1000),
+        "finished_at": times.now_ms(),
         "status": status,
         "records": report.records,
         "error": error,

@@ -19,6 +19,7 @@ from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
 from typing import Any
 
+from refnet.graph import times
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
 
@@ -123,7 +124,7 @@ def resolve(store: GraphStore, as_of: int | None = None, days: int = DEFAULT_DAY
     if as_of is None:
         as_of = latest(store)
     if as_of is None:
-        as_of = int(datetime.now(UTC).timestamp() * 1000)
+        as_of = times.now_ms()
     if since is not None:
         return Window(since, as_of)
     return Window.days_before(as_of, days)
@@ -152,6 +153,4 @@ def parse_instant(text: str, *, end_of_day: bool = True) -> int:
     return int(moment.timestamp() * 1000)
 
 
-def format_instant(epoch_ms: int) -> str:
-    """Epoch ms as ISO-8601 with its offset: ``2026-10-01T12:00:00+00:00``."""
-    return datetime.fromtimestamp(epoch_ms / 1000, UTC).isoformat(timespec="seconds")
+format_instant = times.iso  # epoch ms as ISO-8601 with its offset (graph.times)
