@@ -10,7 +10,7 @@ the API cannot drift from them. The mapping follows the API's conventions:
   time (``since``, ``as_of``, ``*_at``) an ISO-8601 string; other ints ``Int``, floats
   ``Float`` (rates stay fractions, null when there is nothing to divide by);
 * a ``window`` dict becomes ``Window``; a ``dict[str, number]`` a list of
-  ``NamedNumber``, whose ``money`` is set by the same naming rule (``_is_money``);
+  ``NamedNumber``, whose ``money`` is set by the same naming rule (``names.is_money``);
 * nested dataclasses become their own types, named after the class.
 
 Every type's description is its dataclass's docstring; every field's is the comment
@@ -36,6 +36,7 @@ import graphene
 from refnet.queries.window import format_instant
 
 from .money import Money
+from .names import is_money, is_time
 
 __all__ = ["Window", "graphene_type", "iso", "to_graph"]
 
@@ -218,15 +219,7 @@ class NamedNumber(graphene.ObjectType):
         """``money`` by the same rule as the answers' fields: an int named like money."""
         integral = isinstance(value, int) and not isinstance(value, bool)
         return NamedNumber(name=name, value=value if integral else float(value),
-                           money=Money.of(value) if integral and _is_money(name) else None)
-
-
-def _is_money(name: str) -> bool:
-    """Whether an int with this name is an amount in minor units; a rank never is."""
-    if name.endswith("_rank"):
-        return False
-    return (name in ("gmv", "commission", "amount") or name.startswith("gmv_")
-            or name.endswith(("_gmv", "_commission")))
+                           money=Money.of(value) if integral and is_money(name) else None)
 
 
 def _null(text: str) -> str:
@@ -235,10 +228,6 @@ def _null(text: str) -> str:
 
 
 _NONE = re.compile(r"\bNone\b")
-
-
-def _is_time(name: str) -> bool:
-    return name in ("since", "as_of", "previous_since") or name.endswith("_at")
 
 
 def _comments(cls: type) -> dict[str, str]:
@@ -299,9 +288,9 @@ def _scalar_or_object(cls: type, name: str, hint: Any) -> Any:
     if hint is bool:
         return graphene.Boolean
     if hint is int:
-        if _is_money(name):
+        if is_money(name):
             return Money
-        return graphene.String if _is_time(name) else graphene.Int
+        return graphene.String if is_time(name) else graphene.Int
     if hint is float:
         return graphene.Float
     if hint is str:
@@ -346,8 +335,8 @@ def to_graph(value: Any, name: str = "") -> Any:
     if isinstance(value, list):
         return [to_graph(v, name) for v in value]
     if isinstance(value, int) and not isinstance(value, bool):
-        if _is_money(name):
+        if is_money(name):
             return Money.of(value)
-        if _is_time(name):
+        if is_time(name):
             return format_instant(value)
     return value

@@ -12,12 +12,12 @@ from refnet.queries.compliance import ComplianceReport, Flag
 from refnet.queries.compliance.policy import Policy
 from refnet.queries.window import format_instant
 
+from ..names import is_money, is_time
 from . import money, percent
 
 __all__ = ["brief", "chain", "tables"]
 
 SEVERITY_STYLE = {"critical": "bold red", "warning": "yellow", "info": "dim"}
-MONEY_KEYS = ("gmv", "amount", "commission", "reward", "retail_commission")
 SHARE_KEYS = ("share", "max_share")
 MAX_COLUMNS = 6  # organizations side by side in the month-by-month table
 
@@ -148,11 +148,11 @@ def _flags(r: ComplianceReport) -> Table:
 def _numbers(f: Flag) -> str:
     lines = []
     for key, value in f.numbers.items():
-        if key in MONEY_KEYS or key.endswith("_gmv"):
-            text = money(int(value))
+        if is_money(key) and isinstance(value, int):
+            text = money(value)
         elif key in SHARE_KEYS:
             text = percent(float(value))
-        elif key == "peak_end":
+        elif is_time(key):
             text = format_instant(int(value))[:10]
         elif isinstance(value, float):
             text = f"{value:,.2f}"

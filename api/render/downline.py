@@ -10,6 +10,7 @@ from rich.table import Table
 
 from refnet.api.render import money, percent
 from refnet.queries.downline import Branch, DownlineHealth, Upline
+from refnet.queries.stats import ratio
 from refnet.queries.window import format_instant
 
 __all__ = ["brief", "tables", "upline_table"]
@@ -67,7 +68,7 @@ def _summary(h: DownlineHealth) -> Table:
         ("New recruits", f"{t.new_recruits:,}", f"{t.new_recruits_prev:,} the window before"),
         ("Churned", f"{t.churned:,}", "active the window before, not in this one"),
         ("GMV (sold)", money(t.gmv), f"{money(t.gmv_prev)} the window before"),
-        ("  entry packages", money(t.entry_gmv), percent(_share(t.entry_gmv, t.gmv))),
+        ("  entry packages", money(t.entry_gmv), percent(ratio(t.entry_gmv, t.gmv))),
         ("Commission", money(t.commission), "on the GMV sold"),
         ("Bought by members", money(t.bought_gmv), "their own purchases"),
         ("Top branch", percent(c.top1_share), "of the downline's GMV"),
@@ -127,9 +128,5 @@ def _recruits(h: DownlineHealth) -> Table:
     table.add_column("members", justify="right")
     table.add_column("share", justify="right")
     for b in r.buckets:
-        table.add_row(b.label, f"{b.members:,}", percent(_share(b.members, h.size)))
+        table.add_row(b.label, f"{b.members:,}", percent(ratio(b.members, h.size)))
     return table
-
-
-def _share(part: int, whole: int) -> float | None:
-    return part / whole if whole else None

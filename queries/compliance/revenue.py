@@ -98,7 +98,7 @@ def revenue(ctx: Context, sales: list[dict[str, Any]]) -> dict[str, Any]:
             reward, retail = c["entry_commission"], c["retail_commission"]
             if reward > 0 and reward > ratio_limit * retail:
                 numbers: dict[str, int | float] = {
-                    "reward": reward, "retail_commission": retail,
+                    "reward_commission": reward, "retail_commission": retail,
                     "max_ratio": ratio_limit}
                 if retail:
                     numbers["ratio"] = reward / retail

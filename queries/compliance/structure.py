@@ -161,7 +161,7 @@ def velocity(ctx: Context) -> None:
                     "DIRECT_RECRUITMENT_VELOCITY", "warning", f.ids[v],
                     f"{f.ids[v]} recruited {most:,} members in {p.velocity_days} days "
                     f"(the policy's rate is {p.max_direct_recruits:,})",
-                    {"recruits": most, "peak_end": when, "days": p.velocity_days,
+                    {"recruits": most, "peak_at": when, "days": p.velocity_days,
                      "max_recruits": p.max_direct_recruits,
                      "direct_recruits": len(f.children[v])},
                     evidence=[f.chain(v)] if ctx.limit else [],
@@ -192,7 +192,7 @@ def velocity(ctx: Context) -> None:
             "DOWNLINE_RECRUITMENT_VELOCITY", "warning", f.ids[r],
             f"{f.ids[r]}'s downline grew by {most:,} members in {p.velocity_days} days "
             f"(the policy's rate is {limit:,})",
-            {"recruits": most, "peak_end": when, "days": p.velocity_days,
+            {"recruits": most, "peak_at": when, "days": p.velocity_days,
              "max_recruits": limit, "downline": f.size[r],
              "crossing_members": len(inside) + 1},
             evidence=[f.deepest_path(r)] if ctx.limit else [],

@@ -24,7 +24,7 @@ from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refnet.api import keys
-from refnet.api.answers import _is_money
+from refnet.api.names import is_money
 from refnet.api.schema import schema
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
@@ -388,10 +388,10 @@ def test_a_flags_money_numbers_carry_money(api: Api) -> None:
             if isinstance(value, int):
                 assert number["value"] == value  # integral: exact, not rounded
             if number["money"] is None:
-                assert not (isinstance(value, int) and _is_money(number["name"])), number
+                assert not (isinstance(value, int) and is_money(number["name"])), number
                 continue
             seen_money += 1
-            assert _is_money(number["name"]) and isinstance(value, int), number
+            assert is_money(number["name"]) and isinstance(value, int), number
             assert number["money"]["minor"] == value
             assert number["money"]["amount"] == f"{value // 100}.{value % 100:02d}"
             assert number["money"]["currency"] == "CNY"

@@ -285,7 +285,7 @@ def test_recruitment_velocity_and_depth_month_by_month(
     report = compliance.report(store, fast, Window(T0, at(59)))
     direct = flags(report, "DIRECT_RECRUITMENT_VELOCITY")
     assert set(direct) == {"v"}
-    assert direct["v"].numbers["recruits"] == 4 and direct["v"].numbers["peak_end"] == at(4)
+    assert direct["v"].numbers["recruits"] == 4 and direct["v"].numbers["peak_at"] == at(4)
     assert direct["v"].evidence == [["v"]]
     assert direct["v"].related == ["v0", "v1", "v2", "v3"]  # who joined in the burst
     downline = flags(report, "DOWNLINE_RECRUITMENT_VELOCITY")

@@ -5,7 +5,8 @@ from __future__ import annotations
 
 from graphql import GraphQLNonNull, GraphQLObjectType, print_schema
 
-from refnet.api.answers import NamedNumber, _is_money, to_graph
+from refnet.api.answers import NamedNumber, to_graph
+from refnet.api.names import is_money
 from refnet.api.schema import schema
 
 
@@ -17,8 +18,8 @@ def _field_type(type_name: str, field: str) -> str:
 
 
 def test_ranks_are_never_money() -> None:
-    assert not _is_money("gmv_rank") and not _is_money("reach_rank")
-    assert _is_money("gmv") and _is_money("gmv_prev") and _is_money("entry_gmv")
+    assert not is_money("gmv_rank") and not is_money("reach_rank")
+    assert is_money("gmv") and is_money("gmv_prev") and is_money("entry_gmv")
     assert _field_type("RankedMember", "gmvRank") == "Int"
     assert _field_type("RankedMember", "gmv") == "Money"
     assert to_graph(7, "gmv_rank") == 7

@@ -33,7 +33,7 @@ def sample() -> ComplianceReport:
              {"entry_gmv": 850_000, "gmv": 1_234_550, "share": 0.6885, "max_share": 0.2},
              evidence=[[f"m{i}" for i in range(12)]]),
         Flag("DOWNLINE_RECRUITMENT_VELOCITY", "warning", "root", "grew fast",
-             {"recruits": 31, "peak_end": at(40)}, timeline=[Month("2026-02", 40, 3, 30)]),
+             {"recruits": 31, "peak_at": at(40)}, timeline=[Month("2026-02", 40, 3, 30)]),
     ]
     return ComplianceReport(policy.load("cn"), window.describe(), window.start, window.end,
                             None, 5, TOTALS, [], flags)
