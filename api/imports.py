@@ -25,7 +25,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from refnet.graph.errors import BadInput, Forbidden, NotFound
-from refnet.loaders.load import DATA_SUFFIXES
+from refnet.loaders.load.plan import DATA_SUFFIXES
 
 __all__ = ["save_uploads", "server_files"]
 

@@ -23,6 +23,7 @@ from hypothesis import strategies as st
 from refnet.graph import model
 from refnet.graph.errors import BadInput
 from refnet.loaders import canonical, synthetic
+from refnet.loaders.synthetic import catalog, files, forest
 
 Rows = list[dict[str, str]]
 TIME = re.compile(r"\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z")
@@ -93,7 +94,7 @@ def check_invariants(out: Path, stats: synthetic.NetworkStats, end: datetime = E
     products = {r["product_id"]: r for r in d["products"]}
     assert len(products) == len(d["products"])
     for p in products.values():
-        assert p["category"] in synthetic.CATEGORIES and int(p["price"]) > 0
+        assert p["category"] in catalog.CATEGORIES and int(p["price"]) > 0
         assert p["entry_package"] in ("true", "false") and "," not in p["name"]
 
     seen = set()
@@ -289,8 +290,8 @@ def test_deep_chains_at_20k(tmp_path: Path) -> None:
 
 def test_statuses_are_the_models() -> None:
     """One set of statuses: the generator draws codes into graph/model.py's tuples."""
-    assert synthetic.MEMBER_STATUSES is model.MEMBER_STATUSES
-    assert synthetic.PURCHASE_STATUSES is model.PURCHASE_STATUSES
-    assert len(synthetic.MEMBER_STATUS_P) == len(model.MEMBER_STATUSES)
-    assert len(synthetic.RECENT_STATUS_P) == len(synthetic.OLD_STATUS_P) \
+    assert forest.MEMBER_STATUSES is model.MEMBER_STATUSES
+    assert files.PURCHASE_STATUSES is model.PURCHASE_STATUSES
+    assert len(forest.MEMBER_STATUS_P) == len(model.MEMBER_STATUSES)
+    assert len(files.RECENT_STATUS_P) == len(files.OLD_STATUS_P) \
         == len(model.PURCHASE_STATUSES)

@@ -1,0 +1,82 @@
+"""JSON Lines: one object per line; the header is the union of the first objects' keys.
+
+A line that is not a JSON object is an error record, so it reaches quarantine.
+"""
+
+from __future__ import annotations
+
+import json
+from collections.abc import Iterator
+from contextlib import closing
+from pathlib import Path
+from typing import Any, Final
+
+from refnet.loaders.records import Record, UnreadableInput
+
+from .encoding import ESCAPED_BYTE, bad_bytes, readable
+from .source import Source
+
+__all__ = ["JSONL_HEADER_OBJECTS", "jsonl_records", "open_jsonl"]
+
+JSONL_HEADER_OBJECTS: Final = 1000  # a JSONL header is the union of keys over this many objects
+_JSON_TYPE_NAMES: Final = {list: "an array", str: "a string", int: "a number",
+                           float: "a number", bool: "true/false", type(None): "null"}
+
+
+def _jsonl_lines(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] | str, str]]:
+    """(line, object or the reason it is not one, text) for every non-blank line."""
+    with path.open(encoding=encoding, errors="surrogateescape", newline="\n") as f:
+        for number, line in enumerate(f, start=1):
+            text = line.rstrip("\r\n")
+            if not text.strip():
+                continue
+            yield number, _parse_object(text, encoding), text
+
+
+def _parse_object(text: str, encoding: str) -> dict[str, Any] | str:
+    if not text.isascii() and ESCAPED_BYTE.search(text):
+        return bad_bytes(encoding)
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as exc:
+        return f"invalid JSON: {exc.msg} at column {exc.colno}"
+    except (ValueError, RecursionError) as exc:
+        return f"invalid JSON: {exc}"
+    if not isinstance(value, dict):
+        return f"not a JSON object but {_JSON_TYPE_NAMES.get(type(value), 'a value')}"
+    return value
+
+
+def open_jsonl(path: Path, encoding: str) -> Source:
+    """Header: the union of keys, in first-seen order, over the first 1,000 objects.
+
+    JSONL has no header line and objects may omit keys, so the header is what a bounded
+    prefix shows; a key first seen later still reaches its record's values.
+    """
+    keys: dict[str, None] = {}
+    first_line = 0
+    objects = 0
+    with closing(_jsonl_lines(path, encoding)) as lines:
+        for number, parsed, _ in lines:
+            if isinstance(parsed, dict):
+                first_line = first_line or number
+                keys.update(dict.fromkeys(parsed))
+                objects += 1
+                if objects == JSONL_HEADER_OBJECTS:
+                    break
+    if not keys:
+        raise UnreadableInput(f"{path} has no header row (no JSON object with keys)")
+    return Source(path, "jsonl", encoding, list(keys), None, first_line)
+
+
+def jsonl_records(source: Source) -> Iterator[Record]:
+    """Every non-blank line is a record: an object as is, anything else as an error.
+
+    Lines before ``header_line`` are data too (a broken first line must be quarantined).
+    """
+    assert source.encoding is not None
+    for number, parsed, text in _jsonl_lines(source.path, source.encoding):
+        if isinstance(parsed, dict):
+            yield Record(number, parsed)
+        else:
+            yield Record(number, {"_error": parsed, "_raw": readable(text)})
