@@ -4,6 +4,7 @@ recruitment rewards against retail commission, entry-package-only buyers."""
 from __future__ import annotations
 
 from collections import Counter, defaultdict
+from collections.abc import Callable
 from typing import Any
 
 from refnet.queries.stats import ratio
@@ -49,49 +50,52 @@ def revenue(ctx: Context, sales: list[dict[str, Any]]) -> dict[str, Any]:
     def member(org: int) -> str | None:
         return None if org < 0 else f.ids[org]
 
+    def over_share(code: str, part: str, limit: float,
+                   message: Callable[[int, float], str],
+                   numbers: Callable[[Counter[str], float], dict[str, int | float]]) -> None:
+        """Flag each group whose ``part`` of GMV is above ``limit``; evidence: the
+        promoters with the most of that part."""
+        flags = []
+        for org, c in groups:
+            share = ratio(c[part], c["gmv"])
+            if share is not None and share > limit:
+                flags.append(Flag(code, "warning", member(org), message(org, share),
+                                  {**numbers(c, share), "gmv": c["gmv"], "share": share,
+                                   "max_share": limit},
+                                  evidence=top(org, part)))
+        ctx.check(code, True, flags)
+
     entry_on = p.entry_fee
     if not entry_on or p.max_entry_share is None:
         ctx.check("ENTRY_PACKAGE_SHARE", False, note="entry packages are not entry fees"
-                    if not entry_on else "the policy sets no entry-package share")
+                  if not entry_on else "the policy sets no entry-package share")
     else:
-        flags = []
-        for org, c in groups:
-            share = ratio(c["entry_gmv"], c["gmv"])
-            if share is not None and share > p.max_entry_share:
-                flags.append(Flag(
-                    "ENTRY_PACKAGE_SHARE", "warning", member(org),
-                    f"entry packages are {share:.1%} of {who(org)}'s GMV (the policy's "
-                    f"limit is {p.max_entry_share:.0%})",
-                    {"entry_gmv": c["entry_gmv"], "gmv": c["gmv"], "share": share,
-                     "entry_purchases": c["entry_purchases"],
-                     "max_share": p.max_entry_share},
-                    evidence=top(org, "entry_gmv")))
-        ctx.check("ENTRY_PACKAGE_SHARE", True, flags)
+        entry_limit = p.max_entry_share
+        over_share(
+            "ENTRY_PACKAGE_SHARE", "entry_gmv", entry_limit,
+            lambda org, share: f"entry packages are {share:.1%} of {who(org)}'s GMV (the "
+                               f"policy's limit is {entry_limit:.0%})",
+            lambda c, _: {"entry_gmv": c["entry_gmv"],
+                          "entry_purchases": c["entry_purchases"]})
 
     if p.max_internal_share is None:
         ctx.check("INTERNAL_CONSUMPTION", False,
-                    note="the policy sets no internal-consumption share")
+                  note="the policy sets no internal-consumption share")
     else:
-        flags = []
-        for org, c in groups:
-            share = ratio(c["internal_gmv"], c["gmv"])
-            if share is not None and share > p.max_internal_share:
-                flags.append(Flag(
-                    "INTERNAL_CONSUMPTION", "warning", member(org),
-                    f"members bought {share:.1%} of {who(org)}'s GMV themselves, outside "
-                    f"buyers {1 - share:.1%} (the policy's limit is "
-                    f"{p.max_internal_share:.0%})",
-                    {"internal_gmv": c["internal_gmv"], "outside_gmv": c["outside_gmv"],
-                     "self_gmv": c["self_gmv"], "gmv": c["gmv"], "share": share,
-                     "max_share": p.max_internal_share},
-                    evidence=top(org, "internal_gmv")))
-        ctx.check("INTERNAL_CONSUMPTION", True, flags)
+        internal_limit = p.max_internal_share
+        over_share(
+            "INTERNAL_CONSUMPTION", "internal_gmv", internal_limit,
+            lambda org, share: f"members bought {share:.1%} of {who(org)}'s GMV themselves, "
+                               f"outside buyers {1 - share:.1%} (the policy's limit is "
+                               f"{internal_limit:.0%})",
+            lambda c, _: {"internal_gmv": c["internal_gmv"], "outside_gmv": c["outside_gmv"],
+                          "self_gmv": c["self_gmv"]})
 
     ratio_limit = p.max_reward_to_retail
     if not entry_on or ratio_limit is None:
         ctx.check("RECRUITMENT_REWARD_RATIO", False,
-                    note="entry packages are not entry fees" if not entry_on
-                    else "the policy sets no reward-to-retail ratio")
+                  note="entry packages are not entry fees" if not entry_on
+                  else "the policy sets no reward-to-retail ratio")
     else:
         flags = []
         for org, c in groups:
@@ -136,7 +140,7 @@ def entry_only(ctx: Context, buyers: list[dict[str, Any]]) -> tuple[int, int]:
             per_org[org].append(b)
     if not p.entry_fee:
         ctx.check("ENTRY_PACKAGE_ONLY_BUYERS", False,
-                    note="entry packages are not entry fees")
+                  note="entry packages are not entry fees")
         return buying_all, count_all
     flags = []
     for org in sorted((o for o in per_org if o >= 0), key=lambda o: f.ids[o]):

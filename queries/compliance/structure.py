@@ -96,11 +96,11 @@ def plan_depth(ctx: Context, sales: list[dict[str, Any]]) -> None:
     allowed, plan = ctx.policy.max_commission_levels, ctx.policy.plan_levels
     if allowed is None or plan is None:
         ctx.check("COMMISSION_PLAN_DEPTH", False,
-                    note="the policy declares no payout plan (plan_levels)")
+                  note="the policy declares no payout plan (plan_levels)")
         return
     if plan <= allowed:
         ctx.check("COMMISSION_PLAN_DEPTH", True,
-                    note=f"the plan pays {plan} levels, within the {allowed} allowed")
+                  note=f"the plan pays {plan} levels, within the {allowed} allowed")
         return
     f = ctx.f
     per_org: dict[int, list[tuple[int, dict[str, Any]]]] = defaultdict(list)
@@ -148,7 +148,7 @@ def velocity(ctx: Context) -> None:
 
     if p.max_direct_recruits is None:
         ctx.check("DIRECT_RECRUITMENT_VELOCITY", False,
-                    note="the policy sets no direct recruitment rate")
+                  note="the policy sets no direct recruitment rate")
     else:
         flags = []
         for v in ctx.scope.members:
@@ -172,7 +172,7 @@ def velocity(ctx: Context) -> None:
     limit = p.max_downline_recruits
     if limit is None:
         ctx.check("DOWNLINE_RECRUITMENT_VELOCITY", False,
-                    note="the policy sets no downline growth rate")
+                  note="the policy sets no downline growth rate")
         return
     flags = []
     for r in ctx.scope.roots:
