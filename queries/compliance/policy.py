@@ -30,8 +30,8 @@ check whose section or key is missing is reported as not checked)::
     max_direct_recruits = 30  # a member's own recruits per window
     max_downline_recruits = 300  # new members anywhere in a downline per window
 
-    [entry_packages]
-    entry_fee = true          # buying an entry package is paying an entry fee
+    [entry_packages]          # without this section no entry-package check runs
+    entry_fee = true          # buying an entry package is paying an entry fee (default)
     max_revenue_share = 0.2   # of GMV, overall and per organization
     max_entry_only_buyers = 0.5  # of buying members whose only purchase is a package
 
@@ -107,7 +107,9 @@ class Policy:
     velocity_days: int = 30
     max_direct_recruits: int | None = None
     max_downline_recruits: int | None = None
-    entry_fee: bool = True
+    # None: the file has no [entry_packages] section, so the entry-package checks (and
+    # the reward ratio, whose rewards are entry-package commission) are off.
+    entry_fee: bool | None = None
     max_entry_share: float | None = None
     max_entry_only_buyers: float | None = None
     max_internal_share: float | None = None
@@ -172,6 +174,8 @@ def parse(text: str, *, default_name: str = "custom", source: str = "") -> Polic
         elif key in _SCHEMA:
             if not isinstance(value, dict):
                 raise BadInput(f"policy{where}: [{key}] must be a table")
+            if key == "entry_packages":
+                values["entry_fee"] = True  # the section's default
             values.update(_section(key, value, where))
         else:
             known = ", ".join(sorted(_TOP)) + ", " + ", ".join(f"[{s}]" for s in _SCHEMA)

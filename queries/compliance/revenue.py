@@ -67,8 +67,8 @@ def revenue(ctx: Context, sales: list[dict[str, Any]]) -> dict[str, Any]:
 
     entry_on = p.entry_fee
     if not entry_on or p.max_entry_share is None:
-        ctx.check("ENTRY_PACKAGE_SHARE", False, note="entry packages are not entry fees"
-                  if not entry_on else "the policy sets no entry-package share")
+        ctx.check("ENTRY_PACKAGE_SHARE", False, note=_entry_off(p.entry_fee)
+                  or "the policy sets no entry-package share")
     else:
         entry_limit = p.max_entry_share
         over_share(
@@ -94,8 +94,7 @@ def revenue(ctx: Context, sales: list[dict[str, Any]]) -> dict[str, Any]:
     ratio_limit = p.max_reward_to_retail
     if not entry_on or ratio_limit is None:
         ctx.check("RECRUITMENT_REWARD_RATIO", False,
-                  note="entry packages are not entry fees" if not entry_on
-                  else "the policy sets no reward-to-retail ratio")
+                  note=_entry_off(p.entry_fee) or "the policy sets no reward-to-retail ratio")
     else:
         flags = []
         for org, c in groups:
@@ -123,6 +122,13 @@ def revenue(ctx: Context, sales: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
+def _entry_off(entry_fee: bool | None) -> str | None:
+    """Why the entry-package checks are off, if they are."""
+    if entry_fee is None:
+        return "the policy has no [entry_packages] section"
+    return None if entry_fee else "entry packages are not entry fees"
+
+
 def entry_only(ctx: Context, buyers: list[dict[str, Any]]) -> tuple[int, int]:
     p, f = ctx.policy, ctx.f
     per_org: dict[int, list[int]] = defaultdict(list)  # org -> [buying, entry-only...]
@@ -139,8 +145,7 @@ def entry_only(ctx: Context, buyers: list[dict[str, Any]]) -> tuple[int, int]:
             count_all += 1
             per_org[org].append(b)
     if not p.entry_fee:
-        ctx.check("ENTRY_PACKAGE_ONLY_BUYERS", False,
-                  note="entry packages are not entry fees")
+        ctx.check("ENTRY_PACKAGE_ONLY_BUYERS", False, note=_entry_off(p.entry_fee))
         return buying_all, count_all
     flags = []
     for org in sorted((o for o in per_org if o >= 0), key=lambda o: f.ids[o]):

@@ -265,6 +265,18 @@ def test_entry_packages_that_are_not_entry_fees(store: FalkorDBStore, tmp_path: 
     assert not [f for f in report.flags if f.code.startswith(("ENTRY", "RECRUIT"))]
 
 
+def test_a_policy_without_entry_packages_runs_no_entry_package_check(
+        store: FalkorDBStore, tmp_path: Path) -> None:
+    revenue_network().load(store, tmp_path)
+    retail_only = policy.parse("[retail]\nmax_internal_share = 0.9\nmax_reward_to_retail = 1.0\n")
+    report = compliance.report(store, retail_only, Window(at(-1), at(100)))
+    off = {c.code: c.note for c in report.checks if not c.checked}
+    assert {"ENTRY_PACKAGE_SHARE", "RECRUITMENT_REWARD_RATIO",
+            "ENTRY_PACKAGE_ONLY_BUYERS"} <= set(off)
+    assert "no [entry_packages] section" in off["ENTRY_PACKAGE_ONLY_BUYERS"]
+    assert not [f for f in report.flags if f.code.startswith(("ENTRY", "RECRUIT"))]
+
+
 # --- velocity ----------------------------------------------------------------------------
 
 

@@ -53,6 +53,11 @@ def test_a_user_file(tmp_path: Path) -> None:
     assert p.threshold_people is None  # no [threshold]: that check is off
 
 
+def test_no_entry_packages_section_means_no_entry_package_checks() -> None:
+    assert policy.parse("[retail]\nmax_internal_share = 0.5\n").entry_fee is None
+    assert policy.parse("[entry_packages]\nmax_revenue_share = 0.1\n").entry_fee is True
+
+
 def test_with_plan_levels() -> None:
     cn = policy.load("cn")
     assert cn.with_plan_levels(None) is cn
