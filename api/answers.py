@@ -181,7 +181,8 @@ GLOSSARY = {
     "velocity_days": "The sliding window recruitment velocity is measured over.",
     "max_direct_recruits": "Direct recruits allowed per velocity window; null: not checked.",
     "max_downline_recruits": "Downline recruits allowed per velocity window; null: not checked.",
-    "entry_fee": "Whether entry packages count as entry fees.",
+    "entry_fee": ("Whether entry packages count as entry fees; null: the policy has no "
+                  "entry-package section (not checked)."),
     "max_entry_share": "Entry-package share of GMV allowed; null: not checked.",
     "max_entry_only_buyers": "Share of buying members who bought only entry packages allowed.",
     "max_internal_share": "Share of GMV bought by members allowed; null: not checked.",

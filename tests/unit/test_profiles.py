@@ -444,6 +444,24 @@ def test_jd_purchase_id_and_settled_figures(profiles: dict[str, Profile]) -> Non
     assert profile.apply(Record(1, row), fake_hasher)[1].values["order_id"] == "L-77"
 
 
+@pytest.mark.parametrize("code", [29, 30, 31, 33, 34, 35, 36])
+def test_jd_later_invalid_codes_are_invalid_orders(code: int, profiles: dict[str, Profile]
+                                                   ) -> None:
+    """跨屏跨店, 累计件数超出类目上限, 黑名单sku, 超市卡充值, 推卡, 非CID, 账户绑定有误."""
+    row = {"orderId": 281234567890, "skuId": 100012043978, "orderTime": "2023-10-01 19:54:25",
+           "validCode": code, "estimateCosPrice": 99.8, "positionId": 3001234567}
+    assert profiles["jd-union"].apply(Record(1, row), fake_hasher)[1].values["status"] == \
+        "invalid"
+
+
+def test_jd_undocumented_code_is_quarantined(profiles: dict[str, Profile]) -> None:
+    row = {"orderId": 1, "skuId": 2, "orderTime": "2023-10-01 19:54:25", "validCode": 32,
+           "estimateCosPrice": 1.0, "positionId": 3}
+    with pytest.raises(RowError) as caught:
+        profiles["jd-union"].apply(Record(1, row), fake_hasher)
+    assert caught.value.code == "unknown_status"
+
+
 def test_pdd_member_hint(profiles: dict[str, Profile]) -> None:
     profile = profiles["pdd-jinbao"]
     row = {"order_sn": "231001-123", "goods_id": 1, "order_status": 0, "p_id": "1_2",
