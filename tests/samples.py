@@ -402,10 +402,9 @@ def _taobao_api(
     if route < 0.7:
         relation = _pick_account(rng, i, accounts, lambda: _digits(rng, 10))
         account, column = relation, "relation_id"
-    elif route < 0.85:
-        special = _digits(rng, 10)
-        account, column = special, "special_id"
     else:
+        if route < 0.85:
+            special = _digits(rng, 10)  # the buyer's member-operations id, not the promoter
         account, column = str(adzone), "adzone_id"
     paid = o.paid if o.status != "invalid" or rng.random() < 0.5 else None
     settled = o.status == "settled"

@@ -418,7 +418,7 @@ def test_taobao_api_promoter_fallback(profiles: dict[str, Profile]) -> None:
             "tk_status": 12, "tk_create_time": "2023-10-01 19:54:25", "item_id": 612345678901,
             "alipay_total_price": "12.50", "adzone_id": 109615001234}
     cases = [({"relation_id": 2784711234, "special_id": 5551234}, "2784711234", "relation_id"),
-             ({"special_id": 5551234}, "5551234", "special_id"),
+             ({"special_id": 5551234}, "109615001234", "adzone_id"),  # special_id: the buyer
              ({"relation_id": None}, "109615001234", "adzone_id")]
     for more, account, column in cases:
         purchase = profile.apply(Record(1, {**base, **more}), fake_hasher)[1]
