@@ -60,9 +60,10 @@ reason codes it raises; ``fields.py`` reads a compiled field from a record's cel
 ``detect.detect`` picks the matching profile with the most ``detect`` columns, then the
 one that reads more of the header's columns. ``apply`` emits every canonical column of each output
 entity (``None`` where unmapped), checks that amounts are negative only on refunded
-purchases (``out_of_range``), and puts ``extra`` values in ``Row.extra``; an extra read
-from a list of alternative columns also records which one gave it as ``<name>_column``
-(e.g. ``promoter_account_column = "relation_id"``).
+purchases and within ``MAX_MONEY`` (``out_of_range``) and that a commission is not above
+its order's amount (``commission_above_amount``), and puts ``extra`` values in
+``Row.extra``; an extra read from a list of alternative columns also records which one
+gave it as ``<name>_column`` (e.g. ``promoter_account_column = "relation_id"``).
 """
 
 from __future__ import annotations
@@ -85,7 +86,7 @@ from .fields import Alternative, Field
 from .records import Record, Row, RowError
 from .values import DEFAULT_TIMEZONE, PARSERS, Ctx, is_empty
 
-__all__ = ["Profile", "builtin_dir", "load_profile", "load_profiles", "norm_header"]
+__all__ = ["MAX_MONEY", "Profile", "builtin_dir", "load_profile", "load_profiles", "norm_header"]
 
 KNOWN_PLATFORMS = ("taobao", "pdd", "jd", "youzan")
 _NAME = re.compile(r"^[a-z0-9][a-z0-9._-]*$")
@@ -388,19 +389,38 @@ class Profile:
 
     @staticmethod
     def _check(entity: str, values: dict[str, Any]) -> None:
+        """Refuse money the store cannot mean: past ``MAX_MONEY``, a negative amount not
+        refunded, a commission above its order's amount (the store keeps 64-bit integers
+        and once clamped 2**63 fen to 2**63-1 without a word; a downline's GMV then
+        summed past it and came out negative)."""
+        names = ("amount", "commission") if entity == "purchases" else ("price",)
+        for name in names:
+            amount = values.get(name)
+            if isinstance(amount, int) and abs(amount) > MAX_MONEY:
+                raise RowError("out_of_range", f"{entity}.{name} is {amount} fen, past the "
+                               f"bound of {MAX_MONEY} fen (¥{MAX_MONEY // 100:,} a line)")
         if entity == "purchases":
             status = values.get("status")
-            for name in ("amount", "commission"):
+            for name in names:
                 amount = values.get(name)
                 if isinstance(amount, int) and amount < 0 and status != "refunded":
                     raise RowError("out_of_range", f"purchases.{name} is negative ({amount} "
                                    f"fen) but the status is {status!r}, not refunded")
-        elif entity == "products":
+            amount, commission = values.get("amount"), values.get("commission")
+            if (isinstance(amount, int) and isinstance(commission, int)
+                    and abs(commission) > abs(amount)):
+                raise RowError("commission_above_amount",
+                               f"purchases.commission ({commission} fen) is above the "
+                               f"order's amount ({amount} fen)")
+        else:
             price = values.get("price")
             if isinstance(price, int) and price < 0:
                 raise RowError("out_of_range", f"products.price is negative ({price} fen)")
 
 
+# The most one order line (or a product's price) may be, in fen: ¥10 billion. Far above
+# any real line, far below 2**63, so no sum over a network overflows the store's integers.
+MAX_MONEY = 10**12
 _CHECKED = frozenset({"purchases", "products"})  # entities Profile._check looks at
 _PlanStep = tuple[str, "Callable[[Mapping[str, Any]], Any] | None", Field]
 

@@ -20,7 +20,8 @@ __all__ = ["REASONS", "Record", "Row", "RowError", "UnreadableInput"]
 REASONS: dict[str, str] = {
     "missing_required": "a required value is empty",
     "bad_value": "a value could not be parsed (number, time, money, weight, bool)",
-    "out_of_range": "a value is outside its allowed range",
+    "out_of_range": "a value is outside its allowed range (money: past 10**12 fen a line)",
+    "commission_above_amount": "a purchase's commission is above its amount",
     "unknown_status": "a status code the profile does not map",
     "bad_text": "text the store cannot keep (control characters)",
     "duplicate_conflict": "the same key arrived twice in one load with different values",

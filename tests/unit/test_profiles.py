@@ -462,6 +462,36 @@ def test_jd_undocumented_code_is_quarantined(profiles: dict[str, Profile]) -> No
     assert caught.value.code == "unknown_status"
 
 
+@pytest.mark.parametrize(("name", "row", "code"), [
+    ("canonical-purchases", {"amount": str(2**63)}, "out_of_range"),
+    ("canonical-purchases", {"amount": str(10**12 + 1)}, "out_of_range"),
+    ("canonical-purchases", {"amount": "100", "commission": "101"}, "commission_above_amount"),
+    ("canonical-purchases", {"amount": "-100", "commission": "-101", "status": "refunded"},
+     "commission_above_amount"),
+    ("taobao-api", {"alipay_total_price": 1e29}, "out_of_range"),  # a JSON number
+    ("taobao-api", {"alipay_total_price": "100000000000000000000000000000"}, "out_of_range"),
+    ("taobao-api", {"alipay_total_price": "1.00", "pub_share_pre_fee": "1.01"},
+     "commission_above_amount"),
+])
+def test_money_past_what_the_store_holds_is_quarantined(
+        name: str, row: dict[str, Any], code: str, profiles: dict[str, Profile]) -> None:
+    base = {"canonical-purchases": {"order_id": "o1", "product_id": "p1",
+                                    "at": "2025-03-01T08:15:00Z", "amount": "100"},
+            "taobao-api": {"trade_parent_id": "3", "trade_id": "4", "tk_status": 12,
+                           "tk_create_time": "2023-10-01 19:54:25", "item_id": 6,
+                           "alipay_total_price": "12.50", "adzone_id": 109615001234}}[name]
+    with pytest.raises(RowError) as caught:
+        profiles[name].apply(Record(1, {**base, **row}), fake_hasher)
+    assert caught.value.code == code
+
+
+def test_money_up_to_the_bound_is_kept(profiles: dict[str, Profile]) -> None:
+    row = {"order_id": "o1", "product_id": "p1", "at": "2025-03-01T08:15:00Z",
+           "amount": str(10**12), "commission": str(10**12)}
+    (purchase,) = profiles["canonical-purchases"].apply(Record(1, row), fake_hasher)
+    assert purchase.values["amount"] == purchase.values["commission"] == 10**12
+
+
 def test_pdd_member_hint(profiles: dict[str, Profile]) -> None:
     profile = profiles["pdd-jinbao"]
     row = {"order_sn": "231001-123", "goods_id": 1, "order_status": 0, "p_id": "1_2",
