@@ -35,7 +35,7 @@ KEYS: dict[str, tuple[str, ...]] = {
     "products": ("product_id",),
     "trust": ("src_id", "dst_id"),
     "shares": ("share_id",),
-    "clicks": ("viewer_id", "share_id"),
+    "clicks": ("viewer_id", "share_id", "at"),  # events: a viewer may click a share again
     "purchases": ("order_id",),
 }
 # Per entity: the checking query (creates only what is new; safe to repeat) and the

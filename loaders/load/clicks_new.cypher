@@ -1,7 +1,7 @@
 // Clicks the loader has proven new (see loaders/fresh.py): no CLICKED edge existed
-// when the load started and the (viewer, share) pair has not come up before. Rows
-// whose viewer or share is missing are not placed. Writes nothing while another
-// load is running; the loader then sends the batch through load/clicks.
+// when the load started and the click's key (viewer, share, at) has not come up
+// before. Rows whose viewer or share is missing are not placed. Writes nothing while
+// another load is running; the loader then sends the batch through load/clicks.
 OPTIONAL MATCH (other:LoadRun)
 WITH count(CASE WHEN other.status = 'running' AND other.id <> $load_id
                    AND other.beat_at > timestamp() - 60000 THEN 1 END) AS others

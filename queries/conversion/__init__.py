@@ -6,12 +6,14 @@ network's own data. Definitions (every count is over the window ``since < t <= a
 
 * **shares**: Share nodes made in the window.
 * **clicks**: CLICKED edges in the window on the promoters' shares, whenever the share
-  was made; **clickers**: the distinct members among them.
+  was made; a click is an event, so a member's repeat clicks on a share each count;
+  **clickers**: the distinct members among them.
 * **purchases**: paid or settled purchases in the window that came VIA one of the
   promoters' shares (the funnel follows the share, whoever the order is attributed to);
   **buyers**: the distinct members who made them; **outside orders**: those with no buyer
   (a non-member, whose click the export cannot record). GMV and commission are theirs.
-* **converted**: purchases whose buyer clicked that same share at or before buying;
+* **converted**: purchases whose buyer clicked that same share at or before buying (a
+  purchase counts once, however many clicks came before it);
   **converting clickers**: the distinct members among their buyers.
 * **click-through** = clicks / shares. Social e-commerce has no impressions (a share
   into a WeChat group is seen by an unknown number of people), so this is clicks per

@@ -89,6 +89,37 @@ def by_key(funnels: list[Funnel]) -> dict[str, Funnel]:
     return {f.key: f for f in funnels}
 
 
+def test_repeat_clicks_are_clicks_and_a_purchase_converts_once(
+        store: FalkorDBStore, tmp_path: Path) -> None:
+    """Clicks are events: A clicks s1 three times (twice before buying), B once. Clicks
+    count every event, clickers each member once, and A's purchase is one conversion,
+    not one per click; the trust and level splits agree."""
+    net = Network()
+    net.member("P", day=0)
+    net.member("A", "P", day=1)
+    net.member("B", "P", day=1)
+    net.trust("A", "P", 0.9, day=1)
+    net.share("s1", "P", "x", day=9)
+    net.product("x")
+    for day in (10, 11, 13):
+        net.click("A", "s1", day=day)
+    net.click("B", "s1", day=12)
+    net.purchase("o1", buyer="A", product="x", promoter="P", share="s1", day=12,
+                 amount=10_000)
+    net.load(store, tmp_path)
+    report = conversion.funnel(store, WINDOW, min_clicks=1)
+    o = report.overall
+    assert (o.clicks, o.clickers, o.purchases, o.converted, o.converting_clickers) == (
+        4, 2, 1, 1, 1)
+    assert o.conversion == 0.25
+    trust = {f.key: f for f in conversion.funnel(store, WINDOW, group_by="trust",
+                                                 min_clicks=1).groups}
+    assert (trust["(0.75, 1]"].clicks, trust["(0.75, 1]"].purchases,
+            trust["(0.75, 1]"].converted) == (3, 1, 1)
+    levels = conversion.funnel(store, WINDOW, group_by="level", min_clicks=1).groups
+    assert [(f.clicks, f.purchases, f.converted) for f in levels] == [(4, 1, 1)]
+
+
 def test_promoter_funnel_counted_by_hand(hand: FalkorDBStore) -> None:
     p = by_key(conversion.split(hand, WINDOW, "promoter"))["P"]
     assert counts(p) == {

@@ -21,10 +21,13 @@ from hypothesis import strategies as st
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.graph.server import EmbeddedServer
+from refnet.graph.server import EmbeddedServer, ServerInfo
 from refnet.loaders import load, privacy
 from refnet.loaders.load import LoadReport, TooManyBadRows
+from refnet.queries import conversion
+from refnet.queries.window import Window
 from tests import samples
+from tests.conftest import _drop, _fresh_graph
 
 HASHER = privacy.keyed_hasher(b"test-key")
 MEMBERS_HEADER = ["member_id", "referrer_id", "platform", "joined_at", "status", "tier"]
@@ -352,7 +355,8 @@ def test_clicks_seen_before_wait_and_are_checked_in_one_batch(
 ) -> None:
     """Repeats of clicks written create-only are held to the end of the file, not
     checked between create-only batches (each such check makes the server merge every
-    CLICKED edge's pending changes), and still book as duplicates, first click kept."""
+    CLICKED edge's pending changes), and still book as duplicates; a click of the same
+    pair at another time is a click of its own."""
     monkeypatch.setattr(load, "BATCH_SIZE", 20)
     t = "2025-01-01T00:00:00Z"
     write_members(tmp_path / "members.csv", [[f"m{i}", "", "taobao", t, "active", "m"]
@@ -369,7 +373,8 @@ def test_clicks_seen_before_wait_and_are_checked_in_one_batch(
     for k, (v, s) in enumerate(pairs):  # a repeat in every batch of 20
         clicks.append([v, s, early])
         if k % 7 == 6:
-            clicks.append([*pairs[k - 3], late])
+            clicks.append([*pairs[k - 3], early])
+    clicks += [[*pairs[0], late], [*pairs[1], late]]
     with open(tmp_path / "clicks.csv", "w", newline="") as f:
         w = csv.writer(f)
         w.writerow(["viewer_id", "share_id", "at"])
@@ -378,10 +383,51 @@ def test_clicks_seen_before_wait_and_are_checked_in_one_batch(
     report = run_load(store, tmp_path)
     assert report.balanced and report.bad == 0
     c = report.entities["clicks"]
-    assert (c.rows, c.written, c.duplicates) == (114, 100, 14)
+    assert (c.rows, c.written, c.duplicates) == (116, 102, 14)
     assert names.count("load/clicks_new") == 6 and names.count("load/clicks") == 1
     assert store.execute("MATCH ()-[c:CLICKED]->() WHERE c.at = $late RETURN count(c)",
-                         {"late": late}).scalar() == 0
+                         {"late": 1735862400000}).scalar() == 2
+
+
+def _click_world(folder: Path, clicks: list[list[str]]) -> Path:
+    folder.mkdir()
+    t = "2025-01-01T00:00:00Z"
+    write_members(folder / "members.csv", [[m, "", "taobao", t, "active", "m"]
+                                           for m in ("p", "v", "w")])
+    (folder / "products.csv").write_text("product_id,name,category,price,entry_package\n"
+                                         "p1,P,beauty,990,false\n")
+    (folder / "shares.csv").write_text("share_id,promoter_id,product_id,at,channel\n"
+                                       f"s1,p,p1,{t},moments\n")
+    with open(folder / "clicks.csv", "w", newline="") as f:
+        csv.writer(f).writerows([["viewer_id", "share_id", "at"], *clicks])
+    return folder / "clicks.csv"
+
+
+def test_clicks_are_events_whatever_the_load_order(
+    server_config: Config, server_info: ServerInfo, tmp_path: Path
+) -> None:
+    """Two files clicking the same pair at different times end in the same graph, and
+    the same conversion answer, loaded in either order; a click given twice is one."""
+    day = "2025-01-0{}T00:00:00Z"
+    early = _click_world(tmp_path / "a", [["v", "s1", day.format(2)], ["w", "s1", day.format(2)]])
+    late = _click_world(tmp_path / "b", [["v", "s1", day.format(3)], ["v", "s1", day.format(2)]])
+    answers = []
+    for first, second in ((early, late), (late, early)):
+        store = _fresh_graph(server_config, server_info)
+        try:
+            reports = [run_load(store, first.parent), run_load(store, second)]
+            assert all(r.balanced for r in reports)
+            assert sum(r.entities["clicks"].written for r in reports) == 3
+            assert sum(r.entities["clicks"].duplicates for r in reports) == 1
+            funnel = conversion.funnel(store, Window(0, 1_800_000_000_000), min_clicks=1)
+            clicks = store.execute("MATCH (v)-[c:CLICKED]->(s) RETURN v.id, s.id, c.at "
+                                   "ORDER BY v.id, c.at").rows
+            answers.append((clicks, funnel.overall.clicks, funnel.overall.clickers))
+        finally:
+            _drop(store)
+    assert answers[0] == answers[1]
+    assert answers[0] == ([("v", "s1", 1735776000000), ("v", "s1", 1735862400000),
+                           ("w", "s1", 1735776000000)], 3, 2)
 
 
 def test_no_create_only_write_while_another_load_runs(
