@@ -92,6 +92,7 @@ def write_entity(
 def prepare_entity(
     store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any],
     fresh: Fresh | None = None, hold: list[Row] | None = None,
+    deferred: set[str] | None = None,
 ) -> Callable[[], Outcome]:
     """Do one batch's Python work now; return the call that writes it.
 
@@ -103,6 +104,8 @@ def prepare_entity(
     and each query's parameters are prepared (checked and quoted, where the store can).
     The loader does this on its own thread while its writer thread waits on the
     server. Referral rows need the store's answers first: all their work is in the call.
+    ``deferred`` (referrals only) is the load's set of members whose referral waits for
+    a reference; see ``_write_referrals``.
 
     With ``hold``, the rows not proven new are added to it instead of being checked
     in this batch; the caller writes them later, in full batches. A checking query
@@ -126,7 +129,7 @@ def prepare_entity(
     batch = list(unique.values())
     sends: list[Callable[[], Outcome]] = []
     if entity == "referrals":
-        sends.append(lambda: _write_referrals(store, batch, params, fresh))
+        sends.append(lambda: _write_referrals(store, batch, params, fresh, deferred))
     else:
         new = fresh.split(entity, list(unique)) if fresh is not None else None
         if new is not None and new.any():
@@ -236,24 +239,45 @@ def _placed(rows: list[Row], answer: list[tuple[Any, ...]]) -> Outcome:
 
 
 def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any],
-                     fresh: Fresh | None = None) -> Outcome:
+                     fresh: Fresh | None = None, deferred: set[str] | None = None) -> Outcome:
     """Apply the referral rules, then create the edges that pass them.
 
     Rows ``fresh`` proves new (``_proven_new``) need no rules: they are written first,
     and a row that names a missing member waits for the end of the load like any
     other. The rest are checked against the graph as it stands after those writes.
+
+    The first referrer stays, in the order the rows come: once a member's referral waits
+    for its referrer (a row later in the load, or in another file), every later referral
+    of that member waits behind it (``deferred``, kept for the whole load), so a later
+    file's referrer cannot take the place of an earlier one that was only waiting. At
+    the end of the load the waiting rows are checked in their order, with no ``deferred``
+    (a row still missing then is refused, and the next one may pass).
     """
     outcome = Outcome()
     rows = [row for row in rows if not _self_referral(row, outcome)]
+    rows = _defer(rows, deferred, outcome)
     new = _proven_new(fresh, rows)
     if any(new):
         proven = [r for r, n in zip(rows, new, strict=True) if n]
-        outcome.merge(_create(store, "referrals", proven, params,
-                              lambda doubtful: _check_referrals(store, doubtful, params))())
-        rows = [r for r, n in zip(rows, new, strict=True) if not n]
+        made = _create(store, "referrals", proven, params,
+                       lambda doubtful: _check_referrals(store, doubtful, params))()
+        if deferred is not None:
+            deferred.update(r.values["member_id"] for r in made.missing)
+        outcome.merge(made)
+        rows = _defer([r for r, n in zip(rows, new, strict=True) if not n], deferred, outcome)
     if rows:
-        outcome.merge(_check_referrals(store, rows, params))
+        outcome.merge(_check_referrals(store, rows, params, deferred))
     return outcome
+
+
+def _defer(rows: list[Row], deferred: set[str] | None, outcome: Outcome) -> list[Row]:
+    """The rows free to be written; those of members whose referral waits wait too."""
+    if not deferred:
+        return rows
+    free = []
+    for row in rows:
+        (outcome.missing if row.values["member_id"] in deferred else free).append(row)
+    return free
 
 
 def _self_referral(row: Row, outcome: Outcome) -> bool:
@@ -290,9 +314,13 @@ def _proven_new(fresh: Fresh | None, rows: list[Row]) -> list[bool]:
     return proven
 
 
-def _check_referrals(store: GraphStore, candidates: list[Row], params: dict[str, Any]
-                     ) -> Outcome:
-    """Referrals checked against the graph: the first referrer stays, no cycles."""
+def _check_referrals(store: GraphStore, candidates: list[Row], params: dict[str, Any],
+                     deferred: set[str] | None = None) -> Outcome:
+    """Referrals checked against the graph: the first referrer stays, no cycles.
+
+    A row naming a member or referrer not in the graph yet waits, and with ``deferred``
+    so does every later row of its member (``deferred`` learns the member).
+    """
     outcome = Outcome()
     state = {rec["i"]: rec for rec in
              store.run("load/referral_state",
@@ -304,7 +332,10 @@ def _check_referrals(store: GraphStore, candidates: list[Row], params: dict[str,
         child, referrer = row.values["member_id"], row.values["referrer_id"]
         st = state[i]
         current = st["current"] or assigned.get(child)
-        if not st["has_child"] or not st["has_parent"]:
+        if not st["has_child"] or not st["has_parent"] or (
+                deferred is not None and child in deferred):
+            if deferred is not None:
+                deferred.add(child)
             outcome.missing.append(row)
         elif current == referrer:
             outcome.duplicates.append(row)

@@ -38,6 +38,9 @@ class Loader:
         # rows of write.HELD entities that wait to be checked in full batches
         self.held: dict[str, list[Row]] = {e: [] for e in write.HELD}
         self.waiting: list[Row] = []  # rows whose references have not appeared yet
+        # members whose referral waits: their later referrals wait behind it (the writer
+        # thread alone touches it while the load runs, in batch order)
+        self.deferred: set[str] = set()
         self.files: dict[int, Path] = {}
 
     def take(self, path: Path, record: Record, prof: Profile,
@@ -98,7 +101,8 @@ class Loader:
                 return entity, stubs, write.write_entity(store, entity, rows, params, fresh)
         else:
             hold = self.held.get(entity) if fresh and entity in fresh.entities else None
-            send = write.prepare_entity(store, entity, rows, params, fresh, hold)
+            send = write.prepare_entity(store, entity, rows, params, fresh, hold,
+                                        self.deferred if entity == "referrals" else None)
 
             def job() -> tuple[str, list[str], write.Outcome]:
                 return entity, [], send()

@@ -631,6 +631,33 @@ def test_referrals_proven_new_end_like_checked_ones(
     assert store.execute("MATCH (m:Member)-[:REFERRED*1..20]->(m) RETURN count(m)").scalar() == 0
 
 
+@pytest.mark.parametrize("batch", [1, 2, 5_000])
+def test_the_first_referrer_stays_across_files_even_while_it_waits(
+    store: FalkorDBStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """File a gives m1 the referrer r1, whose own row is in file b; file b gives m1 the
+    referrer r2. m1's first referrer is r1: r2 is refused, not written while r1 waits.
+    Three identical rows giving m2 the referrer m0 (m0 being m2's recruit) are three
+    refusals of one kind, wherever they fall."""
+    monkeypatch.setattr(load, "BATCH_SIZE", batch)
+    t = "2025-01-01T00:00:00Z"
+    (tmp_path / "a").mkdir()
+    (tmp_path / "b").mkdir()
+    a = write_members(tmp_path / "a" / "members.csv", [
+        ["m1", "r1", "taobao", t, "active", "m"], ["m2", "", "taobao", t, "active", "m"],
+        ["m0", "m2", "taobao", t, "active", "m"], ["m2", "m0", "taobao", t, "active", "m"]])
+    b = write_members(tmp_path / "b" / "members.csv", [
+        ["r1", "", "taobao", t, "active", "m"], ["r2", "", "taobao", t, "active", "m"],
+        ["m1", "r2", "taobao", t, "active", "m"], ["m2", "m0", "taobao", t, "active", "m"],
+        ["m2", "m0", "taobao", t, "active", "m"]])
+    report = run_load(store, a, b)
+    assert report.balanced
+    assert store.run("downline/upline", {"id": "m1"}).scalar() == ["m1", "r1"]
+    referrals = report.entities["referrals"]
+    assert referrals.reasons == {"second_referrer": 1, "referral_cycle": 3}
+    assert (referrals.written, referrals.duplicates) == (2, 0)
+
+
 POOL = [f"m{i}" for i in range(7)]
 
 
