@@ -37,7 +37,8 @@ from zoneinfo import ZoneInfo
 
 __all__ = ["SAMPLE_PROFILES", "SampleRows", "write_sample"]
 
-SAMPLE_PROFILES = ("taobao-console", "taobao-api", "pdd-jinbao", "jd-union", "youzan-distributors")
+SAMPLE_PROFILES = ("taobao-console", "taobao-console-2019", "taobao-api", "pdd-jinbao",
+                   "jd-union", "youzan-distributors")
 
 _CHINA = ZoneInfo("Asia/Shanghai")
 _START = datetime(2023, 10, 1, 8, 0, 0)
@@ -206,6 +207,7 @@ def _write_xlsx(path: Path, header: list[str], rows: SampleRows, profile_name: s
 
 _TITLES = {
     "taobao-console": "淘宝联盟 订单明细报表",
+    "taobao-console-2019": "淘宝联盟 订单明细",
     "taobao-api": "taobao.tbk.order.details.get",
     "pdd-jinbao": "多多进宝 推广订单",
     "jd-union": "京东联盟 订单明细",
@@ -365,6 +367,98 @@ def _taobao_console(
         row["订单编号"] = ""
     elif kind == "negative_amount":
         row["订单状态"] = "订单付款"
+        row["付款金额"] = -12.5 if fmt == "xlsx" else "-12.50"
+    return row, expected
+
+
+_TAOBAO_CONSOLE_2019_HEADER = [
+    "创建时间", "点击时间", "付款时间", "结算时间", "商品标题", "商品ID", "掌柜旺旺", "店铺名称",
+    "商品数量", "商品单价", "付款金额", "类目名称", "淘宝父订单号", "淘宝子订单号", "订单状态",
+    "订单类型", "结算金额", "佣金比率", "佣金金额", "补贴比率", "补贴金额", "收入比率", "分成比率",
+    "提成", "技术服务费率", "技术服务费", "付款预估收入", "结算预估收入", "成交平台", "推广者身份",
+    "媒体ID", "媒体名称", "推广位ID", "推广位名称", "渠道关系ID", "会员运营ID", "维权标签",
+]
+
+
+def _taobao_console_2019(
+    rng: random.Random, i: int, fmt: str, accounts: Sequence[str] | None, kind: str | None,
+    shared: dict[str, Any],
+) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The console's export since 2019: taobao-api's fields under Chinese headers."""
+    o = _Order(rng, i)
+    parent, child = _digits(rng, 19), _digits(rng, 19)
+    item_id = _digits(rng, 12)
+    adzone = _digits(rng, 11)
+    relation: str | None = None
+    special = _digits(rng, 10) if rng.random() < 0.3 else None  # the buyer, never the promoter
+    if rng.random() < 0.75:
+        relation = _pick_account(rng, i, accounts, lambda: _digits(rng, 10))
+        account, column = relation, "渠道关系ID"
+    else:
+        account, column = adzone, "推广位ID"
+    status = {"paid": "已付款", "settled": "已结算", "invalid": "已失效"}[o.status]
+    paid = o.paid if o.status != "invalid" or rng.random() < 0.5 else None
+    settled = o.status == "settled"
+
+    def money(fen: int) -> Any:
+        return float(_yuan(fen)) if fmt == "xlsx" else f"{_yuan(fen):.2f}"
+
+    rate = f"{o.rate_bp / 100:.2f}%"
+    row: dict[str, Any] = {
+        "创建时间": _text_time(o.created, fmt),
+        "点击时间": _text_time(o.clicked, fmt),
+        "付款时间": _text_time(paid, fmt),
+        "结算时间": _text_time(o.settled if settled else None, fmt),
+        "商品标题": o.title,
+        "商品ID": item_id,
+        "掌柜旺旺": rng.choice(_SHOPS),
+        "店铺名称": rng.choice(_SHOPS),
+        "商品数量": o.quantity,
+        "商品单价": money(o.price),
+        "付款金额": money(o.amount),
+        "类目名称": o.category,
+        "淘宝父订单号": parent,
+        "淘宝子订单号": child,
+        "订单状态": status,
+        "订单类型": rng.choice(("天猫", "淘宝")),
+        "结算金额": money(o.amount if settled else 0),
+        "佣金比率": rate,
+        "佣金金额": money(o.commission if settled else 0),
+        "补贴比率": "0.00%",
+        "补贴金额": money(0),
+        "收入比率": rate,
+        "分成比率": "100.00%",
+        "提成": rate,
+        "技术服务费率": "10.00%",
+        "技术服务费": money(0),
+        "付款预估收入": money(o.commission),
+        "结算预估收入": money(o.commission if settled else 0),
+        "成交平台": rng.choice(("无线", "PC")),
+        "推广者身份": "二方",
+        "媒体ID": "45678901",
+        "媒体名称": "社群团购",
+        "推广位ID": adzone,
+        "推广位名称": f"团员推广位{i % 9 + 1:02d}",
+        "渠道关系ID": relation,
+        "会员运营ID": special,
+        "维权标签": "0",
+    }
+    extra: dict[str, Any] = {"promoter_platform": "taobao", "promoter_account": account,
+                             "promoter_account_column": column, "buyer_account": special}
+    expected = o.expected(child, item_id, paid or o.created, extra=extra)
+    expected["rows"]["products"]["category"] = o.category
+    if kind == "bad_money":
+        row["付款金额"] = "12,50"
+    elif kind == "bad_time":
+        row["创建时间"] = "2023-13-01 10:00:00"
+        row["付款时间"] = None
+    elif kind == "unknown_status":
+        row["订单状态"] = "订单处理中"
+    elif kind == "missing_order_id":
+        row["淘宝子订单号"] = None
+        row["淘宝父订单号"] = None
+    elif kind == "negative_amount":
+        row["订单状态"] = "已付款"
         row["付款金额"] = -12.5 if fmt == "xlsx" else "-12.50"
     return row, expected
 
@@ -703,6 +797,8 @@ Builder = Callable[..., tuple[dict[str, Any], dict[str, Any]]]
 
 _BUILDERS: dict[str, tuple[list[str], Builder, tuple[str, ...], dict[str, str]]] = {
     "taobao-console": (_TAOBAO_CONSOLE_HEADER, _taobao_console, _ORDER_KINDS, _ORDER_CODES),
+    "taobao-console-2019": (_TAOBAO_CONSOLE_2019_HEADER, _taobao_console_2019, _ORDER_KINDS,
+                            _ORDER_CODES),
     "taobao-api": (_TAOBAO_API_HEADER, _taobao_api, _ORDER_KINDS, _ORDER_CODES),
     "pdd-jinbao": (_PDD_HEADER, _pdd, _ORDER_KINDS, _ORDER_CODES),
     "jd-union": (_JD_HEADER, _jd, _ORDER_KINDS, _ORDER_CODES),

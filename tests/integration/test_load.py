@@ -64,6 +64,7 @@ def write_members(path: Path, rows: list[list[str]]) -> Path:
 @pytest.mark.parametrize(("profile", "fmt", "encoding"), [
     ("taobao-console", "csv", "gb18030"),
     ("taobao-console", "xlsx", "utf-8"),
+    ("taobao-console-2019", "csv", "utf-16"),
     ("taobao-api", "jsonl", "utf-8"),
     ("pdd-jinbao", "jsonl", "utf-8"),
     ("pdd-jinbao", "csv", "utf-8"),

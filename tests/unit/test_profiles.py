@@ -428,6 +428,22 @@ def test_taobao_api_promoter_fallback(profiles: dict[str, Profile]) -> None:
         assert purchase.values["order_id"] == "3000000000000000002"
 
 
+def test_the_taobao_console_export_since_2019_is_recognised(
+        profiles: dict[str, Profile], tmp_path: Path) -> None:
+    """UTF-16 with a BOM, as the console saves it; attribution by 渠道关系ID, else 推广位ID."""
+    from refnet.loaders.readers import open_source
+
+    path = tmp_path / "TaokeDetail-2023-10.csv"
+    rows = write_sample("taobao-console-2019", path, rows=12, bad_rows=5, encoding="utf-16")
+    assert path.read_bytes()[:2] in (b"\xff\xfe", b"\xfe\xff")
+    source = open_source(path)
+    profile = detect(source.header, profiles)
+    assert profile.name == "taobao-console-2019"
+    check_sample(profile, rows)
+    columns = {e["extra"]["promoter_account_column"] for e in rows.expected.values()}
+    assert columns == {"渠道关系ID", "推广位ID"}
+
+
 def test_jd_purchase_id_and_settled_figures(profiles: dict[str, Profile]) -> None:
     profile = profiles["jd-union"]
     row = {"orderId": 281234567890, "skuId": 100012043978, "orderTime": "2023-10-01 19:54:25",
