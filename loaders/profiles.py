@@ -16,6 +16,8 @@ The format (every built-in file is an example; unknown keys are errors, to catch
     detect = ["trade_id", "tk_status"] # all must be in the header for the profile to match
     personal = ["昵称"]                # source columns holding personal data, mapped or not
     empty_values = ["--"]              # cell texts that mean "empty" besides "" (optional)
+    self_referral = "no_referrer"      # a member named as their own inviter has none
+                                       # (default "refuse": quarantined, self_referral)
 
     [[output]]                         # one canonical row per record, in this order
     entity = "purchases"               # members|accounts|products|trust|shares|clicks|purchases
@@ -100,7 +102,9 @@ _FIELD_KEYS = frozenset({
 })
 _TOP_KEYS = frozenset({
     "name", "title", "platform", "timezone", "detect", "personal", "empty_values", "output",
+    "self_referral",
 })
+SELF_REFERRAL = ("refuse", "no_referrer")
 _OUTPUT_KEYS = frozenset({"entity", "when", "fields", "extra"})
 
 
@@ -225,6 +229,9 @@ def _compile(data: dict[str, Any], source: Path) -> Profile:
     empty_values = data.get("empty_values", [])
     if not isinstance(empty_values, list) or not all(isinstance(c, str) for c in empty_values):
         raise _spec_error(source, "empty_values", "must be a list of texts")
+    self_referral = data.get("self_referral", "refuse")
+    if self_referral not in SELF_REFERRAL:
+        raise _spec_error(source, "self_referral", f"must be one of {', '.join(SELF_REFERRAL)}")
     raw_outputs = data.get("output")
     if not isinstance(raw_outputs, list) or not raw_outputs:
         raise _spec_error(source, "output", "needs at least one [[output]] table")
@@ -281,6 +288,7 @@ def _compile(data: dict[str, Any], source: Path) -> Profile:
         personal=tuple(personal),
         empty_values=frozenset(v.strip() for v in empty_values),
         outputs=tuple(outputs),
+        self_referral=self_referral,
     )
 
 
@@ -305,6 +313,7 @@ class Profile:
     personal: tuple[str, ...] = ()
     empty_values: frozenset[str] = frozenset()
     outputs: tuple[_Output, ...] = field(default=(), repr=False)
+    self_referral: str = "refuse"  # or "no_referrer": see _no_self_invite
 
     def matches(self, header: list[str]) -> bool:
         """True when every ``detect`` column is in the header."""
@@ -353,6 +362,8 @@ class Profile:
             if output.entity in _CHECKED:
                 self._check(output.entity, values)
             rows.append(Row(output.entity, values, line=record.line, extra=extra))
+        if self.self_referral == "no_referrer":
+            _no_self_invite(rows)
         return rows
 
     # -- the compiled plan: what ``apply`` does per output, worked out once per profile
@@ -421,7 +432,25 @@ class Profile:
 # The most one order line (or a product's price) may be, in fen: ¥10 billion. Far above
 # any real line, far below 2**63, so no sum over a network overflows the store's integers.
 MAX_MONEY = 10**12
-_CHECKED = frozenset({"purchases", "products"})  # entities Profile._check looks at
+_CHECKED = frozenset({"purchases", "products"})
+
+
+def _no_self_invite(rows: list[Row]) -> None:
+    """A member the export names as their own inviter (by their id or their own account)
+    has no referrer: the row keeps the member with ``extra["note"] = "self_invite"``.
+
+    Youzan's own API sample holds such rows; they say "no inviter", not a refused
+    referral, so they are not sent to the referral rules (``self_referral``).
+    """
+    own = {r.values.get("account_id") for r in rows if r.entity == "accounts"}
+    for row in rows:
+        if row.entity != "members":
+            continue
+        member, referrer = row.values.get("member_id"), row.values.get("referrer_id")
+        named = {referrer, row.extra.get("referrer_account")} - {None}
+        if named and (member in named or named & own):
+            row.values["referrer_id"] = None
+            row.extra["note"] = "self_invite"  # entities Profile._check looks at
 _PlanStep = tuple[str, "Callable[[Mapping[str, Any]], Any] | None", Field]
 
 

@@ -254,6 +254,7 @@ def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any],
     (a row still missing then is refused, and the next one may pass).
     """
     outcome = Outcome()
+    _resolve_referrers(store, rows)
     rows = [row for row in rows if not _self_referral(row, outcome)]
     rows = _defer(rows, deferred, outcome)
     new = _proven_new(fresh, rows)
@@ -268,6 +269,28 @@ def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any],
     if rows:
         outcome.merge(_check_referrals(store, rows, params, deferred))
     return outcome
+
+
+def _resolve_referrers(store: GraphStore, rows: list[Row]) -> None:
+    """Referrers named by a platform account (a Youzan inviter given as a distributor
+    code, not a phone) become the account's member, when a member claims it by now.
+
+    A row whose account no member claims keeps the name as given: it may be a member's
+    id, or it waits like any missing referrer and is refused at the end of the load.
+    """
+    named = [r for r in rows if r.extra.get("referrer_account")]
+    if not named:
+        return
+    keys = sorted({(r.extra.get("referrer_platform") or "", str(r.extra["referrer_account"]))
+                   for r in named})
+    found = store.run("load/account_members", {
+        "keys": [{"platform": p, "account": a} for p, a in keys]}).rows
+    owner = {(p, a): m for p, a, m in found if m is not None}
+    for row in named:
+        member = owner.get((row.extra.get("referrer_platform") or "",
+                            str(row.extra["referrer_account"])))
+        if member is not None:
+            row.values["referrer_id"] = member
 
 
 def _defer(rows: list[Row], deferred: set[str] | None, outcome: Outcome) -> list[Row]:

@@ -133,6 +133,10 @@ def load_tables(report: LoadReport) -> list[Table]:
     for entity, c in report.entities.items():
         entities.add_row(entity, f"{c.rows:,}", f"{c.written:,}", f"{c.duplicates:,}",
                          f"{c.quarantined:,}", "yes" if c.balanced else "[red]NO[/]")
+    notes = [f"{n:,} {entity} {note}" for entity, c in report.entities.items()
+             for note, n in sorted(c.notes.items())]
+    if notes:
+        entities.caption = "written with a note: " + ", ".join(notes)
     return [files, entities]
 
 

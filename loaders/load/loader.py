@@ -57,12 +57,22 @@ class Loader:
         for row in rows:
             row.extra["_file"] = path.name
             self._add(row)
-            if row.entity == "members" and row.values.get("referrer_id") is not None:
+            if row.entity != "members":
+                continue
+            note = row.extra.get("note")
+            if note:
+                notes = self.report.entities["members"].notes
+                notes[note] = notes.get(note, 0) + 1
+            if row.values.get("referrer_id") is not None:
+                extra = {"_file": path.name}
+                if row.extra.get("referrer_account"):  # an inviter named by an account
+                    extra["referrer_account"] = row.extra["referrer_account"]
+                    extra["referrer_platform"] = row.values.get("platform") or ""
                 self._add(Row("referrals", {
                     "member_id": row.values["member_id"],
                     "referrer_id": row.values["referrer_id"],
                     "joined_at": row.values.get("joined_at"),
-                }, row.line, {"_file": path.name}))
+                }, row.line, extra))
 
     def _add(self, row: Row) -> None:
         self.report.entities[row.entity].rows += 1

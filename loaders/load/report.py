@@ -32,6 +32,9 @@ class EntityCounts:
     duplicates: int = 0
     quarantined: int = 0
     reasons: dict[str, int] = field(default_factory=dict)  # quarantined rows by reason code
+    # rows written with a note, by note: "self_invite" (a member the export names as
+    # their own inviter, kept with no referrer; see profiles._no_self_invite)
+    notes: dict[str, int] = field(default_factory=dict)
 
     @property
     def balanced(self) -> bool:

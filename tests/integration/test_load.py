@@ -659,6 +659,36 @@ def test_the_first_referrer_stays_across_files_even_while_it_waits(
     assert (referrals.written, referrals.duplicates) == (2, 0)
 
 
+def test_youzan_inviters_by_code_resolve_and_self_invites_have_no_referrer(
+    store: FalkorDBStore, tmp_path: Path
+) -> None:
+    """An inviter given as a distributor code is the member whose account it is (even
+    when the code's own row comes later); a distributor named as their own inviter, by
+    phone or by code, is stored with no referrer and a note, not refused."""
+    header = ["分销员ID", "昵称", "手机号", "邀请人", "成为分销员时间", "等级"]
+    rows = [
+        ["CODEB", "b", "13800000002", "CODEA", "2023-10-02 10:00:00", "普通分销员"],
+        ["CODEA", "a", "13800000001", "", "2023-10-01 10:00:00", "普通分销员"],
+        ["CODEC", "c", "13800000003", "13800000003", "2023-10-03 10:00:00", "普通分销员"],
+        ["CODED", "d", "13800000004", "CODED", "2023-10-04 10:00:00", "普通分销员"],
+        ["CODEE", "e", "13800000005", "CODEZ", "2023-10-05 10:00:00", "普通分销员"],
+    ]
+    path = tmp_path / "distributors.csv"
+    with open(path, "w", newline="", encoding="utf-8") as f:
+        csv.writer(f).writerows([header, *rows])
+    report = run_load(store, path)
+    assert report.balanced
+    assert report.files[0].profile == "youzan-distributors"
+    a, b, c, d = (HASHER(f"1380000000{k}") for k in (1, 2, 3, 4))
+    assert store.run("downline/upline", {"id": b}).scalar() == [b, a]
+    for member in (c, d):
+        assert store.run("downline/upline", {"id": member}).scalar() == [member]
+    assert report.entities["members"].notes == {"self_invite": 2}
+    assert report.entities["members"].written == 5
+    assert report.entities["referrals"].reasons == {"unknown_reference": 1}
+    assert [r["code"] for r in quarantined(report)] == ["unknown_reference"]
+
+
 POOL = [f"m{i}" for i in range(7)]
 
 

@@ -508,6 +508,27 @@ def test_money_up_to_the_bound_is_kept(profiles: dict[str, Profile]) -> None:
     assert purchase.values["amount"] == purchase.values["commission"] == 10**12
 
 
+def test_self_referral_option_is_checked(tmp_path: Path) -> None:
+    text = (builtin_dir() / "youzan-distributors.toml").read_text("utf-8")
+    path = tmp_path / "yz.toml"
+    path.write_text(text.replace('self_referral = "no_referrer"', 'self_referral = "drop"'),
+                    encoding="utf-8")
+    with pytest.raises(BadInput, match="self_referral"):
+        load_profile(path)
+
+
+def test_youzan_self_invite_is_no_referrer(profiles: dict[str, Profile]) -> None:
+    profile = profiles["youzan-distributors"]
+    for inviter in ("13800000003", "CODEC"):
+        rows = profile.apply(Record(2, {"分销员ID": "CODEC", "手机号": "13800000003",
+                                        "邀请人": inviter}), fake_hasher)
+        member = rows[0]
+        assert member.values["referrer_id"] is None and member.extra["note"] == "self_invite"
+    other = profile.apply(Record(2, {"分销员ID": "CODEC", "手机号": "13800000003",
+                                     "邀请人": "CODEA"}), fake_hasher)[0]
+    assert other.values["referrer_id"] == "CODEA" and "note" not in other.extra
+
+
 def test_pdd_member_hint(profiles: dict[str, Profile]) -> None:
     profile = profiles["pdd-jinbao"]
     row = {"order_sn": "231001-123", "goods_id": 1, "order_status": 0, "p_id": "1_2",
