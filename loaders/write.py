@@ -19,7 +19,7 @@ from refnet.graph.store import GraphStore, Params, row_lists, run_idempotent
 from .fresh import Fresh
 from .records import Row
 
-__all__ = ["ENTITIES", "HELD", "KEYS", "Outcome", "attribute_accounts", "key_of",
+__all__ = ["ENTITIES", "HELD", "KEYS", "Outcome", "ReferralBook", "attribute_accounts", "key_of",
            "needs_attribution", "prepare_entity", "write_entity"]
 
 # Write order: endpoints before the edges that join them.
@@ -77,22 +77,38 @@ class Outcome:
         self.rejected += other.rejected
 
 
+@dataclass
+class ReferralBook:
+    """What a load has decided about referrals so far, so each rule holds load-wide.
+
+    ``waiting``: members whose referral waits for a reference; their later referrals
+    wait behind it (while ``defer``; the end-of-load pass turns it off).
+    ``refused``: (member, referrer) -> (code, message) of every referral refused, so a
+    repeat of a refused row is refused for the same reason wherever it falls, as its
+    copies in one batch are. The writer thread alone uses it while the load runs.
+    """
+
+    waiting: set[str] = field(default_factory=set)
+    refused: dict[tuple[str, str], tuple[str, str]] = field(default_factory=dict)
+    defer: bool = True
+
+
 def key_of(row: Row) -> tuple[Any, ...]:
     return tuple(row.values.get(k) for k in KEYS[row.entity])
 
 
 def write_entity(
     store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any],
-    fresh: Fresh | None = None,
+    fresh: Fresh | None = None, book: ReferralBook | None = None,
 ) -> Outcome:
     """Write one batch of one entity; repeated keys inside the batch are duplicates."""
-    return prepare_entity(store, entity, rows, params, fresh)()
+    return prepare_entity(store, entity, rows, params, fresh, book=book)()
 
 
 def prepare_entity(
     store: GraphStore, entity: str, rows: list[Row], params: dict[str, Any],
     fresh: Fresh | None = None, hold: list[Row] | None = None,
-    deferred: set[str] | None = None,
+    book: ReferralBook | None = None,
 ) -> Callable[[], Outcome]:
     """Do one batch's Python work now; return the call that writes it.
 
@@ -104,8 +120,8 @@ def prepare_entity(
     and each query's parameters are prepared (checked and quoted, where the store can).
     The loader does this on its own thread while its writer thread waits on the
     server. Referral rows need the store's answers first: all their work is in the call.
-    ``deferred`` (referrals only) is the load's set of members whose referral waits for
-    a reference; see ``_write_referrals``.
+    ``book`` (referrals only) is what the load has decided about referrals so far; see
+    ``_write_referrals``.
 
     With ``hold``, the rows not proven new are added to it instead of being checked
     in this batch; the caller writes them later, in full batches. A checking query
@@ -129,7 +145,7 @@ def prepare_entity(
     batch = list(unique.values())
     sends: list[Callable[[], Outcome]] = []
     if entity == "referrals":
-        sends.append(lambda: _write_referrals(store, batch, params, fresh, deferred))
+        sends.append(lambda: _write_referrals(store, batch, params, fresh, book))
     else:
         new = fresh.split(entity, list(unique)) if fresh is not None else None
         if new is not None and new.any():
@@ -239,35 +255,37 @@ def _placed(rows: list[Row], answer: list[tuple[Any, ...]]) -> Outcome:
 
 
 def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any],
-                     fresh: Fresh | None = None, deferred: set[str] | None = None) -> Outcome:
+                     fresh: Fresh | None = None, book: ReferralBook | None = None) -> Outcome:
     """Apply the referral rules, then create the edges that pass them.
 
     Rows ``fresh`` proves new (``_proven_new``) need no rules: they are written first,
     and a row that names a missing member waits for the end of the load like any
     other. The rest are checked against the graph as it stands after those writes.
 
-    The first referrer stays, in the order the rows come: once a member's referral waits
-    for its referrer (a row later in the load, or in another file), every later referral
-    of that member waits behind it (``deferred``, kept for the whole load), so a later
-    file's referrer cannot take the place of an earlier one that was only waiting. At
-    the end of the load the waiting rows are checked in their order, with no ``deferred``
-    (a row still missing then is refused, and the next one may pass).
+    With the load's ``book``: the first referrer stays, in the order the rows come. Once
+    a member's referral waits for its referrer (a row later in the load, or in another
+    file), every later referral of that member waits behind it, so a later file's
+    referrer cannot take the place of an earlier one that was only waiting; at the end
+    of the load the waiting rows are checked in their order, without deferring (a row
+    still missing then is refused, and the next one may pass). A repeat of a refused
+    row is refused for the same reason; a repeat of a written one is a duplicate.
     """
     outcome = Outcome()
+    book = book if book is not None else ReferralBook(defer=False)
     _resolve_referrers(store, rows)
     rows = [row for row in rows if not _self_referral(row, outcome)]
-    rows = _defer(rows, deferred, outcome)
+    rows = _defer(rows, book, outcome)
     new = _proven_new(fresh, rows)
     if any(new):
         proven = [r for r, n in zip(rows, new, strict=True) if n]
         made = _create(store, "referrals", proven, params,
-                       lambda doubtful: _check_referrals(store, doubtful, params))()
-        if deferred is not None:
-            deferred.update(r.values["member_id"] for r in made.missing)
+                       lambda doubtful: _check_referrals(store, doubtful, params, book))()
+        if book.defer:
+            book.waiting.update(r.values["member_id"] for r in made.missing)
         outcome.merge(made)
-        rows = _defer([r for r, n in zip(rows, new, strict=True) if not n], deferred, outcome)
+        rows = _defer([r for r, n in zip(rows, new, strict=True) if not n], book, outcome)
     if rows:
-        outcome.merge(_check_referrals(store, rows, params, deferred))
+        outcome.merge(_check_referrals(store, rows, params, book))
     return outcome
 
 
@@ -293,13 +311,20 @@ def _resolve_referrers(store: GraphStore, rows: list[Row]) -> None:
             row.values["referrer_id"] = member
 
 
-def _defer(rows: list[Row], deferred: set[str] | None, outcome: Outcome) -> list[Row]:
-    """The rows free to be written; those of members whose referral waits wait too."""
-    if not deferred:
+def _defer(rows: list[Row], book: ReferralBook, outcome: Outcome) -> list[Row]:
+    """The rows free to be checked: a repeat of a refused row is refused the same way,
+    and while ``book.defer`` the rows of members whose referral waits wait too."""
+    if not book.refused and not (book.defer and book.waiting):
         return rows
     free = []
     for row in rows:
-        (outcome.missing if row.values["member_id"] in deferred else free).append(row)
+        refused = book.refused.get((row.values["member_id"], row.values["referrer_id"]))
+        if refused is not None:
+            outcome.rejected.append((row, *refused))
+        elif book.defer and row.values["member_id"] in book.waiting:
+            outcome.missing.append(row)
+        else:
+            free.append(row)
     return free
 
 
@@ -338,11 +363,11 @@ def _proven_new(fresh: Fresh | None, rows: list[Row]) -> list[bool]:
 
 
 def _check_referrals(store: GraphStore, candidates: list[Row], params: dict[str, Any],
-                     deferred: set[str] | None = None) -> Outcome:
+                     book: ReferralBook) -> Outcome:
     """Referrals checked against the graph: the first referrer stays, no cycles.
 
-    A row naming a member or referrer not in the graph yet waits, and with ``deferred``
-    so does every later row of its member (``deferred`` learns the member).
+    A row naming a member or referrer not in the graph yet waits, and while
+    ``book.defer`` so does every later row of its member. Refusals go into the book.
     """
     outcome = Outcome()
     state = {rec["i"]: rec for rec in
@@ -355,21 +380,27 @@ def _check_referrals(store: GraphStore, candidates: list[Row], params: dict[str,
         child, referrer = row.values["member_id"], row.values["referrer_id"]
         st = state[i]
         current = st["current"] or assigned.get(child)
-        if not st["has_child"] or not st["has_parent"] or (
-                deferred is not None and child in deferred):
-            if deferred is not None:
-                deferred.add(child)
+        refused = book.refused.get((child, referrer))
+        if refused is not None:  # the same referral, refused earlier in this batch
+            outcome.rejected.append((row, *refused))
+        elif not st["has_child"] or not st["has_parent"] or (
+                book.defer and child in book.waiting):
+            if book.defer:
+                book.waiting.add(child)
             outcome.missing.append(row)
         elif current == referrer:
             outcome.duplicates.append(row)
         elif current is not None:
-            outcome.rejected.append((row, "second_referrer",
-                                     f"{child} was referred by {current}; {referrer} refused "
-                                     "(the first referrer stays)"))
+            book.refused[child, referrer] = (
+                "second_referrer",
+                f"{child} was referred by {current}; {referrer} refused (the first referrer "
+                "stays)")
+            outcome.rejected.append((row, *book.refused[child, referrer]))
         elif (st["recruits"] or child in referrers) and _is_ancestor(
                 store, child, referrer, assigned):
-            outcome.rejected.append((row, "referral_cycle",
-                                     f"{referrer} is already in {child}'s downline"))
+            book.refused[child, referrer] = (
+                "referral_cycle", f"{referrer} is already in {child}'s downline")
+            outcome.rejected.append((row, *book.refused[child, referrer]))
         else:
             assigned[child] = referrer
             referrers.add(referrer)

@@ -38,9 +38,7 @@ class Loader:
         # rows of write.HELD entities that wait to be checked in full batches
         self.held: dict[str, list[Row]] = {e: [] for e in write.HELD}
         self.waiting: list[Row] = []  # rows whose references have not appeared yet
-        # members whose referral waits: their later referrals wait behind it (the writer
-        # thread alone touches it while the load runs, in batch order)
-        self.deferred: set[str] = set()
+        self.referrals = write.ReferralBook()  # the referral rules' load-wide memory
         self.files: dict[int, Path] = {}
 
     def take(self, path: Path, record: Record, prof: Profile,
@@ -112,7 +110,7 @@ class Loader:
         else:
             hold = self.held.get(entity) if fresh and entity in fresh.entities else None
             send = write.prepare_entity(store, entity, rows, params, fresh, hold,
-                                        self.deferred if entity == "referrals" else None)
+                                        self.referrals if entity == "referrals" else None)
 
             def job() -> tuple[str, list[str], write.Outcome]:
                 return entity, [], send()
@@ -147,13 +145,15 @@ class Loader:
             self.writer.wait()
             self._book_done()
         waiting, self.waiting = self.waiting, []
+        self.referrals.defer = False  # the waiting rows now go in their order
         for entity in write.ENTITIES:
             rows = [r for r in waiting if r.entity == entity]
             if entity == "purchases":
                 self._stub_members(rows)
             for start in range(0, len(rows), self.batch_size):
                 batch = rows[start:start + self.batch_size]
-                outcome = write.write_entity(self.store, entity, batch, self.params)
+                outcome = write.write_entity(self.store, entity, batch, self.params,
+                                             book=self.referrals)
                 for row in outcome.missing:
                     outcome.rejected.append((row, "unknown_reference", _missing_message(row)))
                 outcome.missing = []

@@ -659,6 +659,24 @@ def test_the_first_referrer_stays_across_files_even_while_it_waits(
     assert (referrals.written, referrals.duplicates) == (2, 0)
 
 
+@pytest.mark.parametrize("batch", [1, 2, 5_000])
+def test_a_repeated_refused_referral_is_refused_the_same_way_wherever_it_falls(
+    store: FalkorDBStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, batch: int
+) -> None:
+    """b <- c closes a cycle (b referred c); b then gets d. The repeat of b <- c is the
+    same refusal (referral_cycle), not a second referrer, in any batching."""
+    monkeypatch.setattr(load, "BATCH_SIZE", batch)
+    t = "2025-01-01T00:00:00Z"
+    path = write_members(tmp_path / "members.csv", [
+        [m, r, "taobao", t, "active", "m"]
+        for m, r in (("b", ""), ("d", ""), ("c", "b"), ("b", "c"), ("b", "d"), ("b", "c"))])
+    report = run_load(store, path)
+    assert report.balanced
+    referrals = report.entities["referrals"]
+    assert referrals.reasons == {"referral_cycle": 2}
+    assert (referrals.written, referrals.duplicates) == (2, 0)
+
+
 def test_youzan_inviters_by_code_resolve_and_self_invites_have_no_referrer(
     store: FalkorDBStore, tmp_path: Path
 ) -> None:
