@@ -9,8 +9,9 @@ quarantine directory, created only when a first bad row arrives, one row per ref
 ``code`` is a reason code from ``records.REASONS``; ``values`` is the row as JSON
 (personal values the profile names masked as ``***``). The load records the file's
 absolute path on its ``(:LoadRun)`` as ``quarantine`` (null when nothing was refused),
-so a reader finds it wherever the load put it (beside the files for ``refnet load``,
-under ``<data dir>/loads/`` for a load started through the API). This module owns the
+so a reader finds it wherever the load put it: ``<data dir>/loads/`` for ``refnet load``
+and for loads started through the API (never beside the inputs, where loading the folder
+again would read it back as an export; ``plan`` skips ``*.bad.csv`` in a folder too). This module owns the
 format: the loader writes it with ``Writer``, and ``read_refused_referrals`` reads the
 refused referrals back (the compliance report's evidence).
 """
