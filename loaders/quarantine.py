@@ -11,9 +11,10 @@ quarantine directory, created only when a first bad row arrives, one row per ref
 absolute path on its ``(:LoadRun)`` as ``quarantine`` (null when nothing was refused),
 so a reader finds it wherever the load put it: ``<data dir>/loads/`` for ``refnet load``
 and for loads started through the API (never beside the inputs, where loading the folder
-again would read it back as an export; ``plan`` skips ``*.bad.csv`` in a folder too). This module owns the
-format: the loader writes it with ``Writer``, and ``read_refused_referrals`` reads the
-refused referrals back (the compliance report's evidence).
+again would read it back as an export; ``plan`` skips ``*.bad.csv`` in a folder too).
+This module owns the format: the loader writes it with ``Writer``, and
+``read_refused_referrals`` reads the refused referrals back (the compliance report's
+evidence).
 """
 
 from __future__ import annotations

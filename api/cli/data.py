@@ -14,8 +14,8 @@ from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
-from refnet.loaders import load as loading
 from refnet.loaders import jobs, privacy, synthetic
+from refnet.loaders import load as loading
 from refnet.loaders import profiles as profile_registry
 
 from .. import render

@@ -32,8 +32,9 @@ def plan_files(
     """Every data file under ``paths`` with its source and profile, in write order.
 
     A folder gives its data files, not refnet's own (``OWN_SUFFIXES``); a file named
-    explicitly is read whatever its name. A path that does not exist, or no data file at all, is ``NotFound``; an unknown
-    profile name, or a header no profile (or more than one) matches, is ``BadInput``.
+    explicitly is read whatever its name. A path that does not exist, or no data file at
+    all, is ``NotFound``; an unknown profile name, or a header no profile (or more than
+    one) matches, is ``BadInput``.
     """
     files: list[Path] = []
     for path in paths:
