@@ -23,6 +23,7 @@ REASONS: dict[str, str] = {
     "out_of_range": "a value is outside its allowed range",
     "unknown_status": "a status code the profile does not map",
     "bad_text": "text the store cannot keep (control characters)",
+    "bad_encoding": "bytes the file's encoding cannot decode, or a row in another encoding",
     "duplicate_conflict": "the same key arrived twice in one load with different values",
     "second_referrer": "the member already has a different referrer (the first one stays)",
     "referral_cycle": "the referral would close a cycle",

@@ -13,7 +13,7 @@ from typing import Any, Final
 
 from refnet.loaders.records import Record, UnreadableInput
 
-from .encoding import ESCAPED_BYTE, bad_bytes, readable
+from .encoding import BAD_ENCODING, readable, row_encoding_error
 from .source import Source
 
 __all__ = ["JSONL_HEADER_OBJECTS", "jsonl_records", "open_jsonl"]
@@ -21,6 +21,17 @@ __all__ = ["JSONL_HEADER_OBJECTS", "jsonl_records", "open_jsonl"]
 JSONL_HEADER_OBJECTS: Final = 1000  # a JSONL header is the union of keys over this many objects
 _JSON_TYPE_NAMES: Final = {list: "an array", str: "a string", int: "a number",
                            float: "a number", bool: "true/false", type(None): "null"}
+
+
+class _Refused(str):
+    """Why a line is not an object, with the reason code it is quarantined under."""
+
+    code: str
+
+    def __new__(cls, why: str, code: str) -> _Refused:
+        self = super().__new__(cls, why)
+        self.code = code
+        return self
 
 
 def _jsonl_lines(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] | str, str]]:
@@ -34,8 +45,9 @@ def _jsonl_lines(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any
 
 
 def _parse_object(text: str, encoding: str) -> dict[str, Any] | str:
-    if not text.isascii() and ESCAPED_BYTE.search(text):
-        return bad_bytes(encoding)
+    why = None if text.isascii() else row_encoding_error(text, encoding)
+    if why is not None:
+        return _Refused(why, BAD_ENCODING)
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -79,4 +91,7 @@ def jsonl_records(source: Source) -> Iterator[Record]:
         if isinstance(parsed, dict):
             yield Record(number, parsed)
         else:
-            yield Record(number, {"_error": parsed, "_raw": readable(text)})
+            error = {"_error": str(parsed), "_raw": readable(text)}
+            if isinstance(parsed, _Refused):
+                error["_code"] = parsed.code
+            yield Record(number, error)
