@@ -44,6 +44,7 @@ class Writer:
         if self.path is None:
             return
         if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._file = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115
             self._writer = csv.writer(self._file)
             self._writer.writerow(HEADER)
