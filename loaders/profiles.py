@@ -78,6 +78,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from refnet.graph.errors import BadInput
+from refnet.graph.model import MEMBER_STATUSES
 from refnet.graph.model import PURCHASE_STATUSES as STATUSES
 
 from . import canonical
@@ -395,13 +396,18 @@ class Profile:
                 if isinstance(amount, int) and amount < 0 and status != "refunded":
                     raise RowError("out_of_range", f"purchases.{name} is negative ({amount} "
                                    f"fen) but the status is {status!r}, not refunded")
+        elif entity == "members":
+            status = values.get("status")
+            if status is not None and status not in MEMBER_STATUSES:
+                raise RowError("unknown_status", f"members.status {status!r} is not one of "
+                               f"{', '.join(MEMBER_STATUSES)}")
         elif entity == "products":
             price = values.get("price")
             if isinstance(price, int) and price < 0:
                 raise RowError("out_of_range", f"products.price is negative ({price} fen)")
 
 
-_CHECKED = frozenset({"purchases", "products"})  # entities Profile._check looks at
+_CHECKED = frozenset({"purchases", "products", "members"})  # entities Profile._check looks at
 _PlanStep = tuple[str, "Callable[[Mapping[str, Any]], Any] | None", Field]
 
 

@@ -23,6 +23,8 @@ REASONS: dict[str, str] = {
     "out_of_range": "a value is outside its allowed range",
     "unknown_status": "a status code the profile does not map",
     "bad_text": "text the store cannot keep (control characters)",
+    "ambiguous_id": "an id with invisible or look-alike characters, refused rather than guessed",
+    "too_large": "a value or record larger than refnet reads (4 KiB a cell, 1 MiB a line)",
     "bad_encoding": "bytes the file's encoding cannot decode, or a row in another encoding",
     "duplicate_conflict": "the same key arrived twice in one load with different values",
     "second_referrer": "the member already has a different referrer (the first one stays)",

@@ -20,7 +20,16 @@ from typing import IO, Final
 from refnet.loaders.records import Record, UnreadableInput
 
 from .encoding import BAD_ENCODING, readable, row_encoding_error
-from .source import HEADER_SCAN_ROWS, Source, make_header, no_header, pick_header, row_values
+from .source import (
+    HEADER_SCAN_ROWS,
+    MAX_CELL_CHARS,
+    Source,
+    make_header,
+    no_header,
+    oversized,
+    pick_header,
+    row_values,
+)
 
 __all__ = ["DELIMITERS", "csv_records", "open_csv"]
 
@@ -37,7 +46,7 @@ class _CsvRow:
     line: int
     cells: list[str]
     error: str | None = None
-    raw: str = ""
+    raw: str = ""  # the row's text: of an error row, or of a row longer than a cell may be
     code: str = "bad_value"  # the reason code an error row is quarantined with
 
 
@@ -78,7 +87,7 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[_CsvRow]:
                 raw = "".join(taken)
                 why = None if raw.isascii() else row_encoding_error(raw, encoding)
                 if why is None:
-                    yield _CsvRow(start, cells)
+                    yield _CsvRow(start, cells, raw=raw if len(raw) > MAX_CELL_CHARS else "")
                 else:
                     yield _CsvRow(start, [], why, readable(raw), BAD_ENCODING)
             start = reader.line_num + 1
@@ -171,4 +180,6 @@ def csv_records(source: Source) -> Iterator[Record]:
                 error["_code"] = row.code
             yield Record(row.line, error)
         elif not _is_blank(row.cells):
-            yield Record(row.line, row_values(source.header, row.cells, ""))
+            values = row_values(source.header, row.cells, "")
+            # only a row longer than a cell may be can hold an oversized cell
+            yield Record(row.line, (row.raw and oversized(values)) or values)

@@ -26,7 +26,15 @@ from typing import IO, Any, Final
 
 from refnet.loaders.records import Record, UnreadableInput
 
-from .source import HEADER_SCAN_ROWS, Source, make_header, no_header, pick_header, row_values
+from .source import (
+    HEADER_SCAN_ROWS,
+    Source,
+    make_header,
+    no_header,
+    oversized,
+    pick_header,
+    row_values,
+)
 
 __all__ = ["MAX_CELLS", "MAX_RATIO", "MAX_SHARED_STRINGS_BYTES", "MAX_UNCOMPRESSED_BYTES",
            "PLAN_ROWS", "check_expansion", "open_xlsx", "xlsx_records"]
@@ -161,4 +169,5 @@ def xlsx_records(source: Source) -> Iterator[Record]:
     with _sheet(source.path, source.sheet) as ws:
         for number, cells in _xlsx_rows(ws, source.path):
             if number > source.header_line and not _is_blank_cells(cells):
-                yield Record(number, row_values(source.header, cells, None))
+                values = row_values(source.header, cells, None)
+                yield Record(number, oversized(values) or values)
