@@ -11,7 +11,6 @@ from pathlib import Path
 
 import pytest
 
-from refnet.loaders import ids
 from refnet.loaders.profiles import Profile, load_profiles
 from refnet.loaders.quarantine import Writer, read_refused_referrals
 from refnet.loaders.readers import open_source, records
@@ -69,6 +68,8 @@ def test_ids_in_one_script_or_with_han_pass(members: Profile, value: str) -> Non
 
 
 def test_the_rule_is_documented_by_its_doctests() -> None:
+    from refnet.loaders import ids
+
     assert doctest.testmod(ids).failed == 0
 
 
