@@ -8,7 +8,9 @@ uncompressed size against its compressed size (``MAX_RATIO``), the shared string
 the whole workbook against absolute caps. The sizes come from the zip directory and
 cannot lie: Python's zipfile stops a part at its declared size and fails its CRC.
 Streaming then counts cells (``MAX_CELLS``), and finding the header reads at most
-``PLAN_ROWS`` rows, so planning never walks a whole sheet.
+``PLAN_ROWS`` rows, with openpyxl's look at each sheet's size skipped (it read a sheet
+without a ``<dimension>`` to the end: ``_lazy_reader``), so planning never walks a
+whole sheet.
 
 openpyxl, not python-calamine: calamine (Rust) read a 100k-row, 10-column export 15x
 faster (1.2 s against 18.8 s) and reads legacy .xls too, but it parses a whole sheet
@@ -18,6 +20,7 @@ and so could not plan from the first rows; measured in the commit that added thi
 
 from __future__ import annotations
 
+import functools
 import zipfile
 from collections.abc import Iterator
 from contextlib import contextmanager
@@ -83,14 +86,48 @@ def _load_workbook(handle: IO[bytes], path: Path) -> Any:
 
     A file object, not the path, because openpyxl refuses paths whose extension is not
     .xlsx, and exports often carry the wrong one. ``data_only`` gives formulas' cached
-    values; read-only mode parses sheet XML as a stream.
+    values; read-only mode parses sheet XML as a stream. ``_LazyReader`` is openpyxl's
+    ``load_workbook`` minus its look at each sheet's size (see there).
     """
-    from openpyxl import load_workbook
-
     try:
-        return load_workbook(handle, read_only=True, data_only=True)
+        reader = _lazy_reader()(handle, read_only=True, data_only=True)
+        reader.read()
+        return reader.wb
     except Exception as exc:  # zipfile, KeyError, XML errors: openpyxl has no common base
         raise UnreadableInput(f"{path} is a zip file but not a readable .xlsx: {exc}") from exc
+
+
+@functools.cache
+def _lazy_reader() -> type:
+    """openpyxl's ``ExcelReader`` whose read-only sheets do not measure themselves.
+
+    openpyxl 3.1's ``ReadOnlyWorksheet.__init__`` looks for a sheet's ``<dimension>``
+    element and, in a sheet without one (many exporters write none), reads until the
+    *end* of ``<sheetData>``: the whole sheet, for every sheet, before the first row is
+    handed out (4 s of a 100k-row sheet; a bomb's GB). refnet resets the dimensions
+    anyway, so the lazy sheet skips that look; ``read_worksheets`` is openpyxl's own
+    read-only branch with the lazy sheet. Built on first use: openpyxl loads lazily.
+    """
+    from openpyxl.reader.excel import ExcelReader
+    from openpyxl.worksheet._read_only import ReadOnlyWorksheet
+
+    class _LazyWorksheet(ReadOnlyWorksheet):  # type: ignore[misc]
+        def _get_size(self) -> None:
+            """No look at the size: the sheet is streamed with its dimensions reset."""
+
+    class _LazyReader(ExcelReader):  # type: ignore[misc]
+        def read_worksheets(self) -> None:
+            for sheet, rel in self.parser.find_sheets():
+                if rel.target not in self.valid_files:
+                    continue
+                if "chartsheet" in rel.Type:
+                    self.read_chartsheet(sheet, rel)
+                    continue
+                ws = _LazyWorksheet(self.wb, sheet.name, rel.target, self.shared_strings)
+                ws.sheet_state = sheet.state
+                self.wb._sheets.append(ws)
+
+    return _LazyReader
 
 
 def _worksheet(workbook: Any, sheet: str | None, path: Path) -> Any:

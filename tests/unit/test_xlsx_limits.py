@@ -4,6 +4,7 @@ byte of XML; finding the header reads the first rows, never the whole sheet."""
 from __future__ import annotations
 
 import time
+import zipfile
 from pathlib import Path
 
 import pytest
@@ -19,7 +20,7 @@ def no_parsing(monkeypatch: pytest.MonkeyPatch) -> None:
     """Any attempt to open the workbook's XML fails the test."""
     def refuse(*args: object, **kwargs: object) -> None:
         raise AssertionError("the workbook was parsed before its sizes were checked")
-    monkeypatch.setattr("openpyxl.load_workbook", refuse)
+    monkeypatch.setattr("openpyxl.reader.excel.ExcelReader.read", refuse)
 
 
 @pytest.mark.parametrize(("kind", "match"), [
@@ -75,3 +76,25 @@ def test_planning_reads_the_first_rows_only(tmp_path: Path) -> None:
     wb.save(path)
     with pytest.raises(UnreadableInput, match="no header row"):
         open_source(path)
+
+
+def test_planning_does_not_read_a_sheet_without_dimensions_to_its_end(
+        tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """openpyxl looked for ``<dimension>`` until the end of ``<sheetData>``: every byte."""
+    path = write_workbook(tmp_path / "long.xlsx", sheet_mb=8)  # no <dimension> element
+    monkeypatch.setattr(xlsx, "MAX_RATIO", 10**6, raising=False)  # past the bomb check
+    read = {"bytes": 0}
+    original = zipfile.ZipExtFile.read
+
+    def counting(self: zipfile.ZipExtFile, n: int = -1) -> bytes:
+        data = original(self, n)
+        if self.name.endswith("sheet1.xml"):
+            read["bytes"] += len(data)
+        return data
+
+    monkeypatch.setattr(zipfile.ZipExtFile, "read", counting)
+    source = open_source(path)
+    assert source.header == ["member_id", "platform"]
+    assert read["bytes"] < 1 << 20  # of 8 MB
+    first = next(records(source))
+    assert first.values == {"member_id": "m0001", "platform": "taobao"}
