@@ -10,7 +10,7 @@ could take UTF-8 rows as mojibake without an error. The rule, per file:
 
 1. a BOM names the encoding;
 2. a file valid as UTF-8 from first to last byte is UTF-8;
-3. otherwise each line with non-ASCII bytes is evidence: *UTF-8* if it decodes strictly
+3. otherwise each line with non-ASCII bytes in the first 16 MiB is evidence: *UTF-8* if it decodes strictly
    as UTF-8 and holds a character of three or more bytes (GB18030 text almost never
    does: one Chinese character is two bytes), else *GB18030* if it decodes as that;
    with UTF-8 evidence the majority decides (a tie goes to UTF-8); without it, strict
@@ -24,6 +24,7 @@ UTF-8 evidence (``misread_utf8``).
 from __future__ import annotations
 
 import codecs
+import itertools
 import re
 from pathlib import Path
 from typing import Final
@@ -37,6 +38,7 @@ __all__ = ["BAD_ENCODING", "ESCAPED_BYTE", "MAX_CHAOS", "SAMPLE_BYTES", "bad_byt
 BAD_ENCODING: Final = "bad_encoding"  # the reason code (records.REASONS) of such a row
 
 SAMPLE_BYTES: Final = 1 << 20  # how much of a file the encoding must decode strictly
+EVIDENCE_BYTES: Final = 16 << 20  # how much of a mixed file's lines choose its encoding
 _CHUNK_BYTES: Final = 1 << 16  # read size while proving an encoding (keeps the peak small)
 MAX_CHAOS: Final = 0.1  # charset-normalizer's guess is used only below this "mess" ratio
 _STRICT_CANDIDATES: Final = ("utf-8", "gb18030")  # GBK is a subset of GB18030
@@ -163,10 +165,16 @@ def _utf8_evidence(raw: bytes) -> bool:
 
 
 def _line_evidence(path: Path) -> tuple[int, int]:
-    """(lines that are UTF-8 evidence, lines that decode only as GB18030), whole file."""
+    """(lines that are UTF-8 evidence, lines that decode only as GB18030) in the first
+    ``EVIDENCE_BYTES``.
+
+    A prefix is enough to choose: every row after it is still checked as it is read
+    (``row_encoding_error``), so a wrong majority costs refused rows, never mojibake.
+    The bound keeps detection of a GB file under a second (30 MB/s of lines in Python).
+    """
     utf8 = gb = 0
     with path.open("rb") as f:
-        for line in f:
+        for line in itertools.takewhile(lambda _: f.tell() <= EVIDENCE_BYTES, f):
             if line.isascii():
                 continue
             if _utf8_evidence(line):
