@@ -10,11 +10,12 @@ could take UTF-8 rows as mojibake without an error. The rule, per file:
 
 1. a BOM names the encoding;
 2. a file valid as UTF-8 from first to last byte is UTF-8;
-3. otherwise each line with non-ASCII bytes in the first 16 MiB is evidence: *UTF-8* if it decodes strictly
-   as UTF-8 and holds a character of three or more bytes (GB18030 text almost never
-   does: one Chinese character is two bytes), else *GB18030* if it decodes as that;
-   with UTF-8 evidence the majority decides (a tie goes to UTF-8); without it, strict
-   GB18030 on the first MiB, then a confident charset-normalizer guess.
+3. otherwise each line with non-ASCII bytes in the first 16 MiB is evidence: *UTF-8*
+   if it decodes strictly as UTF-8 and holds a character of three or more bytes
+   (GB18030 text almost never does: one Chinese character is two bytes), else
+   *GB18030* if it decodes as that; with UTF-8 evidence the majority decides (a tie
+   goes to UTF-8); without it, strict GB18030 on the first MiB, then a confident
+   charset-normalizer guess.
 
 Rows that do not fit the chosen encoding are refused as ``bad_encoding``: bytes it
 cannot decode, and, in a file read as anything but UTF-8/UTF-16, a row whose bytes are
