@@ -32,7 +32,7 @@ from typing import Final
 
 from refnet.loaders.records import UnreadableInput
 
-__all__ = ["BAD_ENCODING", "ESCAPED_BYTE", "MAX_CHAOS", "SAMPLE_BYTES", "bad_bytes",
+__all__ = ["BAD_ENCODING", "ESCAPED_BYTE", "MAX_CHAOS", "RAW_CHARS", "SAMPLE_BYTES", "bad_bytes",
            "detect_encoding", "explicit_encoding", "first_text_char", "misread_utf8",
            "readable", "row_encoding_error"]
 
@@ -147,9 +147,15 @@ def first_text_char(path: Path, encoding: str) -> str:
     return ""
 
 
+RAW_CHARS: Final = 4096  # an unreadable row's text kept for quarantine (a preview)
+
+
 def readable(text: str) -> str:
-    """Text with undecodable bytes shown as ``\\xNN``, so quarantine can write it."""
-    return ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", text)
+    """Text with undecodable bytes shown as ``\\xNN``, so quarantine can write it; cut
+    to ``RAW_CHARS`` (a 100 MB broken line must not be copied into quarantine whole)."""
+    cut = text[:RAW_CHARS]
+    return ESCAPED_BYTE.sub(lambda m: f"\\x{ord(m.group()) - 0xDC00:02x}", cut) + (
+        "..." if len(text) > RAW_CHARS else "")
 
 
 def bad_bytes(encoding: str) -> str:

@@ -139,3 +139,13 @@ def test_quarantine_cells_cannot_run_as_formulas(tmp_path: Path) -> None:
     assert rows[0][4] == "'-1 is @odd" and rows[1][4] == "'\tx"
     assert not any(cell.startswith(("=", "+", "-", "@", "\t", "\r")) for r in rows for cell in r)
     assert read_refused_referrals(path) == [("bad_value", ["=cmd|' /C calc'!A0", "m1"])]
+
+
+def test_an_unreadable_row_keeps_only_a_preview_for_quarantine(tmp_path: Path) -> None:
+    path = tmp_path / "m.csv"
+    path.write_text('member_id,platform\nm1,"' + "z" * 300_000 + '"\nm2,taobao\n',
+                    encoding="utf-8")
+    bad, good = records(open_source(path))
+    assert bad.values["_error"].startswith("csv: field larger than field limit")
+    assert len(bad.values["_raw"]) < 5000
+    assert good.values == {"member_id": "m2", "platform": "taobao"}
