@@ -173,7 +173,11 @@ def _fast_reader(f: Field) -> Callable[[str, str], Any]:
     column = ctx.column
     if f.parse == "canonical" and column is not None:
         kind = column.kind
-        if kind in ("id", "str"):
+        if kind == "id":  # an ASCII id passes ids.normalize_id as it is
+            def read_id(text: str, raw: str) -> Any:
+                return text if text.isascii() and text.isprintable() else None
+            return read_id
+        if kind == "str":
             def read_text(text: str, raw: str) -> Any:
                 return (text if text.isprintable() or control_character(text, CONTROL) is None
                         else None)

@@ -81,6 +81,7 @@ from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 from refnet.graph.errors import BadInput
+from refnet.graph.model import MEMBER_STATUSES
 from refnet.graph.model import PURCHASE_STATUSES as STATUSES
 
 from . import canonical
@@ -423,7 +424,12 @@ class Profile:
                 raise RowError("commission_above_amount",
                                f"purchases.commission ({commission} fen) is above the "
                                f"order's amount ({amount} fen)")
-        else:
+        elif entity == "members":
+            status = values.get("status")
+            if status is not None and status not in MEMBER_STATUSES:
+                raise RowError("unknown_status", f"members.status {status!r} is not one of "
+                               f"{', '.join(MEMBER_STATUSES)}")
+        elif entity == "products":
             price = values.get("price")
             if isinstance(price, int) and price < 0:
                 raise RowError("out_of_range", f"products.price is negative ({price} fen)")
@@ -432,7 +438,7 @@ class Profile:
 # The most one order line (or a product's price) may be, in fen: ¥10 billion. Far above
 # any real line, far below 2**63, so no sum over a network overflows the store's integers.
 MAX_MONEY = 10**12
-_CHECKED = frozenset({"purchases", "products"})
+_CHECKED = frozenset({"purchases", "products", "members"})  # entities Profile._check looks at
 
 
 def _no_self_invite(rows: list[Row]) -> None:

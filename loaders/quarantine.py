@@ -6,13 +6,16 @@ quarantine directory, created only when a first bad row arrives, one row per ref
     file,line,entity,code,reason,values
     members.csv,7,referrals,second_referrer,"...","{""member_id"": ""y"", ...}"
 
-``code`` is a reason code from ``records.REASONS``; ``values`` is the row as JSON
+``code`` is a reason code from ``records.REASONS``; ``values`` is the row as JSON; a cell
+that a spreadsheet would run as a formula starts with ``'`` (see ``_inert``)
 (personal values the profile names masked as ``***``). The load records the file's
 absolute path on its ``(:LoadRun)`` as ``quarantine`` (null when nothing was refused),
-so a reader finds it wherever the load put it (beside the files for ``refnet load``,
-under ``<data dir>/loads/`` for a load started through the API). This module owns the
-format: the loader writes it with ``Writer``, and ``read_refused_referrals`` reads the
-refused referrals back (the compliance report's evidence).
+so a reader finds it wherever the load put it: ``<data dir>/loads/`` for ``refnet load``
+and for loads started through the API (never beside the inputs, where loading the folder
+again would read it back as an export; ``plan`` skips ``*.bad.csv`` in a folder too).
+This module owns the format: the loader writes it with ``Writer``, and
+``read_refused_referrals`` reads the refused referrals back (the compliance report's
+evidence).
 """
 
 from __future__ import annotations
@@ -29,6 +32,17 @@ HEADER = ["file", "line", "entity", "code", "reason", "values"]
 MASK = "***"
 
 
+# A spreadsheet runs a cell starting with one of these as a formula (CSV injection:
+# ``=cmd|' /C calc'!A0``); people open quarantine files in Excel, so such a cell gets a
+# leading apostrophe, which Excel shows as text and hides. Every cell, the file name too.
+_FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
+
+
+def _inert(value: object) -> str:
+    text = str(value)
+    return "'" + text if text.startswith(_FORMULA_START) else text
+
+
 class Writer:
     """The quarantine CSV, created only when a first bad row arrives."""
 
@@ -42,11 +56,13 @@ class Writer:
         if self.path is None:
             return
         if self._writer is None:
+            self.path.parent.mkdir(parents=True, exist_ok=True, mode=0o700)
             self._file = open(self.path, "w", newline="", encoding="utf-8")  # noqa: SIM115
             self._writer = csv.writer(self._file)
             self._writer.writerow(HEADER)
-        self._writer.writerow([source, line, entity, code, reason,
-                               json.dumps(values, ensure_ascii=False, default=str)])
+        self._writer.writerow([_inert(v) for v in (
+            source, line, entity, code, reason,
+            json.dumps(values, ensure_ascii=False, default=str))])
 
     def __enter__(self) -> Writer:
         return self

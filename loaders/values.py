@@ -5,11 +5,14 @@ A profile field names its parser with ``parse = "..."`` (``profiles.py`` compile
 field; ``PARSERS`` holds them by name). Each parser takes the raw value and a ``Ctx``
 (the profile's timezone, a status ``map``, JSON keys, the canonical column), returns
 ``None`` for an empty value, and raises ``RowError`` with ``bad_value``, ``bad_text``,
-``out_of_range`` or ``unknown_status`` (``records.REASONS``) for one it cannot read:
+``out_of_range``, ``unknown_status`` or ``ambiguous_id`` (``records.REASONS``) for one it
+cannot read:
 
 ========== ================================================================================
 id         text id, stripped; XLSX numbers 123.0 -> "123"; refuses ids Excel turned into
-           floats past 2**53 or into scientific notation; ``="123"`` and ``'123`` unwrapped
+           floats past 2**53 or into scientific notation; ``="123"`` and ``'123`` unwrapped;
+           then ``ids.normalize_id``: invisible, compatibility or mixed-script ids are
+           ``ambiguous_id`` (canonical ``id`` columns too)
 text       stripped text; control characters -> ``bad_text``
 int        whole number ("1,234" ok)
 money_yuan yuan text or number -> integer fen, exact (Decimal): "¥1,234.50", "￥12", "-3.20",
@@ -46,6 +49,7 @@ from zoneinfo import ZoneInfo
 from refnet.graph.text import CONTROL, CONTROL_IN_TEXT, control_character
 
 from . import canonical
+from .ids import normalize_id
 from .records import RowError
 
 __all__ = [
@@ -129,7 +133,7 @@ def parse_id(value: Any, ctx: Ctx) -> str | None:
     if _SCIENTIFIC.match(text):
         raise bad_value(f"id {text!r} is in scientific notation (a spreadsheet shortened it); "
                    "export ids as text")
-    return _check_text(text)
+    return normalize_id(_check_text(text))
 
 
 def _parse_text(value: Any, ctx: Ctx) -> str | None:
@@ -383,6 +387,8 @@ def _parse_canonical(value: Any, ctx: Ctx) -> Any:
         return None
     if column.kind in ("id", "str"):
         _check_text(text)
+    if column.kind == "id":
+        text = normalize_id(text)
     try:
         return canonical.parse_value(column, text)
     except ValueError as e:

@@ -14,8 +14,8 @@ from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
+from refnet.loaders import jobs, privacy, synthetic
 from refnet.loaders import load as loading
-from refnet.loaders import privacy, synthetic
 from refnet.loaders import profiles as profile_registry
 
 from .. import render
@@ -113,8 +113,10 @@ def load_files(store: GraphStore, config: Config, paths: list[Path], profile: st
         def tick(name: str, records: int) -> None:
             bar.update(task, description=name, advance=records)
 
+        # quarantine goes where loads are kept, never among the inputs it would block
         report = loading.load_paths(store, paths, plan=plan, max_bad=max_bad, progress=tick,
-                                    hasher=privacy.hasher_for(config.data_dir))
+                                    hasher=privacy.hasher_for(config.data_dir),
+                                    quarantine_dir=jobs.loads_dir(config))
     for table in render.load_tables(report):
         console.print(table)
     if report.stubs:

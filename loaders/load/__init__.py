@@ -67,7 +67,12 @@ def load_paths(
     progress: Callable[[str, int], None] | None = None,
     plan: list[tuple[Path, readers.Source, Profile, bool]] | None = None,
 ) -> LoadReport:
-    """Load files (or directories of them); ``max_bad`` is a count, or a fraction < 1."""
+    """Load files (or directories of them); ``max_bad`` is a count, or a fraction < 1.
+
+    ``quarantine_dir`` is where ``<load id>.bad.csv`` goes: the CLI and background loads
+    pass ``<data dir>/loads`` (``jobs.loads_dir``). Without one (library use) it goes
+    beside the first file, where a folder load skips it (``plan.OWN_SUFFIXES``).
+    """
     started = time.perf_counter()
     plan = plan or plan_files(paths, profile_registry.load_profiles(profile_dirs), profile)
     run_id = load_id([p for p, *_ in plan])

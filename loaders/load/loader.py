@@ -44,7 +44,8 @@ class Loader:
     def take(self, path: Path, record: Record, prof: Profile,
              hasher: Callable[[str], str], file_report: FileReport) -> None:
         if "_error" in record.values:
-            self._reject_record(path, record, prof, "bad_value", str(record.values["_error"]),
+            code = str(record.values.get("_code", "bad_value"))  # the reader's reason
+            self._reject_record(path, record, prof, code, str(record.values["_error"]),
                                 file_report)
             return
         try:

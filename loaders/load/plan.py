@@ -12,9 +12,18 @@ from .. import readers, write
 from ..detect import detect
 from ..profiles import Profile
 
-__all__ = ["DATA_SUFFIXES", "load_id", "plan_files"]
+__all__ = ["DATA_SUFFIXES", "OWN_SUFFIXES", "load_id", "plan_files"]
 
 DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".xlsx", ".jsonl", ".json", ".ndjson")
+# refnet's own files: a quarantine file left in a folder (an older refnet wrote it beside
+# the inputs) must not be read back as an export when the folder is loaded again.
+OWN_SUFFIXES = (".bad.csv",)
+
+
+def _is_input(path: Path) -> bool:
+    name = path.name.lower()
+    return (path.is_file() and path.suffix.lower() in DATA_SUFFIXES
+            and not name.endswith(OWN_SUFFIXES))
 
 
 def plan_files(
@@ -22,15 +31,16 @@ def plan_files(
 ) -> list[tuple[Path, readers.Source, Profile, bool]]:
     """Every data file under ``paths`` with its source and profile, in write order.
 
-    A path that does not exist, or no data file at all, is ``NotFound``; an unknown
-    profile name, or a header no profile (or more than one) matches, is ``BadInput``.
+    A folder gives its data files, not refnet's own (``OWN_SUFFIXES``); a file named
+    explicitly is read whatever its name. A path that does not exist, or no data file at
+    all, is ``NotFound``; an unknown profile name, or a header no profile (or more than
+    one) matches, is ``BadInput``.
     """
     files: list[Path] = []
     for path in paths:
         path = Path(path)
         if path.is_dir():
-            files += sorted(p for p in path.iterdir()
-                            if p.is_file() and p.suffix.lower() in DATA_SUFFIXES)
+            files += sorted(p for p in path.iterdir() if _is_input(p))
         elif path.is_file():
             files.append(path)
         else:

@@ -10,8 +10,9 @@ Why it is built this way:
   extensionless download), so the format comes from the bytes, not the name.
 - Chinese exports are UTF-8, UTF-8 with a BOM (Excel's "CSV UTF-8") or GB18030/GBK
   (Excel's default "CSV" on a Chinese Windows). Guessing wrong turns every name into
-  mojibake that still loads, so the encoding is *proved* on the first MiB with strict
-  decoders, and charset-normalizer is trusted only when it is confident.
+  mojibake that still loads, so the encoding is *proved* with strict decoders (the
+  whole file for UTF-8, line evidence for a mixed file: see ``encoding``), and
+  charset-normalizer is trusted only when it is confident.
 - Files run to gigabytes, so nothing reads a whole file: rows are parsed one at a time
   and only a bounded prefix is sampled for detection.
 - A bad row must reach quarantine, never vanish and never stop a load: a line that is
@@ -23,8 +24,9 @@ An empty cell is ``""`` in CSV and ``None`` in XLSX (what openpyxl gives, and wh
 ``tests/samples.py`` expects); a cell missing from a short row is empty the same way.
 
 Names the reader makes up start with an underscore: ``_extra`` (cells beyond the
-header, as a list), ``_error``/``_raw`` (an unreadable row), ``_col{n}`` (an empty
-header cell in column n).
+header, as a list), ``_error``/``_raw`` (an unreadable row; ``_code`` its reason code
+when not ``bad_value``, e.g. ``bad_encoding``), ``_col{n}`` (an empty header cell in
+column n).
 
 One module per concern: ``encoding`` (proving it), ``source`` (the ``Source`` and the
 header rules), and one per format: ``delimited`` (CSV), ``xlsx``, ``jsonl``.

@@ -1,8 +1,9 @@
 """CSV (comma, tab or semicolon delimited): the delimiter sniffed from the first lines,
 the header found, and records streamed with the line each starts on.
 
-A row the csv module rejects, or one holding bytes the encoding cannot decode, becomes
-an error record for quarantine instead of ending the read.
+A row the csv module rejects, or one the encoding cannot be trusted with (undecodable
+bytes, a UTF-8 row in a GB18030 file: ``encoding.row_encoding_error``), becomes an error
+record for quarantine instead of ending the read.
 """
 
 from __future__ import annotations
@@ -18,8 +19,17 @@ from typing import IO, Final
 
 from refnet.loaders.records import Record, UnreadableInput
 
-from .encoding import ESCAPED_BYTE, bad_bytes, readable
-from .source import HEADER_SCAN_ROWS, Source, make_header, no_header, pick_header, row_values
+from .encoding import BAD_ENCODING, readable, row_encoding_error
+from .source import (
+    HEADER_SCAN_ROWS,
+    MAX_CELL_CHARS,
+    Source,
+    make_header,
+    no_header,
+    oversized,
+    pick_header,
+    row_values,
+)
 
 __all__ = ["DELIMITERS", "csv_records", "open_csv"]
 
@@ -36,7 +46,8 @@ class _CsvRow:
     line: int
     cells: list[str]
     error: str | None = None
-    raw: str = ""
+    raw: str = ""  # the row's text: of an error row, or of a row longer than a cell may be
+    code: str = "bad_value"  # the reason code an error row is quarantined with
 
 
 def _open_text(path: Path, encoding: str) -> IO[str]:
@@ -74,10 +85,11 @@ def _csv_rows(path: Path, encoding: str, delimiter: str) -> Iterator[_CsvRow]:
                 yield _CsvRow(start, [], f"csv: {exc}", readable("".join(taken)))
             else:
                 raw = "".join(taken)
-                if raw.isascii() or not ESCAPED_BYTE.search(raw):
-                    yield _CsvRow(start, cells)
+                why = None if raw.isascii() else row_encoding_error(raw, encoding)
+                if why is None:
+                    yield _CsvRow(start, cells, raw=raw if len(raw) > MAX_CELL_CHARS else "")
                 else:
-                    yield _CsvRow(start, [], bad_bytes(encoding), readable(raw))
+                    yield _CsvRow(start, [], why, readable(raw), BAD_ENCODING)
             start = reader.line_num + 1
 
 
@@ -163,6 +175,11 @@ def csv_records(source: Source) -> Iterator[Record]:
         if row.line <= source.header_line:
             continue
         if row.error is not None:
-            yield Record(row.line, {"_error": row.error, "_raw": row.raw})
+            error = {"_error": row.error, "_raw": row.raw}
+            if row.code != "bad_value":
+                error["_code"] = row.code
+            yield Record(row.line, error)
         elif not _is_blank(row.cells):
-            yield Record(row.line, row_values(source.header, row.cells, ""))
+            values = row_values(source.header, row.cells, "")
+            # only a row longer than a cell may be can hold an oversized cell
+            yield Record(row.line, (row.raw and oversized(values)) or values)

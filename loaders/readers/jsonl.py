@@ -9,33 +9,65 @@ import json
 from collections.abc import Iterator
 from contextlib import closing
 from pathlib import Path
-from typing import Any, Final
+from typing import IO, Any, Final
 
 from refnet.loaders.records import Record, UnreadableInput
 
-from .encoding import ESCAPED_BYTE, bad_bytes, readable
-from .source import Source
+from .encoding import BAD_ENCODING, readable, row_encoding_error
+from .source import MAX_CELL_CHARS, TOO_LARGE, Source, oversized
 
 __all__ = ["JSONL_HEADER_OBJECTS", "jsonl_records", "open_jsonl"]
 
 JSONL_HEADER_OBJECTS: Final = 1000  # a JSONL header is the union of keys over this many objects
+# A line past this is refused (too_large) without being held: read in pieces and dropped.
+MAX_LINE_CHARS: Final = 1 << 20
+_SKIP_CHARS: Final = 1 << 16
 _JSON_TYPE_NAMES: Final = {list: "an array", str: "a string", int: "a number",
                            float: "a number", bool: "true/false", type(None): "null"}
+
+
+class _Refused(str):
+    """Why a line is not an object, with the reason code it is quarantined under."""
+
+    code: str
+
+    def __new__(cls, why: str, code: str) -> _Refused:
+        self = super().__new__(cls, why)
+        self.code = code
+        return self
 
 
 def _jsonl_lines(path: Path, encoding: str) -> Iterator[tuple[int, dict[str, Any] | str, str]]:
     """(line, object or the reason it is not one, text) for every non-blank line."""
     with path.open(encoding=encoding, errors="surrogateescape", newline="\n") as f:
-        for number, line in enumerate(f, start=1):
+        number = 0
+        while line := f.readline(MAX_LINE_CHARS + 1):
+            number += 1
+            if len(line) > MAX_LINE_CHARS and not line.endswith("\n"):
+                size = len(line) + _skip_line(f)
+                yield number, _Refused(f"a line of {size:,} characters, more than the "
+                                       f"{MAX_LINE_CHARS:,} read", TOO_LARGE), line[:200] + "..."
+                continue
             text = line.rstrip("\r\n")
             if not text.strip():
                 continue
             yield number, _parse_object(text, encoding), text
 
 
+def _skip_line(f: IO[str]) -> int:
+    """Read the rest of an overlong line in pieces, keeping none; its length."""
+    size = 0
+    while piece := f.readline(_SKIP_CHARS):
+        size += len(piece)
+        if piece.endswith("\n"):
+            break
+    return size
+
+
 def _parse_object(text: str, encoding: str) -> dict[str, Any] | str:
-    if not text.isascii() and ESCAPED_BYTE.search(text):
-        return bad_bytes(encoding)
+    why = None if text.isascii() else row_encoding_error(text, encoding)
+    if why is not None:
+        return _Refused(why, BAD_ENCODING)
     try:
         value = json.loads(text)
     except json.JSONDecodeError as exc:
@@ -77,6 +109,10 @@ def jsonl_records(source: Source) -> Iterator[Record]:
     assert source.encoding is not None
     for number, parsed, text in _jsonl_lines(source.path, source.encoding):
         if isinstance(parsed, dict):
-            yield Record(number, parsed)
+            # only a line longer than a cell may be can hold an oversized value
+            yield Record(number, (len(text) > MAX_CELL_CHARS and oversized(parsed)) or parsed)
         else:
-            yield Record(number, {"_error": parsed, "_raw": readable(text)})
+            error = {"_error": str(parsed), "_raw": readable(text)}
+            if isinstance(parsed, _Refused):
+                error["_code"] = parsed.code
+            yield Record(number, error)

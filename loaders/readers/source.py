@@ -9,10 +9,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Final
 
-__all__ = ["HEADER_SCAN_ROWS", "Source", "make_header", "no_header", "pick_header",
-           "row_values"]
+__all__ = ["HEADER_SCAN_ROWS", "MAX_CELL_CHARS", "TOO_LARGE", "Source", "make_header",
+           "no_header", "oversized", "pick_header", "row_values"]
 
 HEADER_SCAN_ROWS: Final = 10  # the header is looked for among this many non-blank rows
+# No id, name, status or amount needs more; a 100 MB value would be stored whole, and sent
+# to the store in every batch, if nothing stopped it. Refused as TOO_LARGE.
+MAX_CELL_CHARS: Final = 4096
+TOO_LARGE: Final = "too_large"  # the reason code (records.REASONS)
+_PREVIEW_CHARS: Final = 200  # what quarantine keeps of an oversized value
 
 
 @dataclass(frozen=True)
@@ -109,3 +114,16 @@ def row_values(header: Sequence[str], cells: Sequence[Any], empty: Any) -> dict[
 def no_header(path: Path) -> str:
     return (f"{path} has no header row (none of its first {HEADER_SCAN_ROWS} non-blank "
             "rows has 2 or more non-empty cells)")
+
+
+def oversized(values: dict[str, Any]) -> dict[str, Any] | None:
+    """An error record's values if a cell holds more than ``MAX_CELL_CHARS`` characters
+    (``_extra`` cells too), else None; the value itself is cut to a preview."""
+    for key, value in values.items():
+        cells = value if key == "_extra" and isinstance(value, list) else (value,)
+        for cell in cells:
+            if isinstance(cell, str) and len(cell) > MAX_CELL_CHARS:
+                return {"_error": f"column {key!r} holds {len(cell):,} characters, more than "
+                                  f"the {MAX_CELL_CHARS:,} a cell may",
+                        "_raw": cell[:_PREVIEW_CHARS] + "...", "_code": TOO_LARGE}
+    return None
