@@ -1,0 +1,152 @@
+"""Malformed and hostile request bodies, sent raw to a real ``refnet serve``: every one
+answers JSON with its ``extensions.code``, no HTML, no traceback, no echo of the input.
+
+Before ``api.body`` a JSON array, ``null``, a string, invalid UTF-8 or 100,000 nested
+brackets got an HTML 500; ``{"query": 5}`` answered with Python's own words; forged
+cursors reached the store and came back INTERNAL, and a bad cursor was echoed whole.
+"""
+
+from __future__ import annotations
+
+import base64
+import json
+import logging
+from collections.abc import Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from refnet.api import keys
+from refnet.api.app import create_app
+from refnet.graph.config import Config
+from refnet.graph.connect import open_store
+from refnet.graph.errors import StoreError
+from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.graph.server import EmbeddedServer
+from tests.graphs import Network
+from tests.serving import serving
+
+MEMBERS = "query($c: String) { members(first: 1, after: $c) { edges { cursor } } }"
+
+
+def _cursor(raw: bytes) -> bytes:
+    """A request for a page after a forged cursor (base64 of ``raw``)."""
+    return json.dumps({"query": MEMBERS, "variables": {
+        "c": base64.urlsafe_b64encode(raw).decode()}}).encode()
+
+
+# name -> (raw body, expected code, expected HTTP status)
+BODIES: dict[str, tuple[bytes, str, int]] = {
+    "batched array": (b'[{"query": "{ me { role } }"}]', "BAD_USER_INPUT", 400),
+    "null": (b"null", "BAD_USER_INPUT", 400),
+    "a string": (b'"{ me { role } }"', "BAD_USER_INPUT", 400),
+    "invalid utf-8": (b'{"query": "{ me { role } }\xff\xfe"}', "BAD_USER_INPUT", 400),
+    "not json": (b'{"query": ', "BAD_USER_INPUT", 400),
+    "NaN": (b'{"query": "{ me { role } }", "variables": {"x": NaN}}', "BAD_USER_INPUT", 400),
+    "variables 100,000 deep": (
+        b'{"query": "{ me { role } }", "variables": {"x": ' + b"[" * 100_000
+        + b"]" * 100_000 + b"}}", "LIMIT_EXCEEDED", 400),
+    "variables 100 deep": (
+        b'{"query": "{ me { role } }", "variables": {"x": ' + b"[" * 100 + b"]" * 100 + b"}}",
+        "LIMIT_EXCEEDED", 400),
+    "query is a number": (b'{"query": 5}', "BAD_USER_INPUT", 400),
+    "variables a list": (b'{"query": "{ me { role } }", "variables": [1]}',
+                         "BAD_USER_INPUT", 400),
+    "operationName a number": (b'{"query": "{ me { role } }", "operationName": 5}',
+                               "BAD_USER_INPUT", 400),
+    "five unnamed operations": (json.dumps({"query": "{ me { role } }\n" * 5}).encode(),
+                                "BAD_USER_INPUT", 200),
+    "five unnamed, one named": (json.dumps({"query": "{ me { role } }\n" * 5,
+                                            "operationName": "x"}).encode(),
+                                "BAD_USER_INPUT", 200),
+    "cursor with a NUL": (_cursor(b'[1, "\\u0000"]'), "BAD_USER_INPUT", 200),
+    "cursor with NaN": (_cursor(b'[NaN, "a"]'), "BAD_USER_INPUT", 200),
+    "cursor with a backtick key": (_cursor(b'[{"a`b": 1}, "a"]'), "BAD_USER_INPUT", 200),
+    "cursor nested deep": (_cursor(b"[" * 3_000 + b"]" * 3_000), "BAD_USER_INPUT", 200),
+    "cursor nested in a part": (_cursor(b'[[[["a"]]], "a"]'), "BAD_USER_INPUT", 200),
+    "cursor a float": (_cursor(b'[1.5, "a"]'), "BAD_USER_INPUT", 200),
+    "cursor not base64": (json.dumps({"query": MEMBERS, "variables": {"c": "%%%"}}).encode(),
+                          "BAD_USER_INPUT", 200),
+    "cursor 100 KB": (json.dumps({"query": MEMBERS, "variables": {"c": "A" * 100_000}})
+                      .encode(), "BAD_USER_INPUT", 200),
+    "cursor 2 MiB": (json.dumps({"query": MEMBERS, "variables": {"c": "A" * (2 << 20)}})
+                     .encode(), "LIMIT_EXCEEDED", 413),
+    "body 2 MiB": (json.dumps({"query": "{ me { role } }", "x": "y" * (2 << 20)}).encode(),
+                   "LIMIT_EXCEEDED", 413),
+}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]]:
+    config = Config.from_env(env={}, data_dir=tmp_path_factory.mktemp("hostile-data"))
+    server = EmbeddedServer(config)
+    server.start()
+    try:
+        with open_store(config) as store:
+            net = Network()
+            net.chain("a", "b")
+            net.load(store, tmp_path_factory.mktemp("hostile-files"))
+            token = keys.create(store, "admin").token
+        with serving(config.data_dir) as url:
+            yield f"{url}/graphql", token
+    finally:
+        server.stop()
+
+
+def _raw(url: str, token: str, body: bytes) -> requests.Response:
+    return requests.post(url, data=body, timeout=60, headers={
+        "Authorization": f"Bearer {token}", "Content-Type": "application/json"})
+
+
+@pytest.mark.parametrize("name", sorted(BODIES))
+def test_a_malformed_body_is_a_json_error_with_its_code(served: tuple[str, str],
+                                                        name: str) -> None:
+    url, token = served
+    body, code, status = BODIES[name]
+    r = _raw(url, token, body)
+    assert r.headers["content-type"].startswith("application/json"), r.text[:200]
+    assert (r.status_code, {e["extensions"]["code"] for e in r.json()["errors"]}) == (
+        status, {code}), r.text[:500]
+    assert "Traceback" not in r.text and "object has no attribute" not in r.text
+    assert len(r.content) < 2_000  # nothing echoed back
+    assert _raw(url, token, b'{"query": "{ me { role } }"}').json() == {
+        "data": {"me": {"role": "ADMIN"}}}  # and the server still answers
+
+
+def test_a_cursor_with_a_backtick_in_its_id_is_just_a_key(served: tuple[str, str]) -> None:
+    """A string part is a parameter like any other: no error, a page after it."""
+    url, token = served
+    r = _raw(url, token, _cursor(b'["a`b", "a`b"]'))
+    assert r.status_code == 200 and "errors" not in r.json(), r.text
+
+
+def test_an_internal_refnet_error_while_authenticating_is_a_500_with_an_incident(
+        store: FalkorDBStore, caplog: pytest.LogCaptureFixture) -> None:
+    """A StoreError (INTERNAL) before GraphQL runs: not a 400 with its own text."""
+    token = keys.create(store, "admin").token
+    client = create_app(store.config, store=_Failing(store, "keys/get")).test_client()
+    with caplog.at_level(logging.ERROR, logger="refnet.api"):
+        r = client.post("/graphql", json={"query": "{ me { role } }"},
+                        headers={"Authorization": f"Bearer {token}"})
+    assert r.status_code == 500
+    [error] = r.get_json()["errors"]
+    assert error["extensions"]["code"] == "INTERNAL" and "incident" in error["message"]
+    assert "secret store text" not in r.text
+    incident = error["message"].split("incident ")[1].split(")")[0]
+    assert any(incident in rec.getMessage() and rec.exc_info for rec in caplog.records)
+
+
+class _Failing:
+    """The real store, except that one query raises a StoreError with internal text."""
+
+    def __init__(self, store: FalkorDBStore, name: str) -> None:
+        self._store, self._name = store, name
+
+    def run(self, name: str, *args: Any, **kwargs: Any) -> Any:
+        if name == self._name:
+            raise StoreError("secret store text")
+        return self._store.run(name, *args, **kwargs)
+
+    def __getattr__(self, attr: str) -> Any:
+        return getattr(self._store, attr)
