@@ -11,6 +11,8 @@ from __future__ import annotations
 import base64
 import json
 import logging
+import socket
+import time
 from collections.abc import Iterator
 from typing import Any
 
@@ -19,6 +21,7 @@ import requests
 
 from refnet.api import keys
 from refnet.api.app import create_app
+from refnet.api.body import READ_TIMEOUT_S
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.errors import StoreError
@@ -150,3 +153,34 @@ class _Failing:
 
     def __getattr__(self, attr: str) -> Any:
         return getattr(self._store, attr)
+
+
+def _slow_body(url: str, token: str, length: int) -> socket.socket:
+    """A request that promises ``length`` bytes and sends 27 of them."""
+    host, port = url.removeprefix("http://").split("/")[0].split(":")
+    s = socket.create_connection((host, int(port)), timeout=30)
+    s.sendall((f"POST /graphql HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer {token}\r\n"
+               f"Content-Type: application/json\r\nContent-Length: {length}\r\n\r\n").encode()
+              + b'{"query": "{ me { role } }"')
+    return s
+
+
+def test_slow_bodies_hold_no_worker_and_are_cut_off(served: tuple[str, str]) -> None:
+    """20 clients that never finish their body: the next request is still answered at
+    once (gevent workers); a body promised over the cap is refused at once, and one
+    under it gets a 408 once api.body's time is up."""
+    url, token = served
+    held = [_slow_body(url, token, length) for length in [1_000_000_000, 1_000_000] * 10]
+    try:
+        time.sleep(0.5)
+        started = time.monotonic()
+        r = _raw(url, token, b'{"query": "{ me { role } }"}')
+        assert r.status_code == 200 and time.monotonic() - started < 5
+        refused = held[0].recv(4096).decode()
+        assert refused.startswith("HTTP/1.1 413") and '"LIMIT_EXCEEDED"' in refused
+        timed_out = held[1].recv(4096).decode()  # after READ_TIMEOUT_S; the socket waits 30
+        assert timed_out.startswith("HTTP/1.1 408") and '"LIMIT_EXCEEDED"' in timed_out
+        assert time.monotonic() - started < READ_TIMEOUT_S + 5
+    finally:
+        for s in held:
+            s.close()
