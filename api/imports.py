@@ -25,6 +25,7 @@ from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
 from refnet.graph.errors import BadInput, Forbidden, NotFound
+from refnet.graph.text import shown
 from refnet.loaders.load.plan import DATA_SUFFIXES
 
 __all__ = ["save_uploads", "server_files"]
@@ -39,12 +40,12 @@ def server_files(import_dir: Path | None, names: Sequence[str]) -> list[Path]:
     found = []
     for name in names:
         if not name or Path(name).is_absolute():
-            raise BadInput(f"{name!r}: name a file relative to the import directory")
+            raise BadInput(f"{shown(name)}: name a file relative to the import directory")
         path = (root / name).resolve()
         if not path.is_relative_to(root):
-            raise BadInput(f"{name!r} leads outside the import directory")
+            raise BadInput(f"{shown(name)} leads outside the import directory")
         if not path.exists():
-            raise NotFound(f"{name!r} is not in the import directory")
+            raise NotFound(f"{shown(name)} is not in the import directory")
         found.append(path)
     return found
 
@@ -57,7 +58,8 @@ def save_uploads(uploads_dir: Path, files: Sequence[Any]) -> list[Path]:
             raise BadInput("files must be sent as multipart uploads")
         name = secure_filename(upload.filename or "") or "upload.csv"
         if not name.lower().endswith(DATA_SUFFIXES):
-            raise BadInput(f"{upload.filename!r}: a load reads {', '.join(DATA_SUFFIXES)} files")
+            raise BadInput(f"{shown(upload.filename)}: a load reads "
+                           f"{', '.join(DATA_SUFFIXES)} files")
         saved.append(_store(uploads_dir, name, upload))
     return saved
 

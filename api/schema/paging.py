@@ -15,6 +15,7 @@ from typing import Any
 from graphene import relay
 
 from refnet.graph.errors import BadInput
+from refnet.graph.text import NEVER_SENT, control_character
 
 __all__ = ["MAX_CURSOR", "connection", "decode_cursor", "encode_cursor", "enum_value",
            "page_size"]
@@ -56,7 +57,7 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
 
 def _plain(part: Any) -> bool:
     if isinstance(part, str):
-        return "\x00" not in part
+        return control_character(part, NEVER_SENT) is None
     return part is None or (type(part) is int and -_INT64 <= part < _INT64)
 
 

@@ -75,6 +75,13 @@ BODIES: dict[str, tuple[bytes, str, int]] = {
                       .encode(), "BAD_USER_INPUT", 200),
     "cursor 2 MiB": (json.dumps({"query": MEMBERS, "variables": {"c": "A" * (2 << 20)}})
                      .encode(), "LIMIT_EXCEEDED", 413),
+    "a 500 KB member id": (json.dumps({"query": "query($id: ID!) { member(id: $id) { id } }",
+                                       "variables": {"id": "m" * 500_000}}).encode(),
+                           "NOT_FOUND", 200),
+    "a 500 KB policy": (json.dumps({"query": "query($p: String) { compliance(policy: $p) "
+                                             "{ totals { members } } }",
+                                    "variables": {"p": "p" * 500_000}}).encode(),
+                        "BAD_USER_INPUT", 200),
     "body 2 MiB": (json.dumps({"query": "{ me { role } }", "x": "y" * (2 << 20)}).encode(),
                    "LIMIT_EXCEEDED", 413),
 }
