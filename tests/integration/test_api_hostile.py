@@ -203,3 +203,30 @@ def test_slow_bodies_hold_no_worker_and_are_cut_off(served: tuple[str, str]) -> 
     finally:
         for s in held:
             s.close()
+
+
+START = "mutation($f: [Upload!]) { startLoad(files: $f) { started } }"
+# name -> (operations, map): multipart requests whose parts do not fit together
+MULTIPART: dict[str, tuple[str, str]] = {
+    "batched operations": (json.dumps([{"query": START}]), '{"0": ["0.variables.f.0"]}'),
+    "operations a number": ("5", "{}"),
+    "map a list": (json.dumps({"query": START, "variables": {"f": [None]}}), "[1]"),
+    "map past the list": (json.dumps({"query": START, "variables": {"f": [None]}}),
+                          '{"0": ["variables.f.7"]}'),
+    "map through a string": (json.dumps({"query": START, "variables": {"f": "x"}}),
+                             '{"0": ["variables.f.0"]}'),
+}
+
+
+@pytest.mark.parametrize("name", sorted(MULTIPART))
+def test_a_malformed_multipart_request_is_a_json_error(served: tuple[str, str],
+                                                       name: str) -> None:
+    url, token = served
+    operations, files_map = MULTIPART[name]
+    r = requests.post(url, headers={"Authorization": f"Bearer {token}"}, timeout=60,
+                      files={"operations": (None, operations), "map": (None, files_map),
+                             "0": ("members.csv", b"member_id\nm1\n")})
+    assert r.headers["content-type"].startswith("application/json"), r.text[:200]
+    assert r.status_code == 400, r.text[:300]
+    assert [e["extensions"]["code"] for e in r.json()["errors"]] == ["BAD_USER_INPUT"]
+    assert "Traceback" not in r.text and "object has no attribute" not in r.text
