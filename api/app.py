@@ -18,13 +18,14 @@ API's own per-query time limit.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
 import time
 import uuid
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -43,7 +44,7 @@ from graphql_server.file_uploads.utils import replace_placeholders_with_files
 from graphql_server.flask.views import GraphQLView
 from graphql_server.http.exceptions import HTTPException
 from graphql_server.http.parse_content_type import parse_content_type
-from werkzeug.exceptions import RequestEntityTooLarge
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
@@ -51,7 +52,7 @@ from refnet.graph.errors import BadInput, LimitExceeded, RefnetError
 from refnet.graph.store import GraphStore
 
 from . import keys
-from .body import MAX_BODY_BYTES, BodyRefused, check_shape, read_json_body
+from .body import MAX_BODY_BYTES, READ_TIMEOUT_S, BodyRefused, check_shape, read_json_body
 from .errors import api_code, format_error
 from .limits import Limits, document_rules, parse_document, request_errors
 from .schema import schema
@@ -115,7 +116,8 @@ class RefnetGraphQLView(GraphQLView):
             g.key_id = key.id
             g.context = Context(store, key, Scope(key, store), self.stores.config,
                                 self.import_dir)
-            return self.run(request=request)
+            with _idle_timeout(READ_TIMEOUT_S if _multipart() else None):
+                return self.run(request=request)
         except _Passed as e:
             return _refused(e.error, e.status) if e.error else _internal(e.__cause__)
         except HTTPException as e:  # graphql-server's: a bad method, body or content type
@@ -127,6 +129,9 @@ class RefnetGraphQLView(GraphQLView):
             return _refused(e.error, e.status)
         except RefnetError as e:
             return _refused(e)
+        except (TimeoutError, ClientDisconnected):  # an upload stalled (werkzeug says
+            # "disconnected" for a read that timed out); api.body times a JSON body itself
+            return _refused(LimitExceeded(f"the upload stalled for {READ_TIMEOUT_S:g} s"), 408)
         except Exception as e:  # a bug: logged with an incident id, never shown
             return _internal(e)
 
@@ -274,6 +279,22 @@ class _Passed(HTTPException):
 
 def _multipart() -> bool:
     return request.mimetype == "multipart/form-data"
+
+
+@contextlib.contextmanager
+def _idle_timeout(seconds: float | None) -> Iterator[None]:
+    """Each read of the request's socket waits at most ``seconds`` (an upload may be
+    long, but not stalled); gunicorn hands the socket over in the environ."""
+    sock = request.environ.get("gunicorn.socket")
+    if seconds is None or sock is None:
+        yield
+        return
+    previous = sock.gettimeout()
+    sock.settimeout(seconds)
+    try:
+        yield
+    finally:
+        sock.settimeout(previous)
 
 
 def _bearer(header: str | None) -> str | None:

@@ -205,6 +205,25 @@ def test_slow_bodies_hold_no_worker_and_are_cut_off(served: tuple[str, str]) -> 
             s.close()
 
 
+def test_a_stalled_upload_is_cut_off(served: tuple[str, str]) -> None:
+    """An upload may be long but not idle: READ_TIMEOUT_S without a byte is a 408."""
+    url, token = served
+    host, port = url.removeprefix("http://").split("/")[0].split(":")
+    head = (b'--b\r\nContent-Disposition: form-data; name="operations"\r\n\r\n'
+            b'{"query": "mutation($f: [Upload!]) { startLoad(files: $f) { started } }", '
+            b'"variables": {"f": [null]}}\r\n--b\r\nContent-Disposition: form-data; '
+            b'name="map"\r\n\r\n{"0": ["variables.f.0"]}\r\n--b\r\nContent-Disposition: '
+            b'form-data; name="0"; filename="m.csv"\r\n\r\nmember_id\r\n')
+    with socket.create_connection((host, int(port)), timeout=30) as s:
+        started = time.monotonic()
+        s.sendall((f"POST /graphql HTTP/1.1\r\nHost: {host}\r\nAuthorization: Bearer "
+                   f"{token}\r\nContent-Type: multipart/form-data; boundary=b\r\n"
+                   "Content-Length: 10000000\r\n\r\n").encode() + head)
+        answer = _answer(s)
+    assert answer.startswith("HTTP/1.1 408") and '"LIMIT_EXCEEDED"' in answer, answer
+    assert READ_TIMEOUT_S - 1 < time.monotonic() - started < READ_TIMEOUT_S + 5
+
+
 START = "mutation($f: [Upload!]) { startLoad(files: $f) { started } }"
 # name -> (operations, map): multipart requests whose parts do not fit together
 MULTIPART: dict[str, tuple[str, str]] = {
