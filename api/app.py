@@ -18,12 +18,14 @@ API's own per-query time limit.
 
 from __future__ import annotations
 
+import contextlib
 import json
 import logging
 import threading
 import time
+import uuid
 from collections import OrderedDict
-from collections.abc import Collection
+from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
@@ -38,9 +40,11 @@ from graphql import (
 )
 from graphql_server import execute_sync
 from graphql_server.exceptions import GraphQLValidationError, InvalidOperationTypeError
+from graphql_server.file_uploads.utils import replace_placeholders_with_files
 from graphql_server.flask.views import GraphQLView
 from graphql_server.http.exceptions import HTTPException
-from werkzeug.exceptions import RequestEntityTooLarge
+from graphql_server.http.parse_content_type import parse_content_type
+from werkzeug.exceptions import ClientDisconnected, RequestEntityTooLarge
 
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
@@ -48,6 +52,7 @@ from refnet.graph.errors import BadInput, LimitExceeded, RefnetError
 from refnet.graph.store import GraphStore
 
 from . import keys
+from .body import MAX_BODY_BYTES, READ_TIMEOUT_S, BodyRefused, check_shape, read_json_body
 from .errors import api_code, format_error
 from .limits import Limits, document_rules, parse_document, request_errors
 from .schema import schema
@@ -57,6 +62,7 @@ from .scope import Scope
 __all__ = ["DEFAULT_LIMITS", "create_app"]
 
 access_log = logging.getLogger("refnet.api.access")
+log = logging.getLogger("refnet.api")
 
 # Question fields count for many nodes: 100 aliases of one are refused by cost.
 DEFAULT_LIMITS = Limits(field_weights={
@@ -65,7 +71,7 @@ DEFAULT_LIMITS = Limits(field_weights={
     "Query.influence": 2_500, "Query.conversion": 2_500,
 })
 API_TIMEOUT_MS = 10_000
-MAX_UPLOAD_BYTES = 1 << 30  # a request body (uploads included) larger than 1 GiB is refused
+MAX_UPLOAD_BYTES = 1 << 30  # a multipart body (startLoad's uploads) over 1 GiB is refused
 
 
 class _Stores:
@@ -101,19 +107,70 @@ class RefnetGraphQLView(GraphQLView):
             if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
                 return super().dispatch_request()  # GraphiQL: a page, no data
             g.key_id = None
+            if not _multipart():  # uploads keep Flask's cap; a JSON body gets api.body's
+                request.max_content_length = MAX_BODY_BYTES
+            if (request.content_length or 0) > request.max_content_length:
+                raise RequestEntityTooLarge
             store = self.stores.get()
             key = keys.authenticate(store, _bearer(request.headers.get("Authorization")))
             g.key_id = key.id
             g.context = Context(store, key, Scope(key, store), self.stores.config,
                                 self.import_dir)
-            return self.run(request=request)
+            with _idle_timeout(READ_TIMEOUT_S if _multipart() else None):
+                return self.run(request=request)
+        except _Passed as e:
+            return _refused(e.error, e.status) if e.error else _internal(e.__cause__)
         except HTTPException as e:  # graphql-server's: a bad method, body or content type
             return _refused(BadInput(e.reason), e.status_code)
         except RequestEntityTooLarge:
             return _refused(LimitExceeded(f"the request is larger than "
                                           f"{request.max_content_length:,} bytes"), 413)
+        except BodyRefused as e:
+            return _refused(e.error, e.status)
         except RefnetError as e:
             return _refused(e)
+        except (TimeoutError, ClientDisconnected):  # an upload stalled (werkzeug says
+            # "disconnected" for a read that timed out); api.body times a JSON body itself
+            return _refused(LimitExceeded(f"the upload stalled for {READ_TIMEOUT_S:g} s"), 408)
+        except Exception as e:  # a bug: logged with an incident id, never shown
+            return _internal(e)
+
+    def parse_http_body(self, request_adapter: Any, context: Any) -> Any:
+        """A JSON body through ``api.body`` (capped, timed, checked); GET and multipart
+        through graphql-server, then held to the same shape."""
+        content_type, _ = parse_content_type(request_adapter.content_type or "")
+        accept = request_adapter.headers.get("accept", "")
+        protocol = "http-strict" if "application/graphql-response+json" in accept else "http"
+        if request_adapter.method == "POST" and "application/json" in content_type:
+            data = read_json_body(request.environ, request.content_length)
+            return self.get_graphql_request_data(request_adapter, context, data, protocol)
+        try:
+            parsed = super().parse_http_body(request_adapter, context)
+        except RecursionError:
+            raise BodyRefused(LimitExceeded("the request is nested too deeply"), 400) from None
+        check_shape({"query": parsed.query, "variables": parsed.variables,
+                     "operationName": parsed.operation_name,
+                     "extensions": parsed.extensions})
+        return parsed
+
+    def parse_multipart(self, request_adapter: Any) -> dict[str, Any]:
+        """graphql-server's, with ``operations`` held to one request's shape and a map
+        that does not fit it refused (both were an AttributeError, a 500)."""
+        operations = check_shape(self.parse_json(
+            request_adapter.post_data.get("operations", "{}")))
+        files_map = self.parse_json(request_adapter.post_data.get("map", "{}"))
+        if not isinstance(files_map, dict) or not all(
+                isinstance(paths, list) and all(isinstance(p, str) for p in paths)
+                for paths in files_map.values()):
+            raise BodyRefused(BadInput("map must be an object of lists of paths"), 400)
+        try:
+            return replace_placeholders_with_files(operations, files_map,
+                                                   request_adapter.files)
+        except KeyError:
+            raise HTTPException(400, "File(s) missing in form data") from None
+        except (IndexError, ValueError, TypeError):
+            raise BodyRefused(BadInput("map names a path that is not in operations"),
+                              400) from None
 
     def get_context(self, request: Any, response: Any) -> Context:
         return g.get("context")
@@ -121,20 +178,30 @@ class RefnetGraphQLView(GraphQLView):
     def execute_operation(self, request_adapter: Any, request_data: Any, context: Any,
                           root_value: Any, allowed_operation_types: Any) -> ExecutionResult:
         g.operation = request_data.operation_name
-        document = self.documents.get(request_data.query, request_data.operation_name,
-                                      allowed_operation_types)
-        errors = request_errors(self.schema, document, self.limits, request_data.variables)
-        if errors:
-            raise GraphQLValidationError(errors)
-        return execute_sync(
-            schema=self.schema,
-            query=document,
-            variable_values=request_data.variables,
-            context_value=context,
-            operation_name=request_data.operation_name,
-            allowed_operation_types=allowed_operation_types,
-            validate_document=False,  # done above: the document's rules, then the request's
-        )
+        try:
+            document = self.documents.get(request_data.query, request_data.operation_name,
+                                          allowed_operation_types)
+            errors = request_errors(self.schema, document, self.limits,
+                                    request_data.variables)
+            if errors:
+                raise GraphQLValidationError(errors)
+            return execute_sync(
+                schema=self.schema,
+                query=document,
+                variable_values=request_data.variables,
+                context_value=context,
+                operation_name=request_data.operation_name,
+                allowed_operation_types=allowed_operation_types,
+                validate_document=False,  # done above: the document's rules, the request's
+            )
+        except (GraphQLValidationError, InvalidOperationTypeError, HTTPException):
+            raise  # graphql-server answers these itself
+        except BodyRefused as e:
+            raise _Passed(e.error, e.status) from e
+        except RefnetError as e:
+            raise _Passed(e) from e
+        except Exception as e:  # graphql-server would answer str(e) as a 400: a bug's text
+            raise _Passed(None) from e
 
     def process_result(self, request: Any, result: ExecutionResult,
                        strict: bool = False) -> dict[str, Any]:
@@ -201,6 +268,35 @@ def _flatten(errors: list[GraphQLError]) -> list[GraphQLError]:
     return out
 
 
+class _Passed(HTTPException):
+    """Carries an error through graphql-server's ``run``, which turns any other exception
+    into a 400 with its text; ``error`` None means a bug (the cause)."""
+
+    def __init__(self, error: RefnetError | None, status: int | None = None) -> None:
+        super().__init__(500, "internal error")
+        self.error, self.status = error, status
+
+
+def _multipart() -> bool:
+    return request.mimetype == "multipart/form-data"
+
+
+@contextlib.contextmanager
+def _idle_timeout(seconds: float | None) -> Iterator[None]:
+    """Each read of the request's socket waits at most ``seconds`` (an upload may be
+    long, but not stalled); gunicorn hands the socket over in the environ."""
+    sock = request.environ.get("gunicorn.socket")
+    if seconds is None or sock is None:
+        yield
+        return
+    previous = sock.gettimeout()
+    sock.settimeout(seconds)
+    try:
+        yield
+    finally:
+        sock.settimeout(previous)
+
+
 def _bearer(header: str | None) -> str | None:
     if header and header[:7].lower() == "bearer ":
         return header[7:].strip()
@@ -215,8 +311,21 @@ def _refused(error: RefnetError, status: int | None = None) -> Response:
     """A request refused before any GraphQL work, coded by its error class like a
     resolver's error (``api.errors.api_code``)."""
     code = api_code(error)
+    if code == "INTERNAL":  # e.g. a ConfigError or StoreError while authenticating
+        return _internal(error)
     message = str(error) if code != "UNAVAILABLE" else "the graph store is unavailable"
     return _error_response(status or _STATUS.get(code, 400), message, code)
+
+
+def _internal(error: BaseException | None) -> Response:
+    """A bug outside GraphQL execution: a 500 with an incident id, logged with its
+    traceback the way ``api.errors.format_error`` logs a resolver's."""
+    incident = uuid.uuid4().hex[:12]
+    log.error("internal error %s at %s %s", incident, request.method, request.path,
+              exc_info=error)
+    return _error_response(
+        500, f"internal error (incident {incident}); the server log has the details",
+        "INTERNAL")
 
 
 def _error_response(status: int, message: str, code: str) -> Response:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field
 
 from refnet.graph.errors import Forbidden
 from refnet.graph.store import GraphStore
+from refnet.graph.text import shown
 
 from .keys import ApiKey
 
@@ -52,7 +53,7 @@ class Scope:
     def check(self, member_id: str) -> None:
         """Raise ``Forbidden`` unless the key may see this member."""
         if not self.allows(member_id):
-            raise Forbidden(f"member {member_id!r} is outside this key's scope "
+            raise Forbidden(f"member {shown(member_id)} is outside this key's scope "
                             f"({self.key.scope})")
 
     def require(self, *roles: str) -> None:

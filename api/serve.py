@@ -3,6 +3,14 @@
 Each worker builds its own app (and so its own store connection) after the fork;
 the embedded server, when that is the backend, is started once by the master before
 any worker exists and stopped when the master exits, if it was the one that started it.
+
+Workers are gevent's by default: a connection is a greenlet, not a thread, so clients
+that send their body slowly (or never) hold a few KB each instead of a worker's
+threads. With gunicorn's ``gthread`` workers 20 such clients (``Content-Length:
+1000000000``, 27 bytes sent) left every other request waiting past 30 s; with gevent
+the next request is answered in milliseconds (``bench/hostile_bodies.py``). A body
+still has ``api.body``'s cap and time limit; ``--worker-class gthread`` is kept for
+a deployment that puts a buffering reverse proxy in front instead.
 """
 
 from __future__ import annotations
@@ -18,7 +26,7 @@ from refnet.graph.server import EmbeddedServer
 
 from .app import create_app
 
-__all__ = ["serve"]
+__all__ = ["WORKER_CLASSES", "serve"]
 
 
 class _Server(BaseApplication):  # type: ignore[misc]
@@ -37,9 +45,15 @@ class _Server(BaseApplication):  # type: ignore[misc]
                           import_dir=self.import_dir)
 
 
+WORKER_CLASSES = ("gevent", "gthread")
+CONNECTIONS = 1_000  # open connections per gevent worker (idle or slow ones included)
+
+
 def serve(config: Config, *, host: str, port: int, workers: int, threads: int,
-          production: bool, import_dir: Path | None = None, timeout_s: int = 60) -> None:
-    """Run until stopped (Ctrl-C or SIGTERM); blocks."""
+          production: bool, import_dir: Path | None = None, timeout_s: int = 60,
+          worker_class: str = "gevent") -> None:
+    """Run until stopped (Ctrl-C or SIGTERM); blocks. ``threads`` is for ``gthread``
+    workers; a gevent worker serves up to ``CONNECTIONS`` at once."""
     logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
     started = None
     if config.backend == "embedded":
@@ -48,7 +62,9 @@ def serve(config: Config, *, host: str, port: int, workers: int, threads: int,
         started = server if did_start else None
     try:
         _Server(config, production, import_dir, {
-            "bind": f"{host}:{port}", "workers": workers, "threads": threads,
+            "bind": f"{host}:{port}", "workers": workers, "worker_class": worker_class,
+            **({"threads": threads} if worker_class == "gthread" else
+               {"worker_connections": CONNECTIONS}),
             "timeout": timeout_s, "graceful_timeout": 30, "accesslog": None,
             "proc_name": "refnet-api",
         }).run()

@@ -29,9 +29,13 @@
         ├── BadQuery               the store rejected the query text      INTERNAL
         │                          or parameters
         ├── ResultTooLarge         more rows than the caller's cap        LIMIT_EXCEEDED
-        └── IncompleteCommit       a write's outcome is unknown           INTERNAL
-                                   (retryable only because every
-                                   refnet write is idempotent)
+        ├── IncompleteCommit       a write's outcome is unknown           INTERNAL
+        │                          (retryable only because every
+        │                          refnet write is idempotent)
+        └── WritesRefused          the store cannot persist writes        UNAVAILABLE
+                                   (disk full): the last one was not
+                                   kept, later ones are refused
+                                   (retryable once space frees)
 
 ``retryable`` says whether running the same call again may succeed; callers that
 retry (the loaders, the neo4j driver's managed transactions) look only at it.
@@ -65,6 +69,7 @@ __all__ = [
     "StoreError",
     "StoreUnavailable",
     "Unauthenticated",
+    "WritesRefused",
 ]
 
 
@@ -170,4 +175,13 @@ class ResultTooLarge(StoreError):
 
 class IncompleteCommit(StoreError):
     code = "INCOMPLETE_COMMIT"
+    retryable = True
+
+
+class WritesRefused(StoreError):
+    """The store could not write its log (a full disk): a write is not acknowledged,
+    and later ones are refused until it can; reads go on."""
+
+    code = "WRITES_REFUSED"
+    api_code = "UNAVAILABLE"
     retryable = True

@@ -115,7 +115,25 @@ class FalkorDBStore:
             raise errors.ResultTooLarge(f"{label} returned more than {cap:,} rows")
         columns = [str(h[1]) for h in raw.header] if raw.header else []
         counters = {c: int(getattr(raw, c)) for c in _COUNTERS if getattr(raw, c, 0)}
+        if counters and write:
+            self._check_persisted(label)
         return Result(columns, rows, counters, elapsed)
+
+    def _check_persisted(self, label: str) -> None:
+        """A change is acknowledged only once redis wrote it to the AOF.
+
+        With ``appendfsync everysec`` redis answers a write whose AOF write failed (a
+        full disk): it keeps the command buffered, refuses later writes with MISCONF,
+        and a ``kill -9`` before space frees loses the answered one. Its
+        ``aof_last_write_status`` is set before the answer leaves, so one ``INFO``
+        after each changing write turns that answer into ``WritesRefused``.
+        """
+        status = self._command("INFO", "persistence").get("aof_last_write_status", "ok")
+        if status != "ok":
+            raise errors.WritesRefused(
+                f"{label}: the embedded store could not write its append-only file (is "
+                f"the disk of {self.config.data_dir} full?); this write is not kept unless "
+                "the server writes it once space frees, and writes are refused until then")
 
     def prepare(self, params: Params, *, write: bool = False) -> Prepared:
         """Check the parameters and quote them the client's way, now; ``run`` sends them."""
@@ -330,6 +348,10 @@ def _translate(e: Exception, label: str, timeout_ms: int, socket: str) -> errors
         return e
     if isinstance(e, redis.ConnectionError | redis.TimeoutError | ConnectionError | OSError):
         return errors.StoreUnavailable(f"the embedded store at {socket} is not reachable: {text}")
+    if text.startswith("MISCONF"):  # redis refuses writes after a failed AOF write
+        return errors.WritesRefused(
+            f"{label}: the embedded store refuses writes: {text.removeprefix('MISCONF ')} "
+            "(free space on the data directory's disk; writes resume by themselves)")
     if "timed out" in text.lower():
         return errors.QueryTimeout(f"{label} ran past its {timeout_ms} ms limit and was stopped")
     if "constraint violation" in text.lower():

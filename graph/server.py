@@ -31,7 +31,7 @@ import redis
 
 from . import times
 from .config import Config
-from .errors import AlreadyRunning, DataCorrupt, ServerStartFailed
+from .errors import AlreadyRunning, ConfigError, DataCorrupt, ServerStartFailed
 
 __all__ = ["EmbeddedServer", "ServerInfo"]
 
@@ -92,8 +92,12 @@ class EmbeddedServer:
 
     def status(self) -> ServerInfo | None:
         """The running server for this directory, or None when none holds the lock."""
-        if not self.lock_path.exists() or self._lock_is_free():
-            return None
+        try:
+            if not self.lock_path.exists() or self._lock_is_free():
+                return None
+        except OSError as e:
+            raise ConfigError(f"cannot read the lock file {self.lock_path} ({e.strerror}); "
+                              "run refnet as the user that owns the data directory") from None
         try:
             raw = json.loads(self.state_path.read_text())
         except (OSError, ValueError):
@@ -102,13 +106,29 @@ class EmbeddedServer:
         return ServerInfo(**raw)
 
     def _lock_is_free(self) -> bool:
-        with open(self.lock_path, "a") as f:
+        # Read-only: flock needs no write access, so status works on a read-only dir.
+        with open(self.lock_path, "rb") as f:
             try:
                 fcntl.flock(f, fcntl.LOCK_EX | fcntl.LOCK_NB)
             except BlockingIOError:
                 return False
             fcntl.flock(f, fcntl.LOCK_UN)
             return True
+
+    def _check_writable(self) -> None:
+        """One clear error, before anything starts, when the data directory cannot be
+        written (a read-only mount, an immutable directory, another user's): the
+        server keeps its lock, socket, log and AOF there."""
+        try:
+            self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+            fd, probe = tempfile.mkstemp(dir=self.data_dir, prefix=".refnet-write-")
+            os.close(fd)
+            os.unlink(probe)
+        except OSError as e:
+            raise ConfigError(
+                f"the data directory {self.data_dir} is not writable ({e.strerror}); the "
+                "embedded server keeps its lock, socket, log and data there: make it "
+                "writable, or choose another with --data-dir or REFNET_DATA_DIR") from None
 
     # -- start -------------------------------------------------------------------------
 
@@ -127,7 +147,7 @@ class EmbeddedServer:
 
     def start(self) -> ServerInfo:
         """Start a server for this directory; refuse if one already runs there."""
-        self.data_dir.mkdir(parents=True, exist_ok=True, mode=0o700)
+        self._check_writable()
         lock_fd = os.open(self.lock_path, os.O_RDWR | os.O_CREAT, 0o600)
         try:
             fcntl.flock(lock_fd, fcntl.LOCK_EX | fcntl.LOCK_NB)

@@ -24,7 +24,8 @@ import functools
 import re
 from typing import Final
 
-__all__ = ["CONTROL", "CONTROL_IN_TEXT", "NEVER_SENT", "NEVER_WRITTEN", "control_character"]
+__all__ = ["CONTROL", "CONTROL_IN_TEXT", "NEVER_SENT", "NEVER_WRITTEN", "control_character",
+           "shown"]
 
 NEVER_SENT: Final = "\x00"  # cannot travel in FalkorDB's parameter header
 NEVER_WRITTEN: Final = "\x00\x01"  # and U+0001 crashes FalkorDB's unique index
@@ -51,3 +52,10 @@ def control_character(text: str, among: str = NEVER_WRITTEN) -> str | None:
 @functools.cache
 def _pattern(among: str) -> re.Pattern[str]:
     return re.compile(f"[{re.escape(among)}]")
+
+
+def shown(value: object, limit: int = 40) -> str:
+    """``repr(value)`` cut to ``limit`` characters: an error may name what it refuses,
+    but never echoes a caller's megabyte back (a 200 MB cursor once came back whole)."""
+    text = repr(value)
+    return text if len(text) <= limit else text[: limit - 1] + "…"

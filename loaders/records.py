@@ -68,3 +68,4 @@ class UnreadableInput(RefnetError):
     """The file cannot be read at all (unknown format, undecodable, no header)."""
 
     code = "UNREADABLE_INPUT"
+    api_code = "BAD_USER_INPUT"  # the caller's file, not a bug (startLoad's uploads)

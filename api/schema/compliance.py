@@ -13,6 +13,7 @@ from typing import Any
 import graphene
 
 from refnet.graph.errors import BadInput
+from refnet.graph.text import shown
 from refnet.queries import compliance as compliance_q
 from refnet.queries import window as windows
 from refnet.queries.compliance import policy as policy_q
@@ -40,6 +41,6 @@ class ComplianceQueries(graphene.ObjectType):
         params = params_from(compliance_q.ComplianceParams, info, values)
         presets = policy_q.presets()
         if params.policy not in presets:
-            raise BadInput(f"unknown policy {params.policy!r}; presets: {', '.join(presets)}")
+            raise BadInput(f"unknown policy {shown(params.policy)}; presets: {', '.join(presets)}")
         params = dataclasses.replace(params, root_id=team_root(ctx, params.root_id))
         return to_graph(compliance_q.ask(ctx.store, params, latest=windows.remembered_latest))

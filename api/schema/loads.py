@@ -14,7 +14,7 @@ from typing import Any
 
 import graphene
 
-from refnet.graph.errors import BadInput, NotFound
+from refnet.graph.errors import BadInput, NotFound, RefnetError
 from refnet.loaders import jobs
 from refnet.loaders import load as loading
 
@@ -103,10 +103,17 @@ class StartLoad(graphene.Mutation):
             raise BadInput("give either paths (files on the server) or files (uploads)")
         if ctx.config is None:
             raise BadInput("this server cannot start loads")
+        uploads = Path(ctx.config.data_dir) / "uploads"
         chosen = (imports.server_files(ctx.import_dir, paths) if paths else
-                  imports.save_uploads(Path(ctx.config.data_dir) / "uploads", files or []))
+                  imports.save_uploads(uploads, files or []))
         limit = loading.parse_max_bad(max_bad)
-        started = jobs.start(ctx.store, ctx.config, chosen, profile=profile, max_bad=limit)
+        try:
+            started = jobs.start(ctx.store, ctx.config, chosen, profile=profile,
+                                 max_bad=limit)
+        except RefnetError as e:  # the plan's refusals name server paths and headers
+            if e.api_code == "INTERNAL":
+                raise
+            raise imports.public(e, ctx.import_dir, uploads) from None
         run = load_run(ctx, started.load_id)
         if run is None:  # the run was recorded before this read; only a clear can do this
             raise NotFound(f"load run {started.load_id} vanished")

@@ -16,6 +16,7 @@ import graphene
 from graphene import relay
 
 from refnet.graph.errors import NotFound
+from refnet.graph.text import shown
 
 from ..answers import iso
 from ..keys import ApiKey
@@ -76,7 +77,7 @@ def visible_member(ctx: Context, member_id: str) -> Member:
     ctx.scope.check(member_id)
     found = load_members(ctx, [member_id]).get(member_id)
     if found is None:
-        raise NotFound(f"no member {member_id!r}")
+        raise NotFound(f"no member {shown(member_id)}")
     return found
 
 

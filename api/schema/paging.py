@@ -15,8 +15,10 @@ from typing import Any
 from graphene import relay
 
 from refnet.graph.errors import BadInput
+from refnet.graph.text import NEVER_SENT, control_character
 
-__all__ = ["connection", "decode_cursor", "encode_cursor", "enum_value", "page_size"]
+__all__ = ["MAX_CURSOR", "connection", "decode_cursor", "encode_cursor", "enum_value",
+           "page_size"]
 
 
 def enum_value(choice: Any) -> Any:
@@ -29,17 +31,38 @@ def encode_cursor(*parts: Any) -> str:
     return base64.urlsafe_b64encode(json.dumps(parts).encode()).decode()
 
 
+MAX_CURSOR = 1_024  # characters; this API's cursors are a sort key and an id
+_INT64 = 1 << 63
+
+
 def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
-    """The parts of an opaque cursor; a tampered one is the caller's error."""
+    """The parts of an opaque cursor, each a string or an integer as ``encode_cursor``
+    wrote it (or null). Anything else — too long, not base64 or JSON, NaN, a map, a
+    nested list, a NUL — is the caller's error, said without echoing the cursor: it
+    would otherwise reach the store as a parameter."""
     if cursor is None:
         return None
-    try:
-        parts = json.loads(base64.urlsafe_b64decode(cursor.encode()))
-    except (ValueError, UnicodeDecodeError):
-        parts = None
-    if not isinstance(parts, list) or len(parts) != arity:
-        raise BadInput(f"bad cursor {cursor!r}: pass back an endCursor this API gave")
+    parts: Any = None
+    if len(cursor) <= MAX_CURSOR:
+        try:
+            parts = json.loads(base64.urlsafe_b64decode(cursor.encode("ascii")),
+                               parse_constant=_refuse_constant)
+        except (ValueError, UnicodeError, RecursionError):
+            parts = None
+    if (not isinstance(parts, list) or len(parts) != arity
+            or not all(_plain(p) for p in parts)):
+        raise BadInput("bad cursor: pass back an endCursor this API gave")
     return parts
+
+
+def _plain(part: Any) -> bool:
+    if isinstance(part, str):
+        return control_character(part, NEVER_SENT) is None
+    return part is None or (type(part) is int and -_INT64 <= part < _INT64)
+
+
+def _refuse_constant(name: str) -> Any:
+    raise ValueError(name)
 
 
 def page_size(first: int) -> int:

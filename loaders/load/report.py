@@ -14,6 +14,7 @@ from pathlib import Path
 from refnet.graph import times
 from refnet.graph.errors import BadInput, RefnetError
 from refnet.graph.store import GraphStore, run_idempotent
+from refnet.graph.text import shown
 
 __all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "parse_max_bad",
            "record_run"]
@@ -92,7 +93,7 @@ def parse_max_bad(text: str | None) -> int | float | None:
             raise ValueError
         return count
     except ValueError:
-        raise BadInput(f"{text!r}: give a count (50) or a percentage (5%)") from None
+        raise BadInput(f"{shown(text)}: give a count (50) or a percentage (5%)") from None
 
 
 def record_run(store: GraphStore, report: LoadReport, started_ms: int, status: str,

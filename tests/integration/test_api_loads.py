@@ -236,7 +236,36 @@ def test_load_mistakes_map_to_their_codes(server: Server) -> None:
     (server.import_dir / "odd.csv").write_text("colour,size\nred,9\n", encoding="utf-8")
     answer = server.post(START, paths=["odd.csv"])
     assert _code(answer) == "BAD_USER_INPUT"
-    assert "no profile matches the header [colour, size]" in answer["errors"][0]["message"]
+    message = answer["errors"][0]["message"]
+    assert message.startswith("odd.csv: no profile matches its header; closest: ")
+    assert "colour" not in message  # the file's contents stay on the server
+
+
+def test_a_symlink_inside_a_folder_does_not_lead_out(server: Server, tmp_path: Path) -> None:
+    """A folder is expanded and each file resolved: a link to an outside file is refused."""
+    (tmp_path / "secret.csv").write_text("member_id\nx\n", encoding="utf-8")
+    folder = server.import_dir / "linked"
+    folder.mkdir()
+    (folder / "members.csv").symlink_to(tmp_path / "secret.csv")
+    answer = server.post(START, paths=["linked"])
+    assert _code(answer) == "BAD_USER_INPUT"
+    assert answer["errors"][0]["message"] == ("'linked/members.csv' leads outside the "
+                                              "import directory")
+
+
+@pytest.mark.parametrize(("name", "content"), [
+    ("unreadable.xlsx", b"PK\x03\x04 not really a workbook"),
+    ("no-header.jsonl", b"[1, 2]\n"),
+    ("odd-upload.csv", b"colour,size\nred,9\n"),
+])
+def test_load_refusals_name_no_server_path(server: Server, tmp_path: Path, name: str,
+                                           content: bytes) -> None:
+    (server.import_dir / name).write_bytes(content)
+    (tmp_path / name).write_bytes(content)
+    for answer in (server.post(START, paths=[name]), server.upload(tmp_path / name)):
+        assert _code(answer) == "BAD_USER_INPUT", answer
+        message = answer["errors"][0]["message"]
+        assert "/" not in message and name in message and "colour" not in message, message
 
 
 @pytest.mark.parametrize("role", ["compliance", "organizer"])
