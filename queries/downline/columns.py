@@ -1,0 +1,215 @@
+"""Downline health from the analytic snapshot: numpy masks over the downline's slice.
+
+The same question and answer as ``health`` (the package docstring has the semantics),
+computed from ``queries.snapshot`` columns instead of two Cypher walks:
+
+* the downline of the root at position ``p`` is the slice ``[p, p + size[p])``; a
+  member's level is its depth minus the root's;
+* as of ``as_of``, a member whose referral was made later is not there, nor anyone
+  below it: each such member cuts its own slice ``[q, q + size[q])``, and a running
+  sum over a difference array marks every member under a cut in one pass;
+* a member's branch is the root's child whose slice holds it (a binary search over
+  the children's positions);
+* sales are the purchases whose promoter sits in the slice (one slice of the
+  promoter-sorted purchases), own purchases those whose buyer does (``by_buyer``);
+  per-member counts are ``bincount`` over positions.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import Any
+
+import numpy as np
+
+from refnet.graph.errors import BadInput, NotFound
+from refnet.graph.store import GraphStore
+from refnet.graph.text import CONTROL, control_character
+from refnet.queries import snapshot as snapshots
+from refnet.queries.params import MAX_TOP
+from refnet.queries.snapshot import NONE, Snapshot
+from refnet.queries.stats import gini, ratio
+from refnet.queries.window import Window, format_instant, latest_event
+
+from .health import _COUNTERS, _activity, _add, _check_int, _check_window, _recruits
+from .params import MAX_DEPTH, DownlineParams
+from .results import Activity, Branch, Concentration, DownlineHealth, Level
+
+__all__ = ["ask_snapshot", "health_from", "health_snapshot"]
+
+_COUNTED = ("paid", "settled")
+
+
+def ask_snapshot(store: GraphStore, params: DownlineParams,
+                 latest: Callable[[GraphStore], int | None] = latest_event) -> DownlineHealth:
+    """The downline question as every front end asks it, answered from the snapshot."""
+    return health_snapshot(store, params.root_id, params.window(store, latest),
+                           max_depth=params.max_depth, top=params.top)
+
+
+def health_snapshot(store: GraphStore, root_id: str, window: Window, *,
+                    max_depth: int | None = None, top: int = 10) -> DownlineHealth:
+    """``health`` answered from the snapshot of the store's current data version."""
+    _check_args(root_id, window, max_depth, top)
+    snap = snapshots.current(store, store.config.data_dir)
+    return health_from(snap, root_id, window, max_depth=max_depth, top=top)
+
+
+def _check_args(root_id: Any, window: Any, max_depth: Any, top: Any) -> None:
+    _check_window(window)
+    if max_depth is not None:
+        _check_int("max_depth", max_depth, 1, MAX_DEPTH)
+    _check_int("top", top, 1, MAX_TOP)
+    if not isinstance(root_id, str) or not root_id.strip():
+        raise BadInput(f"a member id is a non-empty string, got {root_id!r}")
+    if control_character(root_id, CONTROL) is not None:
+        raise NotFound(f"no member {root_id!r}: member ids contain no control characters")
+
+
+def health_from(snap: Snapshot, root_id: str, window: Window, *,
+                max_depth: int | None = None, top: int = 10) -> DownlineHealth:
+    """The downline health of ``root_id`` over ``window`` from ``snap``'s columns."""
+    _check_args(root_id, window, max_depth, top)
+    p = snap.position(root_id)
+    if p is None:
+        raise NotFound(f"no member {root_id!r}; check the id (ids are case-sensitive)")
+    since, as_of = window.start, window.end
+    prev = window.previous()
+    prev_since = prev.start
+    joined_root = int(snap.joined_at[p])
+    if joined_root != NONE and joined_root > as_of:
+        raise NotFound(
+            f"member {root_id!r} joined at {format_instant(joined_root)}, after the as-of "
+            f"instant {format_instant(as_of)}: ask as of a later time"
+        )
+    lo, hi = p, p + int(snap.size[p])
+    n = hi - lo
+    level_all = np.asarray(snap.depth[lo:hi], dtype=np.int64) - int(snap.depth[p])
+
+    # as of: a referral after as_of cuts its member's whole slice off
+    late = np.asarray(snap.ref_at[lo:hi]) > as_of
+    late[0] = False  # the root's own referral is above the question
+    cut = np.zeros(n + 1, dtype=np.int64)
+    starts = np.flatnonzero(late)
+    np.add.at(cut, starts, 1)
+    np.add.at(cut, starts + np.asarray(snap.size[lo:hi])[starts], -1)
+    present = np.cumsum(cut[:n]) == 0
+    shown = present if max_depth is None else present & (level_all <= max_depth)
+
+    # per-member activity (offsets into the slice)
+    counted = snap.status_codes(*_COUNTED)
+    sold_lo, sold_hi = np.searchsorted(snap.p_promoter, [lo, hi])
+    s_at = np.asarray(snap.p_at[sold_lo:sold_hi])
+    s_ok = (np.isin(snap.p_status[sold_lo:sold_hi], counted) & (s_at != NONE)
+            & (s_at > prev_since) & (s_at <= as_of) & (snap.p_entry[sold_lo:sold_hi] >= 0))
+    s_who = np.asarray(snap.p_promoter[sold_lo:sold_hi], dtype=np.int64) - lo
+    s_now = s_ok & (s_at > since)
+    s_prev = s_ok & (s_at <= since)
+    amount = np.asarray(snap.p_amount[sold_lo:sold_hi])
+    commission = np.asarray(snap.p_commission[sold_lo:sold_hi])
+    entry = np.asarray(snap.p_entry[sold_lo:sold_hi]) == 1
+
+    buyers = np.asarray(snap.p_buyer)[snap.by_buyer]
+    b_lo, b_hi = np.searchsorted(buyers, [lo, hi])
+    b_idx = np.asarray(snap.by_buyer[b_lo:b_hi])
+    b_at = np.asarray(snap.p_at)[b_idx]
+    b_ok = np.isin(np.asarray(snap.p_status)[b_idx], counted) & (b_at != NONE) & (b_at <= as_of)
+    b_who = buyers[b_lo:b_hi].astype(np.int64) - lo
+    b_now = b_ok & (b_at > since)
+    b_prev = b_ok & (b_at > prev_since) & (b_at <= since)
+
+    def per(who: np.ndarray, mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
+        if weights is None:
+            return np.bincount(who[mask], minlength=n)
+        out = np.zeros(n, dtype=np.int64)  # exact integer money, not bincount's floats
+        np.add.at(out, who[mask], weights[mask])
+        return out
+
+    orders = per(s_who, s_now)
+    gmv = per(s_who, s_now, amount)
+    sold_prev = per(s_who, s_prev)
+    bought_now = per(b_who, b_now)
+    active = (orders > 0) | (bought_now > 0)
+    active_prev = (per(b_who, b_prev) > 0) | (sold_prev > 0)
+    joined = np.asarray(snap.joined_at[lo:hi])
+    has_joined = joined != NONE
+    member_counts = {
+        "members": np.ones(n, dtype=np.int64),
+        "active": active,
+        "never_bought": per(b_who, b_ok) == 0,
+        "new_recruits": has_joined & (joined > since) & (joined <= as_of),
+        "new_recruits_prev": has_joined & (joined > prev_since) & (joined <= since),
+        "churned": active_prev & ~active,
+        "orders": orders,
+        "gmv": gmv,
+        "commission": per(s_who, s_now, commission),
+        "entry_gmv": per(s_who, s_now & entry, amount),
+        "gmv_prev": per(s_who, s_prev, amount),
+        "bought_gmv": per(b_who, b_now, np.asarray(snap.p_amount)[b_idx]),
+    }
+
+    # groups: level, and branch = the root's child whose slice holds the member
+    idx = np.flatnonzero(shown)
+    level = level_all[idx]
+    children = np.flatnonzero((level_all == 1) & present)
+    branch_of = np.full(len(idx), -1, dtype=np.int64)
+    below = level > 0
+    if len(children):
+        branch_of[below] = children[np.searchsorted(children, idx[below], side="right") - 1]
+    columns = {k: np.asarray(v, dtype=np.int64)[idx] for k, v in member_counts.items()}
+
+    depth = int(level.max()) if len(level) else 0
+    by_level = [_sums(columns, level == k) for k in range(depth + 1)]
+    total = dict.fromkeys(_COUNTERS, 0)
+    for counts in by_level[1:]:
+        _add(total, counts)
+    downline_gmv = total["gmv"]
+    branches = []
+    for c in children.tolist():
+        mask = branch_of == c
+        counts = _sums(columns, mask)
+        branches.append(Branch(id=str(snap.ids[lo + c]), depth=int(level[mask].max()) - 1,
+                               gmv_share=ratio(counts["gmv"], downline_gmv), **_activity(counts)))
+    branches.sort(key=lambda b: (-b.gmv, -b.members, b.id))
+    dead = sorted((b for b in branches if b.gmv == 0), key=lambda b: (-b.members, b.id))
+    gmvs = [b.gmv for b in branches]
+    concentration = Concentration(
+        branches=len(branches),
+        top1_share=ratio(sum(gmvs[:1]), downline_gmv),
+        top3_share=ratio(sum(gmvs[:3]), downline_gmv),
+        gini=gini(gmvs),
+    )
+
+    # recruits: present children of each shown downline member, counted at the parent
+    kids = present & (level_all >= 2)
+    if max_depth is not None:
+        kids &= level_all <= max_depth + 1
+    parents = np.asarray(snap.parent[lo:hi], dtype=np.int64)[kids] - lo
+    recruits = np.bincount(parents, minlength=n)
+    rows = []
+    for k in sorted(set(recruits[recruits > 0].tolist()), reverse=True):
+        who = np.flatnonzero(recruits == k)
+        rows.append({"recruits": k, "members": len(who),
+                     "ids": [str(snap.ids[lo + i]) for i in who.tolist()]})
+
+    return DownlineHealth(
+        root=root_id,
+        since=since,
+        as_of=as_of,
+        previous_since=prev_since,
+        max_depth=max_depth,
+        size=total["members"],
+        depth=depth,
+        totals=Activity(**_activity(total)),
+        levels=[Level(level=k, **_activity(c)) for k, c in enumerate(by_level)],
+        branches=branches[:top],
+        dead=dead[:top],
+        dead_branches=len(dead),
+        dead_branch_members=sum(b.members for b in dead),
+        concentration=concentration,
+        recruits=_recruits(rows, total["members"], top),
+    )
+
+
+def _sums(columns: dict[str, np.ndarray], mask: np.ndarray) -> dict[str, int]:
+    return {k: int(v[mask].sum()) for k, v in columns.items()}

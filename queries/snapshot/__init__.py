@@ -1,0 +1,27 @@
+"""The analytic snapshot: one data version of the graph as typed numpy columns.
+
+Questions over whole subtrees read columns, not Cypher (DESIGN.md, "the store"). The
+referral forest is stored in preorder (depth first, roots and children in id order),
+so a member's downline is the contiguous slice ``[pos, pos + size[pos])`` and "is p an
+ancestor of b, how many levels" is two comparisons and a depth difference. Purchases
+are sorted by promoter position, so a downline's sales are one slice as well.
+
+* ``build(store)`` reads the store through the store protocol, page by page
+  (``snapshot/members``, ``snapshot/purchases``: id-range pages, never one query
+  that nears the 1M-row cap), on either backend.
+* ``save(snapshot, dir)`` writes one ``.npy`` per column and ``meta.json``;
+  ``open(dir)`` maps them read-only (``np.load(mmap_mode="r")``), so every process
+  shares one copy through the page cache.
+* ``current(store, data_dir)`` maps the snapshot of the store's current data version
+  (``window/version``: load runs and the latest one's change), building and saving it
+  first when there is none: under ``<data_dir>/snapshots/<graph>/<version>/``, written
+  to a temporary directory and renamed, so no reader sees half a snapshot. Writes that
+  bypass the loader do not change the version (as for ``remembered_latest``).
+
+Every snapshot carries its ``version``, so an answer can name the data it came from.
+"""
+
+from .core import NONE, PAGE, Snapshot, build, current, open, save, snapshot_dir, version_of
+
+__all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "open", "save", "snapshot_dir",
+           "version_of"]

@@ -1,0 +1,176 @@
+"""The analytic snapshot against a real embedded store, and downline health from it.
+
+Hand-built forests (a path, a star, two trees, a referral after as_of) check the
+columns; the Cypher ``downline.health`` is the oracle the snapshot's answer must
+equal, field for field, on the hand tree of test_downline and on random networks.
+"""
+
+from __future__ import annotations
+
+import tempfile
+from pathlib import Path
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, event, given, settings
+from hypothesis import strategies as st
+
+from refnet.graph.errors import BadInput, NotFound
+from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.queries import downline, snapshot
+from refnet.queries.downline.columns import health_from, health_snapshot
+from refnet.queries.snapshot import NONE
+from refnet.queries.window import Window
+from tests.graphs import Network, at
+from tests.integration.test_downline import AS_OF, WINDOW, tree
+
+
+def columns(snap: snapshot.Snapshot) -> dict[str, list]:
+    return {name: np.asarray(getattr(snap, name)).tolist()
+            for name in ("ids", "parent", "root", "depth", "size")}
+
+
+def test_path_star_and_two_trees(store: FalkorDBStore, tmp_path: Path) -> None:
+    net = Network()
+    net.chain("a", "b", "c", "d", day=1)  # a path: a -> b -> c -> d
+    net.member("s")
+    for leaf in ("s3", "s1", "s2"):  # a star, children stored out of id order
+        net.member(leaf, "s", day=2)
+    net.load(store, tmp_path)
+    snap = snapshot.build(store, page=2)  # pages of two: paging must not lose a row
+    assert columns(snap) == {
+        "ids": ["a", "b", "c", "d", "s", "s1", "s2", "s3"],
+        "parent": [-1, 0, 1, 2, -1, 4, 4, 4],
+        "root": [0, 0, 0, 0, 4, 4, 4, 4],
+        "depth": [0, 1, 2, 3, 0, 1, 1, 1],
+        "size": [4, 3, 2, 1, 4, 1, 1, 1],
+    }
+    assert snap.ref_at[0] == NONE and snap.ref_at[1] == at(2)  # b joined on day 1 + 1
+    assert [snap.position(m) for m in ("a", "d", "s2", "zz", "")] == [0, 3, 6, None, None]
+    # ancestry: two comparisons and a depth difference
+    a, d = snap.position("a"), snap.position("d")
+    assert a < d < a + snap.size[a] and snap.depth[d] - snap.depth[a] == 3
+    assert snap.version == snapshot.version_of(store)
+
+
+def test_purchases_columns_and_round_trip(tree_store: FalkorDBStore, tmp_path: Path) -> None:
+    snap = snapshot.build(tree_store)
+    assert len(snap.p_at) == 8
+    assert np.all(np.diff(snap.p_promoter) >= 0)  # sorted by promoter position
+    assert np.all(np.diff(np.asarray(snap.p_buyer)[snap.by_buyer]) >= 0)
+    assert sorted(snap.statuses) == ["paid", "refunded"]
+    assert int((snap.p_entry == 1).sum()) == 1 and int((snap.p_buyer == -1).sum()) == 1
+    saved = snapshot.open(snapshot.save(snap, tmp_path / "snap"))
+    assert isinstance(saved.ids, np.memmap) or isinstance(saved.size, np.memmap)
+    assert saved.version == snap.version and saved.statuses == snap.statuses
+    for name in ("ids", "parent", "size", "ref_at", "p_amount", "by_buyer", "id_order"):
+        assert np.array_equal(getattr(saved, name), getattr(snap, name)), name
+
+
+def test_current_builds_once_per_version(tree_store: FalkorDBStore, tmp_path: Path) -> None:
+    first = snapshot.current(tree_store, tmp_path)
+    where = snapshot.snapshot_dir(tree_store, tmp_path, first.version)
+    assert (where / "meta.json").is_file()
+    assert [p.name for p in where.parent.iterdir()] == [first.version]  # no temp dir left
+    again = snapshot.current(tree_store, tmp_path)
+    assert isinstance(again.size, np.memmap) and again.version == first.version
+
+
+@pytest.fixture
+def tree_store(store: FalkorDBStore, tmp_path: Path) -> FalkorDBStore:
+    tree().load(store, tmp_path / "net")
+    return store
+
+
+def test_referral_after_as_of_cuts_its_subtree(store: FalkorDBStore, tmp_path: Path) -> None:
+    net = Network()
+    net.member("r", day=0)
+    net.member("a", "r", day=1)
+    net.member("late", "r", day=50)  # after as_of: it and its recruit are not there
+    net.member("late1", "late", day=5)
+    net.member("a1", "a", day=2)
+    net.load(store, tmp_path)
+    window = Window(at(10), at(20))
+    h = health_from(snapshot.build(store), "r", window)
+    assert (h.size, h.depth, [b.id for b in h.branches]) == (2, 2, ["a"])
+    assert h == downline.health(store, "r", window)
+    with pytest.raises(NotFound):
+        health_from(snapshot.build(store), "late", Window(at(1), at(2)))  # joined later
+
+
+def test_hand_tree_equals_cypher(tree_store: FalkorDBStore) -> None:
+    snap = snapshot.build(tree_store)
+    for root in ("R", "A", "D", "D2"):
+        for max_depth in (None, 1, 2):
+            for top in (1, 10):
+                want = downline.health(tree_store, root, WINDOW, max_depth=max_depth, top=top)
+                got = health_from(snap, root, WINDOW, max_depth=max_depth, top=top)
+                assert got == want, (root, max_depth, top)
+    assert health_snapshot(tree_store, "R", WINDOW) == downline.health(tree_store, "R", WINDOW)
+    assert WINDOW.end == AS_OF
+
+
+def test_bad_arguments(tree_store: FalkorDBStore) -> None:
+    snap = snapshot.build(tree_store)
+    with pytest.raises(NotFound):
+        health_from(snap, "nobody", WINDOW)
+    with pytest.raises(BadInput):
+        health_from(snap, "R", WINDOW, max_depth=0)
+    with pytest.raises(BadInput):
+        health_from(snap, "R", WINDOW, top=0)
+    with pytest.raises(BadInput):
+        health_from(snap, "", WINDOW)
+
+
+# -- the oracle: random networks, the Cypher answer and the snapshot's agree ----------------
+
+
+@st.composite
+def networks(draw: st.DrawFn) -> Network:
+    n = draw(st.integers(1, 20))
+    net = Network()
+    days: list[int] = []
+    for i in range(n):
+        referred = i > 0 and draw(st.integers(0, 5)) > 0
+        parent = draw(st.integers(max(0, i - 4), i - 1)) if referred else None
+        # mostly after the referrer (a few before it: a late referral of an old member)
+        day = draw(st.integers(0, 10)) + (0 if parent is None else days[parent] - 2)
+        days.append(max(day, 0))
+        net.member(f"m{i}", None if parent is None else f"m{parent}", day=days[-1])
+    net.product("tea", price=1_000)
+    net.product("pack", price=5_000, entry_package=True)
+    for k in range(draw(st.integers(0, 16))):
+        who = st.none() | st.integers(0, n - 1).map(lambda i: f"m{i}")
+        amount = draw(st.integers(1, 50)) * 100
+        net.purchase(f"o{k}", product=draw(st.sampled_from(["tea", "pack"])),
+                     amount=amount, day=draw(st.integers(0, 60)),
+                     buyer=draw(who), promoter=draw(who),
+                     commission=draw(st.none() | st.integers(0, amount)),
+                     status=draw(st.sampled_from(["paid", "settled", "refunded"])))
+    return net
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_snapshot_health_equals_cypher(store: FalkorDBStore, net: Network,
+                                       data: st.DataObject) -> None:
+    store.clear()
+    with tempfile.TemporaryDirectory() as out:
+        net.load(store, Path(out))
+    snap = snapshot.build(store, page=data.draw(st.integers(1, 20)))
+    as_of = at(data.draw(st.integers(10, 60)))
+    window = Window(as_of - data.draw(st.integers(1, 30)) * 86_400_000, as_of)
+    max_depth = data.draw(st.none() | st.integers(1, 4))
+    top = data.draw(st.integers(1, 4))
+    ids = [r["member_id"] for r in net.rows["members"]]
+    root = data.draw(st.sampled_from(ids[:2] + ids))  # roots of big trees more often
+    try:
+        want = downline.health(store, root, window, max_depth=max_depth, top=top)
+    except NotFound:
+        with pytest.raises(NotFound):
+            health_from(snap, root, window, max_depth=max_depth, top=top)
+        return
+    got = health_from(snap, root, window, max_depth=max_depth, top=top)
+    event(f"size {min(want.size, 5)} depth {want.depth}")  # --hypothesis-show-statistics
+    assert got == want
