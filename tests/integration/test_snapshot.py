@@ -20,7 +20,7 @@ from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import downline, snapshot
 from refnet.queries.downline.columns import health_from, health_snapshot
 from refnet.queries.snapshot import NONE
-from refnet.queries.window import Window
+from refnet.queries.window import DAY_MS, Window, latest_event
 from tests.graphs import Network, at
 from tests.integration.test_downline import AS_OF, WINDOW, tree
 
@@ -174,3 +174,30 @@ def test_snapshot_health_equals_cypher(store: FalkorDBStore, net: Network,
     got = health_from(snap, root, window, max_depth=max_depth, top=top)
     event(f"size {min(want.size, 5)} depth {want.depth}")  # --hypothesis-show-statistics
     assert got == want
+
+
+@pytest.mark.parametrize("days_back", [0, 60, 120])
+def test_synthetic_network_equals_cypher(synthetic_store: FalkorDBStore, days_back: int) -> None:
+    snap = snapshot.build(synthetic_store, page=700)  # three pages of members
+    assert snap.members == 2_000 and len(set(np.asarray(snap.ids).tolist())) == 2_000
+    latest = latest_event(synthetic_store)
+    assert latest is not None
+    window = Window.days_before(latest - days_back * DAY_MS, 30)
+    roots = np.flatnonzero(np.asarray(snap.parent) == -1)
+    largest = roots[np.argsort(-np.asarray(snap.size)[roots], kind="stable")[:2]]
+    inner = np.flatnonzero(np.asarray(snap.size) > 3)
+    picks = [*largest.tolist(), *np.random.default_rng(days_back).choice(inner, 4).tolist()]
+    compared = 0
+    for pos in picks:
+        root = str(snap.ids[pos])
+        for max_depth in (None, 1, 3):
+            try:
+                want = downline.health(synthetic_store, root, window, max_depth=max_depth,
+                                       top=50)
+            except NotFound:
+                with pytest.raises(NotFound):
+                    health_from(snap, root, window, max_depth=max_depth, top=50)
+                continue
+            assert health_from(snap, root, window, max_depth=max_depth, top=50) == want
+            compared += 1
+    assert compared >= 6

@@ -1,0 +1,76 @@
+"""Downline health on the largest tree: the Cypher walk against the analytic snapshot.
+
+Generates a synthetic network (``refnet generate``'s generator), loads it into a fresh
+embedded store, then times on the largest organization (median of ``--runs``):
+``downline.health`` (two Cypher walks), the snapshot's build and save, and
+``health_from`` on the mapped snapshot; and checks the two answers are equal.
+
+    python bench/snapshot_downline.py --members 20000
+"""
+
+from __future__ import annotations
+
+import argparse
+import statistics
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from refnet.graph.config import Config
+from refnet.graph.connect import open_store
+from refnet.graph.server import EmbeddedServer
+from refnet.loaders import load, privacy, synthetic
+from refnet.queries import downline, network, snapshot
+from refnet.queries import window as windows
+from refnet.queries.downline.columns import health_from
+
+
+def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--members", type=int, default=20_000)
+    ap.add_argument("--runs", type=int, default=5)
+    args = ap.parse_args()
+    with tempfile.TemporaryDirectory() as tmp:
+        files, data = Path(tmp) / "files", Path(tmp) / "data"
+        synthetic.generate(args.members, files, synthetic.DEFAULT_SEED)
+        config = Config.from_env(env={}, data_dir=data)
+        server = EmbeddedServer(config)
+        server.start()
+        try:
+            with open_store(config) as store:
+                load.load_paths(store, [files], hasher=privacy.keyed_hasher(b"bench"))
+                top = network.summary(store, top=1).largest[0]
+                month = windows.resolve(store, days=30)
+                print(f"{args.members} members; largest tree {top.root}: {top.members} members")
+                cypher_ms, want = median_ms(lambda: downline.health(store, top.root, month),
+                                            args.runs)
+                build_ms, snap = median_ms(lambda: snapshot.build(store), 1)
+                save_ms, where = median_ms(lambda: snapshot.save(snap, data / "bench-snap"), 1)
+                open_ms, mapped = median_ms(lambda: snapshot.open(where), args.runs)
+                snap_ms, got = median_ms(lambda: health_from(mapped, top.root, month),
+                                         args.runs)
+                assert got == want, "the snapshot's answer differs from the Cypher one"
+                print(f"downline health, Cypher (2 walks):  {cypher_ms:9.1f} ms (median of "
+                      f"{args.runs})")
+                print(f"downline health, snapshot (mapped): {snap_ms:9.1f} ms (median of "
+                      f"{args.runs}); equal answers")
+                print(f"snapshot build {build_ms:.0f} ms, save {save_ms:.0f} ms, "
+                      f"open (map) {open_ms:.2f} ms; {snap.members} members, "
+                      f"{len(snap.p_at)} purchases")
+        finally:
+            server.stop()
+
+
+if __name__ == "__main__":
+    main()
