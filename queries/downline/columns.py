@@ -35,14 +35,15 @@ from .health import _COUNTERS, _activity, _add, _check_int, _check_window, _recr
 from .params import MAX_DEPTH, DownlineParams
 from .results import Activity, Branch, Concentration, DownlineHealth, Level
 
-__all__ = ["ask_snapshot", "health_from", "health_snapshot"]
+__all__ = ["ask", "health_from", "health_snapshot"]
 
 _COUNTED = ("paid", "settled")
 
 
-def ask_snapshot(store: GraphStore, params: DownlineParams,
-                 latest: Callable[[GraphStore], int | None] = latest_event) -> DownlineHealth:
-    """The downline question as every front end asks it, answered from the snapshot."""
+def ask(store: GraphStore, params: DownlineParams,
+        latest: Callable[[GraphStore], int | None] = latest_event) -> DownlineHealth:
+    """The downline question as every front end asks it, answered from the snapshot
+    (``health_snapshot``); ``ask_cypher`` is the same question through Cypher."""
     return health_snapshot(store, params.root_id, params.window(store, latest),
                            max_depth=params.max_depth, top=params.top)
 

@@ -26,7 +26,7 @@ from .results import (
     UplineMember,
 )
 
-__all__ = ["RECRUIT_BUCKETS", "ask", "ask_upline", "health", "team", "upline"]
+__all__ = ["RECRUIT_BUCKETS", "ask_cypher", "ask_upline", "health", "team", "upline"]
 
 # (label, lowest, highest or None for no upper bound): recruits per member.
 RECRUIT_BUCKETS: Final[tuple[tuple[str, int, int | None], ...]] = (
@@ -39,9 +39,10 @@ _COUNTERS: Final = (
 )
 
 
-def ask(store: GraphStore, params: DownlineParams,
-        latest: Callable[[GraphStore], int | None] = latest_event) -> DownlineHealth:
-    """The downline question as every front end asks it."""
+def ask_cypher(store: GraphStore, params: DownlineParams,
+               latest: Callable[[GraphStore], int | None] = latest_event) -> DownlineHealth:
+    """The downline question answered by the two Cypher walks (``ask`` reads the snapshot;
+    this one stays as its oracle)."""
     return health(store, params.root_id, params.window(store, latest),
                   max_depth=params.max_depth, top=params.top)
 

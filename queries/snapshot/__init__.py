@@ -16,12 +16,25 @@ are sorted by promoter position, so a downline's sales are one slice as well.
   (``window/version``: load runs and the latest one's change), building and saving it
   first when there is none: under ``<data_dir>/snapshots/<graph>/<version>/``, written
   to a temporary directory and renamed, so no reader sees half a snapshot. Writes that
-  bypass the loader do not change the version (as for ``remembered_latest``).
+  bypass the loader do not change the version (as for ``remembered_latest``); a data
+  dir that cannot be written keeps the snapshot in memory. Each process keeps what it
+  mapped per version, so a question pays one ``window/version`` read.
 
 Every snapshot carries its ``version``, so an answer can name the data it came from.
 """
 
-from .core import NONE, PAGE, Snapshot, build, current, open, save, snapshot_dir, version_of
+from .core import (
+    NONE,
+    PAGE,
+    Snapshot,
+    build,
+    current,
+    forget,
+    open,
+    save,
+    snapshot_dir,
+    version_of,
+)
 
-__all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "open", "save", "snapshot_dir",
-           "version_of"]
+__all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "forget", "open", "save",
+           "snapshot_dir", "version_of"]

@@ -6,6 +6,7 @@ import json
 import os
 import shutil
 import tempfile
+import threading
 import uuid
 from collections.abc import Iterator
 from dataclasses import dataclass, fields
@@ -17,7 +18,7 @@ import numpy as np
 from refnet.graph.errors import RefnetError
 from refnet.graph.store import GraphStore
 
-__all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "open", "save", "snapshot_dir",
+__all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "forget", "open", "save", "snapshot_dir",
            "version_of"]
 
 NONE: Final = int(np.iinfo(np.int64).min)  # a missing time: before every instant
@@ -253,23 +254,53 @@ def snapshot_dir(store: GraphStore, data_dir: str | os.PathLike[str], version: s
     return Path(data_dir) / "snapshots" / store.config.graph / version
 
 
+_mapped: dict[tuple[str, ...], Snapshot] = {}
+_mapped_lock = threading.Lock()
+
+
 def current(store: GraphStore, data_dir: str | os.PathLike[str]) -> Snapshot:
     """The snapshot of the store's current data version: mapped when saved, else built.
 
     A build is written to a temporary directory beside its place and renamed into it,
     so a reader sees a whole snapshot or none; when two processes build at once, the
-    first rename wins and the other maps the winner's.
+    first rename wins and the other maps the winner's. A data dir that cannot be
+    written keeps the built snapshot in this process only. Each process keeps the
+    snapshots it has mapped per data version (``forget`` drops them).
     """
-    target = snapshot_dir(store, data_dir, version_of(store))
+    version = version_of(store)
+    key = (store.backend, str(data_dir), str(store.config.neo4j_uri), store.config.graph,
+           version)
+    with _mapped_lock:
+        if key in _mapped:
+            return _mapped[key]
+    snap = _current(store, data_dir, version)
+    with _mapped_lock:
+        if len(_mapped) >= 8:
+            _mapped.clear()
+        _mapped[(*key[:-1], snap.version)] = snap
+    return snap
+
+
+def forget() -> None:
+    """Drop the snapshots this process keeps (the files stay)."""
+    with _mapped_lock:
+        _mapped.clear()
+
+
+def _current(store: GraphStore, data_dir: str | os.PathLike[str], version: str) -> Snapshot:
+    target = snapshot_dir(store, data_dir, version)
     if (target / _META).is_file():
         return open(target)
     snap = build(store)
     target = snapshot_dir(store, data_dir, snap.version)
     if (target / _META).is_file():
         return open(target)
-    target.parent.mkdir(parents=True, exist_ok=True)
-    tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{uuid.uuid4().hex[:8]}.",
-                                dir=target.parent))
+    try:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp = Path(tempfile.mkdtemp(prefix=f".{target.name}.{uuid.uuid4().hex[:8]}.",
+                                    dir=target.parent))
+    except OSError:
+        return snap  # a read-only data dir: answer from memory
     try:
         save(snap, tmp)
         try:
@@ -277,6 +308,8 @@ def current(store: GraphStore, data_dir: str | os.PathLike[str]) -> Snapshot:
         except OSError:
             if not (target / _META).is_file():
                 raise
+    except OSError:
+        return snap  # the disk is full or the dir turned read-only: answer from memory
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
     return open(target)
