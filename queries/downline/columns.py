@@ -209,6 +209,7 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
         dead_branch_members=sum(b.members for b in dead),
         concentration=concentration,
         recruits=_recruits(rows, total["members"], top),
+        data_version=snap.version,
     )
 
 

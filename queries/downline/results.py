@@ -110,6 +110,7 @@ class DownlineHealth:
     dead_branch_members: int
     concentration: Concentration
     recruits: Recruits  # recruits per downline member: the distribution and the top recruiters
+    data_version: str | None = None  # the data version answered from; null from the Cypher walk
 
 
 @dataclass(frozen=True)
