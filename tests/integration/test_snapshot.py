@@ -210,3 +210,21 @@ def test_synthetic_network_equals_cypher(synthetic_store: FalkorDBStore, days_ba
             assert unversioned(health_from(snap, root, window, max_depth=max_depth, top=50)) == want
             compared += 1
     assert compared >= 6
+
+
+def test_empty_store(store: FalkorDBStore, tmp_path: Path) -> None:
+    snap = snapshot.current(store, tmp_path)
+    assert (snap.members, len(snap.p_at), snap.version) == (0, 0, "0-none")
+    assert snap.position("anyone") is None
+    with pytest.raises(NotFound):
+        health_from(snap, "anyone", WINDOW)
+
+
+def test_unwritable_data_dir_answers_from_memory(tree_store: FalkorDBStore,
+                                                 tmp_path: Path) -> None:
+    blocked = tmp_path / "a-file"
+    blocked.write_text("not a directory")
+    snapshot.forget()
+    snap = snapshot.current(tree_store, blocked)  # cannot save: kept in memory
+    assert not isinstance(snap.size, np.memmap) and snap.members == 10
+    assert snapshot.current(tree_store, blocked) is snap  # kept per version
