@@ -40,6 +40,8 @@ down to the member, root first (the order compliance evidence paths use).
 preorder slice, ~15 ms on the 20,000-member demo's largest tree against ~0.5 s for the
 Cypher walks, and held equal to them field for field by tests/integration/
 test_snapshot.py. ``health`` and ``ask_cypher`` keep the Cypher answer as the oracle.
+``team`` (the scope of influence and conversion) reads the same slice with the same
+as-of cut (``columns.team_from``); ``team_cypher`` (``downline/team``) is its oracle.
 
 The Cypher ``health`` walks the tree with two queries (``downline/groups``: per level
 and branch, and ``downline/recruits``), each anchored on the root; Python only adds up their groups.
@@ -54,8 +56,8 @@ and joining in Python (no faster, and ~120k rows shipped at 100k members).
 from refnet.queries.params import MAX_TOP
 from refnet.queries.stats import gini
 
-from .columns import ask, health_from, health_snapshot
-from .health import RECRUIT_BUCKETS, ask_cypher, ask_upline, health, team, upline
+from .columns import ask, health_from, health_snapshot, team, team_from
+from .health import RECRUIT_BUCKETS, ask_cypher, ask_upline, health, team_cypher, upline
 from .params import MAX_DEPTH, DownlineParams, UplineParams
 from .results import (
     Activity,
@@ -94,5 +96,7 @@ __all__ = [
     "health_from",
     "health_snapshot",
     "team",
+    "team_cypher",
+    "team_from",
     "upline",
 ]

@@ -35,7 +35,7 @@ from .health import _COUNTERS, _activity, _add, _check_int, _check_window, _recr
 from .params import MAX_DEPTH, DownlineParams
 from .results import Activity, Branch, Concentration, DownlineHealth, Level
 
-__all__ = ["ask", "health_from", "health_snapshot"]
+__all__ = ["ask", "health_from", "health_snapshot", "team", "team_from"]
 
 _COUNTED = ("paid", "settled")
 
@@ -56,6 +56,73 @@ def health_snapshot(store: GraphStore, root_id: str, window: Window, *,
     return health_from(snap, root_id, window, max_depth=max_depth, top=top)
 
 
+def team(store: GraphStore, root_id: str, as_of: int) -> list[str]:
+    """The ids of ``root_id``'s downline as of ``as_of``, the root first, then sorted.
+
+    The one way a question is scoped to a team (an organizer's influence and
+    conversion): members reached through referrals made by ``as_of`` who had joined by
+    then (a referral or join with no time is taken as always there). Answered from the
+    snapshot of the store's current data version; ``health.team_cypher`` is the Cypher
+    oracle. Raises ``NotFound`` for an unknown root or one that joined after ``as_of``.
+    """
+    _check_team_args(root_id, as_of)
+    snap = snapshots.current(store, store.config.data_dir)
+    return team_from(snap, root_id, as_of)
+
+
+def team_from(snap: Snapshot, root_id: str, as_of: int) -> list[str]:
+    """The ids of ``root_id``'s team as of ``as_of`` from ``snap``: the root first, then
+    sorted; the same members as the Cypher ``downline/team`` (``health.team``).
+
+    A member is in it when no referral on the way down from the root was made after
+    ``as_of`` (the same cut as ``health_from``) and it had joined by then; a referral
+    or join with no time counts as always there.
+    """
+    _check_team_args(root_id, as_of)
+    p = _root_position(snap, root_id, as_of)
+    lo, hi = p, p + int(snap.size[p])
+    present = _present(snap, lo, hi, as_of)
+    present &= np.asarray(snap.joined_at[lo:hi]) <= as_of  # NONE: always there
+    present[0] = False
+    rest = sorted(str(snap.ids[lo + i]) for i in np.flatnonzero(present).tolist())
+    return [root_id, *rest]
+
+
+def _check_team_args(root_id: Any, as_of: Any) -> None:
+    _check_int("as_of", as_of, 0, None)
+    if not isinstance(root_id, str) or not root_id.strip():
+        raise BadInput(f"a member id is a non-empty string, got {root_id!r}")
+    if control_character(root_id, CONTROL) is not None:
+        raise NotFound(f"no member {root_id!r}: member ids contain no control characters")
+
+
+def _root_position(snap: Snapshot, root_id: str, as_of: int | None) -> int:
+    """The member's position, or NotFound when it is unknown or joined after ``as_of``."""
+    p = snap.position(root_id)
+    if p is None:
+        raise NotFound(f"no member {root_id!r}; check the id (ids are case-sensitive)")
+    joined = int(snap.joined_at[p])
+    if as_of is not None and joined != NONE and joined > as_of:
+        raise NotFound(
+            f"member {root_id!r} joined at {format_instant(joined)}, after the as-of "
+            f"instant {format_instant(as_of)}: ask as of a later time"
+        )
+    return p
+
+
+def _present(snap: Snapshot, lo: int, hi: int, as_of: int) -> np.ndarray:
+    """Who of the slice ``[lo, hi)`` is there as of ``as_of``: a referral after it cuts
+    its member's whole slice off (the slice's first member, the root, is never cut)."""
+    n = hi - lo
+    late = np.asarray(snap.ref_at[lo:hi]) > as_of
+    late[0] = False  # the root's own referral is above the question
+    cut = np.zeros(n + 1, dtype=np.int64)
+    starts = np.flatnonzero(late)
+    np.add.at(cut, starts, 1)
+    np.add.at(cut, starts + np.asarray(snap.size[lo:hi])[starts], -1)
+    return np.cumsum(cut[:n]) == 0
+
+
 def _check_args(root_id: Any, window: Any, max_depth: Any, top: Any) -> None:
     _check_window(window)
     if max_depth is not None:
@@ -71,30 +138,16 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
                 max_depth: int | None = None, top: int = 10) -> DownlineHealth:
     """The downline health of ``root_id`` over ``window`` from ``snap``'s columns."""
     _check_args(root_id, window, max_depth, top)
-    p = snap.position(root_id)
-    if p is None:
-        raise NotFound(f"no member {root_id!r}; check the id (ids are case-sensitive)")
     since, as_of = window.start, window.end
+    p = _root_position(snap, root_id, as_of)
     prev = window.previous()
     prev_since = prev.start
-    joined_root = int(snap.joined_at[p])
-    if joined_root != NONE and joined_root > as_of:
-        raise NotFound(
-            f"member {root_id!r} joined at {format_instant(joined_root)}, after the as-of "
-            f"instant {format_instant(as_of)}: ask as of a later time"
-        )
     lo, hi = p, p + int(snap.size[p])
     n = hi - lo
     level_all = np.asarray(snap.depth[lo:hi], dtype=np.int64) - int(snap.depth[p])
 
     # as of: a referral after as_of cuts its member's whole slice off
-    late = np.asarray(snap.ref_at[lo:hi]) > as_of
-    late[0] = False  # the root's own referral is above the question
-    cut = np.zeros(n + 1, dtype=np.int64)
-    starts = np.flatnonzero(late)
-    np.add.at(cut, starts, 1)
-    np.add.at(cut, starts + np.asarray(snap.size[lo:hi])[starts], -1)
-    present = np.cumsum(cut[:n]) == 0
+    present = _present(snap, lo, hi, as_of)
     shown = present if max_depth is None else present & (level_all <= max_depth)
 
     # per-member activity (offsets into the slice)

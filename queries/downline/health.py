@@ -26,7 +26,7 @@ from .results import (
     UplineMember,
 )
 
-__all__ = ["RECRUIT_BUCKETS", "ask_cypher", "ask_upline", "health", "team", "upline"]
+__all__ = ["RECRUIT_BUCKETS", "ask_cypher", "ask_upline", "health", "team_cypher", "upline"]
 
 # (label, lowest, highest or None for no upper bound): recruits per member.
 RECRUIT_BUCKETS: Final[tuple[tuple[str, int, int | None], ...]] = (
@@ -141,8 +141,11 @@ def upline(store: GraphStore, member_id: str, as_of: int | None = None) -> Uplin
                   chain=chain)
 
 
-def team(store: GraphStore, root_id: str, as_of: int) -> list[str]:
+def team_cypher(store: GraphStore, root_id: str, as_of: int) -> list[str]:
     """The ids of ``root_id``'s downline as of ``as_of``, the root first, then sorted.
+
+    The Cypher answer (``downline/team``), kept as the oracle of ``team`` (which reads
+    the snapshot: ``columns.team_from``).
 
     The one way a question is scoped to a team (an organizer's influence, conversion
     and compliance): members reached through referrals made by ``as_of`` who had

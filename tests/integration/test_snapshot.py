@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import downline, snapshot
-from refnet.queries.downline.columns import health_from, health_snapshot
+from refnet.queries.downline.columns import health_from, health_snapshot, team_from
 from refnet.queries.snapshot import NONE
 from refnet.queries.window import DAY_MS, Window, latest_event
 from tests.graphs import Network, at
@@ -183,6 +183,48 @@ def test_snapshot_health_equals_cypher(store: FalkorDBStore, net: Network,
     got = unversioned(health_from(snap, root, window, max_depth=max_depth, top=top))
     event(f"size {min(want.size, 5)} depth {want.depth}")  # --hypothesis-show-statistics
     assert got == want
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_snapshot_team_equals_cypher(store: FalkorDBStore, net: Network,
+                                     data: st.DataObject) -> None:
+    store.clear()
+    with tempfile.TemporaryDirectory() as out:
+        net.load(store, Path(out))
+    snap = snapshot.build(store, page=data.draw(st.integers(1, 20)))
+    as_of = at(data.draw(st.integers(0, 60)))
+    ids = [r["member_id"] for r in net.rows["members"]]
+    for root in data.draw(st.lists(st.sampled_from(ids[:2] + ids), min_size=1, max_size=4)):
+        try:
+            want = downline.team_cypher(store, root, as_of)
+        except NotFound:
+            with pytest.raises(NotFound):
+                team_from(snap, root, as_of)
+            continue
+        assert team_from(snap, root, as_of) == want, (root, as_of)
+
+
+def test_team_from_the_snapshot(store: FalkorDBStore, tmp_path: Path) -> None:
+    net = Network()
+    net.member("r", day=0)
+    net.member("b", "r", day=1)
+    net.member("a", "r", day=1)
+    net.member("late", "r", day=50)  # referred after as_of: it and its recruit are out
+    net.member("late1", "late", day=5)
+    net.member("a1", "a", day=2)
+    net.load(store, tmp_path / "net")
+    as_of = at(20)
+    assert downline.team(store, "r", as_of) == ["r", "a", "a1", "b"]
+    assert downline.team(store, "r", as_of) == downline.team_cypher(store, "r", as_of)
+    assert team_from(snapshot.build(store), "a", as_of) == ["a", "a1"]
+    with pytest.raises(NotFound):
+        downline.team(store, "late", at(2))  # joined later
+    with pytest.raises(NotFound):
+        downline.team(store, "nobody", as_of)
+    with pytest.raises(BadInput):
+        downline.team(store, "", as_of)
 
 
 @pytest.mark.parametrize("days_back", [0, 60, 120])
