@@ -42,6 +42,8 @@ Cypher walks, and held equal to them field for field by tests/integration/
 test_snapshot.py. ``health`` and ``ask_cypher`` keep the Cypher answer as the oracle.
 ``team`` (the scope of influence and conversion) reads the same slice with the same
 as-of cut (``columns.team_from``); ``team_cypher`` (``downline/team``) is its oracle.
+``upline`` and ``ask_upline`` walk the snapshot's parent column (``columns.upline_from``);
+``upline_cypher`` (``downline/chain``) is their oracle.
 
 The Cypher ``health`` walks the tree with two queries (``downline/groups``: per level
 and branch, and ``downline/recruits``), each anchored on the root; Python only adds up their groups.
@@ -56,8 +58,24 @@ and joining in Python (no faster, and ~120k rows shipped at 100k members).
 from refnet.queries.params import MAX_TOP
 from refnet.queries.stats import gini
 
-from .columns import ask, health_from, health_snapshot, team, team_from
-from .health import RECRUIT_BUCKETS, ask_cypher, ask_upline, health, team_cypher, upline
+from .columns import (
+    ask,
+    ask_upline,
+    health_from,
+    health_snapshot,
+    team,
+    team_from,
+    upline,
+    upline_from,
+)
+from .health import (
+    RECRUIT_BUCKETS,
+    ask_cypher,
+    ask_upline_cypher,
+    health,
+    team_cypher,
+    upline_cypher,
+)
 from .params import MAX_DEPTH, DownlineParams, UplineParams
 from .results import (
     Activity,
@@ -91,6 +109,7 @@ __all__ = [
     "ask",
     "ask_cypher",
     "ask_upline",
+    "ask_upline_cypher",
     "gini",
     "health",
     "health_from",
@@ -99,4 +118,6 @@ __all__ = [
     "team_cypher",
     "team_from",
     "upline",
+    "upline_cypher",
+    "upline_from",
 ]

@@ -29,13 +29,30 @@ from refnet.queries import snapshot as snapshots
 from refnet.queries.params import MAX_TOP
 from refnet.queries.snapshot import NONE, Snapshot
 from refnet.queries.stats import gini, ratio
-from refnet.queries.window import Window, format_instant, latest_event
+from refnet.queries.window import Window, format_instant, latest_event, parse_instant
 
 from .health import _COUNTERS, _activity, _add, _check_int, _check_window, _recruits
-from .params import MAX_DEPTH, DownlineParams
-from .results import Activity, Branch, Concentration, DownlineHealth, Level
+from .params import MAX_DEPTH, DownlineParams, UplineParams
+from .results import (
+    Activity,
+    Branch,
+    Concentration,
+    DownlineHealth,
+    Level,
+    Upline,
+    UplineMember,
+)
 
-__all__ = ["ask", "health_from", "health_snapshot", "team", "team_from"]
+__all__ = [
+    "ask",
+    "ask_upline",
+    "health_from",
+    "health_snapshot",
+    "team",
+    "team_from",
+    "upline",
+    "upline_from",
+]
 
 _COUNTED = ("paid", "settled")
 
@@ -86,6 +103,61 @@ def team_from(snap: Snapshot, root_id: str, as_of: int) -> list[str]:
     present[0] = False
     rest = sorted(str(snap.ids[lo + i]) for i in np.flatnonzero(present).tolist())
     return [root_id, *rest]
+
+
+def ask_upline(store: GraphStore, params: UplineParams) -> Upline:
+    """The upline question as every front end asks it, answered from the snapshot;
+    ``health.ask_upline_cypher`` is the same question through Cypher."""
+    as_of = parse_instant(params.as_of) if params.as_of is not None else None
+    return upline(store, params.member_id, as_of)
+
+
+def upline(store: GraphStore, member_id: str, as_of: int | None = None) -> Upline:
+    """The chain from ``member_id``'s root down to it, root first, as of ``as_of``.
+
+    A referral made after ``as_of`` is not there yet, so the chain then starts at the
+    highest member still connected. Answered from the snapshot of the store's current
+    data version; ``health.upline_cypher`` (``downline/chain``) is the oracle. Raises
+    ``NotFound`` for an unknown member or one that joined after ``as_of``.
+    """
+    _check_upline_args(member_id, as_of)
+    snap = snapshots.current(store, store.config.data_dir)
+    return upline_from(snap, member_id, as_of)
+
+
+def upline_from(snap: Snapshot, member_id: str, as_of: int | None = None) -> Upline:
+    """``upline`` from ``snap``: up the parent column while the referral was made by
+    ``as_of`` (a referral with no time counts as always there)."""
+    _check_upline_args(member_id, as_of)
+    p = _root_position(snap, member_id, as_of)
+    path = [p]
+    while True:
+        q = path[-1]
+        up = int(snap.parent[q])
+        if up < 0:
+            break
+        made = int(snap.ref_at[q])
+        if as_of is not None and made != NONE and made > as_of:
+            break
+        path.append(up)
+    path.reverse()
+    chain = [
+        UplineMember(id=str(snap.ids[q]), level=k,
+                     joined_at=None if int(snap.joined_at[q]) == NONE else int(snap.joined_at[q]),
+                     status=snap.member_status(q), tier=snap.tier(q))
+        for k, q in enumerate(path)
+    ]
+    return Upline(member=member_id, as_of=as_of, root=chain[0].id, depth=len(chain) - 1,
+                  chain=chain)
+
+
+def _check_upline_args(member_id: Any, as_of: Any) -> None:
+    if as_of is not None:
+        _check_int("as_of", as_of, 0, None)
+    if not isinstance(member_id, str) or not member_id.strip():
+        raise BadInput(f"a member id is a non-empty string, got {member_id!r}")
+    if control_character(member_id, CONTROL) is not None:
+        raise NotFound(f"no member {member_id!r}: member ids contain no control characters")
 
 
 def _check_team_args(root_id: Any, as_of: Any) -> None:

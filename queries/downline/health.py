@@ -26,7 +26,8 @@ from .results import (
     UplineMember,
 )
 
-__all__ = ["RECRUIT_BUCKETS", "ask_cypher", "ask_upline", "health", "team_cypher", "upline"]
+__all__ = ["RECRUIT_BUCKETS", "ask_cypher", "ask_upline_cypher", "health", "team_cypher",
+           "upline_cypher"]
 
 # (label, lowest, highest or None for no upper bound): recruits per member.
 RECRUIT_BUCKETS: Final[tuple[tuple[str, int, int | None], ...]] = (
@@ -47,9 +48,11 @@ def ask_cypher(store: GraphStore, params: DownlineParams,
                   max_depth=params.max_depth, top=params.top)
 
 
-def ask_upline(store: GraphStore, params: UplineParams) -> Upline:
+def ask_upline_cypher(store: GraphStore, params: UplineParams) -> Upline:
+    """The upline question through Cypher (``ask_upline`` reads the snapshot; this one
+    stays as its oracle)."""
     as_of = parse_instant(params.as_of) if params.as_of is not None else None
-    return upline(store, params.member_id, as_of)
+    return upline_cypher(store, params.member_id, as_of)
 
 
 def health(store: GraphStore, root_id: str, window: Window, *, max_depth: int | None = None,
@@ -121,8 +124,11 @@ def health(store: GraphStore, root_id: str, window: Window, *, max_depth: int | 
     )
 
 
-def upline(store: GraphStore, member_id: str, as_of: int | None = None) -> Upline:
+def upline_cypher(store: GraphStore, member_id: str, as_of: int | None = None) -> Upline:
     """The chain from ``member_id``'s root down to it, root first, as of ``as_of``.
+
+    The Cypher answer (``downline/chain``), kept as the oracle of ``upline`` (which
+    reads the snapshot: ``columns.upline_from``).
 
     A referral made after ``as_of`` is not there yet, so the chain then starts at the
     highest member still connected. Raises ``NotFound`` for an unknown member or one

@@ -14,7 +14,7 @@ are sorted by promoter position, so a downline's sales are one slice as well.
   shares one copy through the page cache.
 * ``current(store, data_dir)`` maps the snapshot of the store's current data version
   (``window/version``: load runs and the latest one's change), building and saving it
-  first when there is none: under ``<data_dir>/snapshots/<graph>/<version>/``, written
+  first when there is none: under ``<data_dir>/snapshots/<graph>/f<format>/<version>/``, written
   to a temporary directory and renamed, so no reader sees half a snapshot. Writes that
   bypass the loader do not change the version (as for ``remembered_latest``); a data
   dir that cannot be written keeps the snapshot in memory. Each process keeps what it

@@ -24,7 +24,7 @@ __all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "forget", "open", "sa
 NONE: Final = int(np.iinfo(np.int64).min)  # a missing time: before every instant
 PAGE: Final = 100_000  # rows per paged read; the store caps a result at 1M
 _META: Final = "meta.json"
-_FORMAT: Final = 1
+_FORMAT: Final = 2
 
 
 @dataclass(frozen=True, eq=False)
@@ -41,6 +41,8 @@ class Snapshot:
 
     version: str
     statuses: tuple[str, ...]  # p_status codes index this
+    member_statuses: tuple[str, ...]  # m_status codes index this
+    tiers: tuple[str, ...]  # m_tier codes index this
     # members, in preorder
     ids: np.ndarray  # str
     joined_at: np.ndarray  # int64
@@ -50,6 +52,8 @@ class Snapshot:
     depth: np.ndarray  # int32, 0 for a root
     size: np.ndarray  # int32: the member and its whole downline
     id_order: np.ndarray  # int32: positions sorted by id (lookup by binary search)
+    m_status: np.ndarray  # int32 index into member_statuses, -1 for none
+    m_tier: np.ndarray  # int32 index into tiers, -1 for none
     # purchases, sorted by promoter position
     p_buyer: np.ndarray  # int32 position, -1 for none (an outside buyer)
     p_promoter: np.ndarray  # int32 position, -1 for none
@@ -81,8 +85,17 @@ class Snapshot:
     def status_codes(self, *names: str) -> np.ndarray:
         return np.array([i for i, s in enumerate(self.statuses) if s in names], dtype=np.int8)
 
+    def member_status(self, pos: int) -> str | None:
+        code = int(self.m_status[pos])
+        return None if code < 0 else self.member_statuses[code]
 
-_ARRAYS: Final = tuple(f.name for f in fields(Snapshot) if f.name not in ("version", "statuses"))
+    def tier(self, pos: int) -> str | None:
+        code = int(self.m_tier[pos])
+        return None if code < 0 else self.tiers[code]
+
+
+_TABLES: Final = ("statuses", "member_statuses", "tiers")
+_ARRAYS: Final = tuple(f.name for f in fields(Snapshot) if f.name not in ("version", *_TABLES))
 
 
 def version_of(store: GraphStore) -> str:
@@ -111,6 +124,10 @@ def _time(value: Any) -> int:
     return NONE if value is None else int(value)
 
 
+def _code(value: Any, table: dict[str, int]) -> int:
+    return -1 if value is None else table.setdefault(str(value), len(table))
+
+
 def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
     """Read the store page by page (``snapshot/members``, ``snapshot/purchases``) into columns.
 
@@ -122,6 +139,10 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
     joined: list[int] = []
     referrer: list[str | None] = []
     ref_at: list[int] = []
+    m_status: list[int] = []
+    m_tier: list[int] = []
+    member_statuses: dict[str, int] = {}
+    tiers: dict[str, int] = {}
     seen: set[str] = set()
     for row in _pages(store, "snapshot/members", page):
         member = str(row["id"])
@@ -132,6 +153,8 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
         joined.append(_time(row["joined_at"]))
         referrer.append(None if row["referrer"] is None else str(row["referrer"]))
         ref_at.append(_time(row["at"]))
+        m_status.append(_code(row["status"], member_statuses))
+        m_tier.append(_code(row["tier"], tiers))
     n = len(ids)
     index = {m: i for i, m in enumerate(ids)}
     par = np.array([-1 if r is None or r not in index else index[r] for r in referrer],
@@ -171,6 +194,8 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
     return Snapshot(
         version=version,
         statuses=tuple(statuses),
+        member_statuses=tuple(member_statuses),
+        tiers=tuple(tiers),
         ids=ids_arr,
         joined_at=np.array(joined, dtype=np.int64)[order],
         ref_at=np.array(ref_at, dtype=np.int64)[order],
@@ -179,6 +204,8 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
         depth=depth.astype(np.int32),
         size=size.astype(np.int32),
         id_order=id_order,
+        m_status=np.array(m_status, dtype=np.int32)[order],
+        m_tier=np.array(m_tier, dtype=np.int32)[order],
         p_buyer=p_buyer,
         p_promoter=p_promoter[by_promoter],
         p_amount=np.array(amount, dtype=np.int64)[by_promoter],
@@ -232,7 +259,8 @@ def save(snapshot: Snapshot, directory: str | os.PathLike[str]) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for name in _ARRAYS:
         np.save(out / f"{name}.npy", getattr(snapshot, name), allow_pickle=False)
-    meta = {"format": _FORMAT, "version": snapshot.version, "statuses": list(snapshot.statuses),
+    meta = {"format": _FORMAT, "version": snapshot.version,
+            **{t: list(getattr(snapshot, t)) for t in _TABLES},
             "members": snapshot.members, "purchases": len(snapshot.p_at)}
     (out / _META).write_text(json.dumps(meta), encoding="utf-8")
     return out
@@ -247,11 +275,12 @@ def open(directory: str | os.PathLike[str]) -> Snapshot:
                           f"expected {_FORMAT}: rebuild it")
     arrays = {name: np.load(src / f"{name}.npy", mmap_mode="r", allow_pickle=False)
               for name in _ARRAYS}
-    return Snapshot(version=meta["version"], statuses=tuple(meta["statuses"]), **arrays)
+    return Snapshot(version=meta["version"], **{t: tuple(meta[t]) for t in _TABLES}, **arrays)
 
 
 def snapshot_dir(store: GraphStore, data_dir: str | os.PathLike[str], version: str) -> Path:
-    return Path(data_dir) / "snapshots" / store.config.graph / version
+    # the format in the path: a snapshot of an older format is rebuilt, never misread
+    return Path(data_dir) / "snapshots" / store.config.graph / f"f{_FORMAT}" / version
 
 
 _mapped: dict[tuple[str, ...], Snapshot] = {}

@@ -19,7 +19,7 @@ from hypothesis import strategies as st
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import downline, snapshot
-from refnet.queries.downline.columns import health_from, health_snapshot, team_from
+from refnet.queries.downline.columns import health_from, health_snapshot, team_from, upline_from
 from refnet.queries.snapshot import NONE
 from refnet.queries.window import DAY_MS, Window, latest_event
 from tests.graphs import Network, at
@@ -70,7 +70,9 @@ def test_purchases_columns_and_round_trip(tree_store: FalkorDBStore, tmp_path: P
     saved = snapshot.open(snapshot.save(snap, tmp_path / "snap"))
     assert isinstance(saved.ids, np.memmap) or isinstance(saved.size, np.memmap)
     assert saved.version == snap.version and saved.statuses == snap.statuses
-    for name in ("ids", "parent", "size", "ref_at", "p_amount", "by_buyer", "id_order"):
+    assert (saved.member_statuses, saved.tiers) == (snap.member_statuses, snap.tiers)
+    for name in ("ids", "parent", "size", "ref_at", "p_amount", "by_buyer", "id_order",
+                 "m_status", "m_tier"):
         assert np.array_equal(getattr(saved, name), getattr(snap, name)), name
 
 
@@ -204,6 +206,41 @@ def test_snapshot_team_equals_cypher(store: FalkorDBStore, net: Network,
                 team_from(snap, root, as_of)
             continue
         assert team_from(snap, root, as_of) == want, (root, as_of)
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(net=networks(), data=st.data())
+def test_snapshot_upline_equals_cypher(store: FalkorDBStore, net: Network,
+                                       data: st.DataObject) -> None:
+    store.clear()
+    with tempfile.TemporaryDirectory() as out:
+        net.load(store, Path(out))
+    snap = snapshot.build(store, page=data.draw(st.integers(1, 20)))
+    as_of = data.draw(st.none() | st.integers(0, 60).map(at))
+    ids = [r["member_id"] for r in net.rows["members"]]
+    for member in data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4)):
+        try:
+            want = downline.upline_cypher(store, member, as_of)
+        except NotFound:
+            with pytest.raises(NotFound):
+                upline_from(snap, member, as_of)
+            continue
+        assert upline_from(snap, member, as_of) == want, (member, as_of)
+
+
+def test_upline_from_the_snapshot_equals_cypher(tree_store: FalkorDBStore) -> None:
+    snap = snapshot.build(tree_store)
+    for member in np.asarray(snap.ids).tolist():
+        for as_of in (None, at(0), at(40), AS_OF, at(200)):
+            try:
+                want = downline.upline_cypher(tree_store, member, as_of)
+            except NotFound:
+                with pytest.raises(NotFound):
+                    downline.upline(tree_store, member, as_of)
+                continue
+            assert downline.upline(tree_store, member, as_of) == want, (member, as_of)
+    assert snap.tiers or snap.member_statuses
 
 
 def test_team_from_the_snapshot(store: FalkorDBStore, tmp_path: Path) -> None:
