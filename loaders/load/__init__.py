@@ -15,13 +15,17 @@ graph as an unbroken one. Rows proven new (their kind was empty when the load
 started, their key not seen before: see fresh) skip the existence checks.
 
 ``load_paths`` runs it here; ``plan`` picks the files and the load id, ``loader`` batches
-and books the rows, ``writer`` is its writer thread, ``report`` what comes back.
+and books the rows, ``writer`` is its writer thread, ``report`` what comes back. A
+finished load then builds the analytic snapshot of the new data version
+(``build_snapshot``), so the first question after it does not pay for that; a failure
+there is logged and does not fail the load.
 """
 
 from __future__ import annotations
 
 import contextlib
 import gc
+import logging
 import time
 from collections.abc import Callable, Iterable, Iterator
 from pathlib import Path
@@ -29,6 +33,7 @@ from pathlib import Path
 from refnet.graph import times
 from refnet.graph.errors import RefnetError
 from refnet.graph.store import GraphStore
+from refnet.queries import snapshot as snapshots
 
 from .. import profiles as profile_registry
 from .. import readers, write
@@ -49,10 +54,14 @@ from .report import (
 from .writer import Writer
 
 __all__ = ["BATCH_SIZE", "EntityCounts", "FileReport", "LoadReport", "TooManyBadRows",
-           "load_id", "load_paths", "parse_max_bad", "plan_files", "record_run"]
+           "build_snapshot", "load_id", "load_paths", "parse_max_bad", "plan_files",
+           "record_run"]
 
 BATCH_SIZE = 5_000  # rows per batch; read when a load starts, so tests can patch it here
 PROGRESS_STEP = 1_000  # records per progress call (a progress bar update costs ~4 µs)
+
+
+log = logging.getLogger("refnet.loaders")
 
 
 def load_paths(
@@ -94,7 +103,28 @@ def load_paths(
     record_run(store, report, started_ms, "finished")
     if report.quarantine and not report.quarantine.exists():
         report.quarantine = None
+    build_snapshot(store, progress)
     return report
+
+
+def build_snapshot(store: GraphStore,
+                   progress: Callable[[str, int], None] | None = None) -> bool:
+    """Build and save the analytic snapshot of the data version a load just made, so the
+    first question after the load does not pay for it (``queries.snapshot.current``).
+
+    The load is done and recorded by now: a failure here (a referral cycle, a full
+    disk) is logged and the next question builds or answers from memory. Returns
+    whether the snapshot is there.
+    """
+    if progress is not None:
+        progress("snapshot", 0)  # the CLI's bar shows the stage
+    try:
+        snapshots.current(store, store.config.data_dir)
+    except Exception:  # the load itself succeeded: never fail it here
+        log.warning("the load finished but its analytic snapshot was not built",
+                    exc_info=True)
+        return False
+    return True
 
 
 def _load_files(store: GraphStore, report: LoadReport,

@@ -24,7 +24,7 @@ from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import EmbeddedServer, ServerInfo
 from refnet.loaders import load, privacy
 from refnet.loaders.load import LoadReport, TooManyBadRows
-from refnet.queries import conversion
+from refnet.queries import conversion, snapshot
 from refnet.queries.window import Window
 from tests import samples
 from tests.conftest import _drop, _fresh_graph
@@ -102,6 +102,39 @@ def test_generated_network_loads_balanced_and_twice_changes_nothing(
     assert all(c.duplicates == c.rows for c in second.entities.values())
     assert dump(store) == before
     assert second.load_id == first.load_id
+
+
+def test_a_load_builds_the_snapshot_of_its_version(store: FalkorDBStore, tmp_path: Path) -> None:
+    t = "2025-01-01T00:00:00Z"
+    members = write_members(tmp_path / "members.csv", [
+        ["r", "", "taobao", t, "active", "gold"],
+        ["a", "r", "taobao", t, "active", "member"],
+    ])
+    stages: list[str] = []
+    run_load(store, members, progress=lambda stage, _n: stages.append(stage))
+    version = snapshot.version_of(store)
+    where = snapshot.snapshot_dir(store, store.config.data_dir, version)
+    assert (where / "meta.json").is_file()  # built and saved as the load ended
+    assert stages[-1] == "snapshot"
+    saved = snapshot.open(where)
+    assert (saved.version, saved.members) == (version, 2)
+
+
+def test_a_snapshot_that_fails_to_build_does_not_fail_the_load(
+    store: FalkorDBStore, tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    def broken(*_a: object, **_k: object) -> None:
+        raise OSError("disk full")
+
+    monkeypatch.setattr(load.snapshots, "current", broken)
+    members = write_members(tmp_path / "members.csv",
+                            [["r", "", "taobao", "2025-01-01T00:00:00Z", "active", ""]])
+    report = run_load(store, members)
+    assert report.balanced and report.entities["members"].written == 1
+    assert "snapshot was not built" in caplog.text
+    version = snapshot.version_of(store)
+    assert not snapshot.snapshot_dir(store, store.config.data_dir, version).exists()
 
 
 def test_referral_rules_first_referrer_stays_no_cycles_no_self(
