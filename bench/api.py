@@ -37,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 import requests
+from loaded import loaded_network  # bench/loaded.py: run as python bench/<script>.py
 from rich.console import Console
 from rich.table import Table
 
@@ -44,8 +45,6 @@ from refnet.api import keys
 from refnet.api.render import progress_bar
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
-from refnet.graph.server import EmbeddedServer
-from refnet.loaders import load, privacy, synthetic
 
 HERE = Path(__file__).parent
 sys.path.insert(0, str(HERE.parent))  # the hostile documents live beside the tests
@@ -174,24 +173,14 @@ def main() -> None:
     parser.add_argument("--refusals", type=int, default=200, help="per hostile document")
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="refnet-api-bench-") as tmp:
-        files, data = Path(tmp) / "files", Path(tmp) / "data"
-        console.print(f"generating and loading {args.members:,} members ...")
-        synthetic.generate(args.members, files, synthetic.DEFAULT_SEED)
-        config = Config.from_env(env={}, data_dir=data)
-        server = EmbeddedServer(config)
-        server.start()
-        try:
-            with open_store(config) as store:
-                load.load_paths(store, [files], hasher=privacy.keyed_hasher(b"bench"))
-                team = _team_of_about(files / "members.csv", args.team)
-                token = keys.create(store, "organizer", member_id=team).token
-            with serving(data, workers=args.workers, threads=args.threads,
-                         ready_within_s=60) as base:
-                cells, refused = _run_cells(f"{base}/graphql", team, token, data, args)
-        finally:
-            server.stop()
-
+    console.print(f"generating and loading {args.members:,} members ...")
+    with loaded_network(args.members, "refnet-api-bench-") as (config, files, data):
+        with open_store(config) as store:
+            team = _team_of_about(files / "members.csv", args.team)
+            token = keys.create(store, "organizer", member_id=team).token
+        with serving(data, workers=args.workers, threads=args.threads,
+                     ready_within_s=60) as base:
+            cells, refused = _run_cells(f"{base}/graphql", team, token, data, args)
 
     anchor = {c.clients: c.rps for c in cells if c.name.startswith("healthz")}
     table = Table(title=f"API benchmark: {args.members:,} members, {args.workers} workers × "

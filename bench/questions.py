@@ -15,22 +15,19 @@ import argparse
 import json
 import statistics
 import sys
-import tempfile
 import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
+from loaded import loaded_network  # bench/loaded.py: run as python bench/<script>.py
 from rich.console import Console
 from rich.table import Table
 
 from refnet.api.render import progress_bar
-from refnet.graph.config import Config
 from refnet.graph.connect import open_store
-from refnet.graph.server import EmbeddedServer
 from refnet.graph.store import GraphStore
-from refnet.loaders import load, privacy, synthetic
 from refnet.queries import compliance, conversion, downline, influence, network
 from refnet.queries import window as windows
 from refnet.queries.compliance import policy
@@ -69,27 +66,18 @@ def main() -> None:
     parser.add_argument("--runs", type=int, default=3)
     args = parser.parse_args()
 
-    with tempfile.TemporaryDirectory(prefix="refnet-q-bench-") as tmp:
-        files, data = Path(tmp) / "files", Path(tmp) / "data"
-        synthetic.generate(args.members, files, synthetic.DEFAULT_SEED)
-        config = Config.from_env(env={}, data_dir=data)
-        server = EmbeddedServer(config)
-        server.start()
-        try:
-            with open_store(config) as store:
-                load.load_paths(store, [files], hasher=privacy.keyed_hasher(b"bench"))
-                timings: dict[str, list[float]] = {}
-                todo = cases(store)
-                with progress_bar(console, unit="runs") as bar:
-                    task = bar.add_task("questions", total=len(todo) * args.runs)
-                    for name, ask in todo:
-                        for _ in range(args.runs):
-                            started = time.perf_counter()
-                            ask()
-                            timings.setdefault(name, []).append(time.perf_counter() - started)
-                            bar.update(task, advance=1)
-        finally:
-            server.stop()
+    with (loaded_network(args.members, "refnet-q-bench-") as (config, _files, _data),
+          open_store(config) as store):
+            timings: dict[str, list[float]] = {}
+            todo = cases(store)
+            with progress_bar(console, unit="runs") as bar:
+                task = bar.add_task("questions", total=len(todo) * args.runs)
+                for name, ask in todo:
+                    for _ in range(args.runs):
+                        started = time.perf_counter()
+                        ask()
+                        timings.setdefault(name, []).append(time.perf_counter() - started)
+                        bar.update(task, advance=1)
 
     medians = {name: statistics.median(t) for name, t in timings.items()}
     anchor = medians["anchor: network/counts"]

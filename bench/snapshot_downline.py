@@ -12,17 +12,14 @@ from __future__ import annotations
 
 import argparse
 import statistics
-import tempfile
 import time
 from collections.abc import Callable
 from dataclasses import replace
-from pathlib import Path
 from typing import Any
 
-from refnet.graph.config import Config
+from loaded import loaded_network  # bench/loaded.py: run as python bench/<script>.py
+
 from refnet.graph.connect import open_store
-from refnet.graph.server import EmbeddedServer
-from refnet.loaders import load, privacy, synthetic
 from refnet.queries import downline, network, snapshot
 from refnet.queries import window as windows
 from refnet.queries.downline.columns import health_from
@@ -42,36 +39,26 @@ def main() -> None:
     ap.add_argument("--members", type=int, default=20_000)
     ap.add_argument("--runs", type=int, default=5)
     args = ap.parse_args()
-    with tempfile.TemporaryDirectory() as tmp:
-        files, data = Path(tmp) / "files", Path(tmp) / "data"
-        synthetic.generate(args.members, files, synthetic.DEFAULT_SEED)
-        config = Config.from_env(env={}, data_dir=data)
-        server = EmbeddedServer(config)
-        server.start()
-        try:
-            with open_store(config) as store:
-                load.load_paths(store, [files], hasher=privacy.keyed_hasher(b"bench"))
-                top = network.summary(store, top=1).largest[0]
-                month = windows.resolve(store, days=30)
-                print(f"{args.members} members; largest tree {top.root}: {top.members} members")
-                cypher_ms, want = median_ms(lambda: downline.health(store, top.root, month),
-                                            args.runs)
-                build_ms, snap = median_ms(lambda: snapshot.build(store), 1)
-                save_ms, where = median_ms(lambda: snapshot.save(snap, data / "bench-snap"), 1)
-                open_ms, mapped = median_ms(lambda: snapshot.open(where), args.runs)
-                snap_ms, got = median_ms(lambda: health_from(mapped, top.root, month),
-                                         args.runs)
-                assert replace(got, data_version=None) == want, "the answers differ"
-                print(f"downline health, Cypher (2 walks):  {cypher_ms:9.1f} ms (median of "
-                      f"{args.runs})")
-                print(f"downline health, snapshot (mapped): {snap_ms:9.1f} ms (median of "
-                      f"{args.runs}); equal answers, data version {got.data_version}")
-                print(f"snapshot build {build_ms:.0f} ms, save {save_ms:.0f} ms, "
-                      f"open (map) {open_ms:.2f} ms; {snap.members} members, "
-                      f"{len(snap.p_at)} purchases")
-        finally:
-            server.stop()
-
+    with (loaded_network(args.members, "refnet-snap-bench-") as (config, _files, data),
+          open_store(config) as store):
+        top = network.summary(store, top=1).largest[0]
+        month = windows.resolve(store, days=30)
+        print(f"{args.members} members; largest tree {top.root}: {top.members} members")
+        cypher_ms, want = median_ms(lambda: downline.health(store, top.root, month),
+                                    args.runs)
+        build_ms, snap = median_ms(lambda: snapshot.build(store), 1)
+        save_ms, where = median_ms(lambda: snapshot.save(snap, data / "bench-snap"), 1)
+        open_ms, mapped = median_ms(lambda: snapshot.open(where), args.runs)
+        snap_ms, got = median_ms(lambda: health_from(mapped, top.root, month),
+                                 args.runs)
+        assert replace(got, data_version=None) == want, "the answers differ"
+        print(f"downline health, Cypher (2 walks):  {cypher_ms:9.1f} ms (median of "
+              f"{args.runs})")
+        print(f"downline health, snapshot (mapped): {snap_ms:9.1f} ms (median of "
+              f"{args.runs}); equal answers, data version {got.data_version}")
+        print(f"snapshot build {build_ms:.0f} ms, save {save_ms:.0f} ms, "
+              f"open (map) {open_ms:.2f} ms; {snap.members} members, "
+              f"{len(snap.p_at)} purchases")
 
 if __name__ == "__main__":
     main()
