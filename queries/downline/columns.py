@@ -28,17 +28,12 @@ from refnet.graph.text import CONTROL, control_character
 from refnet.queries import snapshot as snapshots
 from refnet.queries.params import MAX_TOP
 from refnet.queries.snapshot import NONE, Snapshot
-from refnet.queries.stats import gini, ratio
 from refnet.queries.window import Window, format_instant, latest_event, parse_instant
 
-from .health import _COUNTERS, _activity, _add, _check_int, _check_window, _recruits
+from .health import _check_int, _check_window, assemble
 from .params import MAX_DEPTH, DownlineParams, UplineParams
 from .results import (
-    Activity,
-    Branch,
-    Concentration,
     DownlineHealth,
-    Level,
     Upline,
     UplineMember,
 )
@@ -285,26 +280,11 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
     columns = {k: np.asarray(v, dtype=np.int64)[idx] for k, v in member_counts.items()}
 
     depth = int(level.max()) if len(level) else 0
-    by_level = [_sums(columns, level == k) for k in range(depth + 1)]
-    total = dict.fromkeys(_COUNTERS, 0)
-    for counts in by_level[1:]:
-        _add(total, counts)
-    downline_gmv = total["gmv"]
-    branches = []
+    by_level = {k: _sums(columns, level == k) for k in range(depth + 1)}
+    by_branch = {}
     for c in children.tolist():
         mask = branch_of == c
-        counts = _sums(columns, mask)
-        branches.append(Branch(id=str(snap.ids[lo + c]), depth=int(level[mask].max()) - 1,
-                               gmv_share=ratio(counts["gmv"], downline_gmv), **_activity(counts)))
-    branches.sort(key=lambda b: (-b.gmv, -b.members, b.id))
-    dead = sorted((b for b in branches if b.gmv == 0), key=lambda b: (-b.members, b.id))
-    gmvs = [b.gmv for b in branches]
-    concentration = Concentration(
-        branches=len(branches),
-        top1_share=ratio(sum(gmvs[:1]), downline_gmv),
-        top3_share=ratio(sum(gmvs[:3]), downline_gmv),
-        gini=gini(gmvs),
-    )
+        by_branch[str(snap.ids[lo + c])] = (int(level[mask].max()) - 1, _sums(columns, mask))
 
     # recruits: present children of each shown downline member, counted at the parent
     kids = present & (level_all >= 2)
@@ -318,24 +298,8 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
         rows.append({"recruits": k, "members": len(who),
                      "ids": [str(snap.ids[lo + i]) for i in who.tolist()]})
 
-    return DownlineHealth(
-        root=root_id,
-        since=since,
-        as_of=as_of,
-        previous_since=prev_since,
-        max_depth=max_depth,
-        size=total["members"],
-        depth=depth,
-        totals=Activity(**_activity(total)),
-        levels=[Level(level=k, **_activity(c)) for k, c in enumerate(by_level)],
-        branches=branches[:top],
-        dead=dead[:top],
-        dead_branches=len(dead),
-        dead_branch_members=sum(b.members for b in dead),
-        concentration=concentration,
-        recruits=_recruits(rows, total["members"], top),
-        data_version=snap.version,
-    )
+    return assemble(root_id, window, max_depth, top, by_level, by_branch, rows,
+                    data_version=snap.version)
 
 
 def _sums(columns: dict[str, np.ndarray], mask: np.ndarray) -> dict[str, int]:

@@ -75,25 +75,34 @@ def health(store: GraphStore, root_id: str, window: Window, *, max_depth: int | 
     recruits = store.run("downline/recruits", params).records()
 
     by_level: dict[int, dict[str, int]] = {}
-    by_branch: dict[str, dict[str, int]] = {}
-    branch_depth: dict[str, int] = {}
+    by_branch: dict[str, tuple[int, dict[str, int]]] = {}
     for g in groups:
         level = int(g["level"])
         _add(by_level.setdefault(level, dict.fromkeys(_COUNTERS, 0)), g)
         if level > 0:
             branch = str(g["branch"])
-            _add(by_branch.setdefault(branch, dict.fromkeys(_COUNTERS, 0)), g)
-            branch_depth[branch] = max(branch_depth.get(branch, 0), level - 1)
+            depth, counts = by_branch.get(branch, (0, dict.fromkeys(_COUNTERS, 0)))
+            _add(counts, g)
+            by_branch[branch] = (max(depth, level - 1), counts)
+    return assemble(root_id, window, max_depth, top, by_level, by_branch, recruits)
+
+
+def assemble(root_id: str, window: Window, max_depth: int | None, top: int,
+             by_level: Mapping[int, Mapping[str, int]],
+             by_branch: Mapping[str, tuple[int, Mapping[str, int]]],
+             recruits: Iterable[Mapping[str, Any]],
+             data_version: str | None = None) -> DownlineHealth:
+    """The answer from its counters, however they were counted (the Cypher walk or the
+    snapshot's columns): per level (0 = the root), per branch with its depth below the
+    branch's head, and ``downline/recruits``-shaped rows of recruiters."""
     total = dict.fromkeys(_COUNTERS, 0)
     for level, counts in by_level.items():
         if level > 0:
             _add(total, counts)
-
     downline_gmv = total["gmv"]
     branches = [
-        Branch(id=b, depth=branch_depth[b], gmv_share=ratio(c["gmv"], downline_gmv),
-               **_activity(c))
-        for b, c in by_branch.items()
+        Branch(id=b, depth=depth, gmv_share=ratio(c["gmv"], downline_gmv), **_activity(c))
+        for b, (depth, c) in by_branch.items()
     ]
     branches.sort(key=lambda b: (-b.gmv, -b.members, b.id))
     dead = sorted((b for b in branches if b.gmv == 0), key=lambda b: (-b.members, b.id))
@@ -104,15 +113,14 @@ def health(store: GraphStore, root_id: str, window: Window, *, max_depth: int | 
         top3_share=ratio(sum(gmvs[:3]), downline_gmv),
         gini=gini(gmvs),
     )
-    depth = max(by_level, default=0)
     return DownlineHealth(
         root=root_id,
         since=window.start,
         as_of=window.end,
-        previous_since=prev.start,
+        previous_since=window.previous().start,
         max_depth=max_depth,
         size=total["members"],
-        depth=depth,
+        depth=max(by_level, default=0),
         totals=Activity(**_activity(total)),
         levels=[Level(level=k, **_activity(by_level[k])) for k in sorted(by_level)],
         branches=branches[:top],
@@ -121,6 +129,7 @@ def health(store: GraphStore, root_id: str, window: Window, *, max_depth: int | 
         dead_branch_members=sum(b.members for b in dead),
         concentration=concentration,
         recruits=_recruits(recruits, total["members"], top),
+        data_version=data_version,
     )
 
 
