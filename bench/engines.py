@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from refnet.queries.snapshot.core import _preorder
+from refnet.queries.snapshot.forest import preorder as _preorder
 
 HERE = Path(__file__).parent
 YEAR_MS = 365 * 86_400_000

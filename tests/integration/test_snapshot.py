@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from refnet.graph.errors import BadInput, NotFound
+from refnet.graph.errors import BadInput, NotFound, ResultTooLarge
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import downline, snapshot
 from refnet.queries.downline.columns import health_from, team_from, upline_from
@@ -73,7 +73,7 @@ def test_purchases_columns_and_round_trip(tree_store: FalkorDBStore, tmp_path: P
     assert saved.version == snap.version and saved.statuses == snap.statuses
     assert (saved.member_statuses, saved.tiers) == (snap.member_statuses, snap.tiers)
     assert saved.channels == snap.channels
-    for name in snapshot.core._ARRAYS:
+    for name in snapshot.columns.ARRAYS:
         assert np.array_equal(getattr(saved, name), getattr(snap, name)), name
 
 
@@ -127,6 +127,36 @@ def test_trust_shares_clicks_and_referrals_outside_the_forest(store: FalkorDBSto
     assert snap.p_promoter.tolist() == [pos["p"], pos["x"]]
     assert snap.p_share.tolist() == [-1, 1]
     assert snap.nbytes > 0
+
+
+class Capped:
+    """The store with a row cap of ``cap`` on every read: the 1M cap, made small."""
+
+    def __init__(self, store: FalkorDBStore, cap: int) -> None:
+        self.store, self.cap = store, cap
+
+    def run(self, name: str, params: dict | None = None, **kw: object) -> object:
+        return self.store.run(name, params, max_rows=self.cap)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
+def test_edge_pages_halve_under_the_row_cap(store: FalkorDBStore, tmp_path: Path) -> None:
+    net = Network()
+    net.chain("a", "b", "c", "d", "e", "f")
+    for src, dst in (("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f"), ("f", "a")):
+        net.trust(src, dst, 0.5)
+    net.load(store, tmp_path)
+    whole = snapshot.build(store)
+    capped = snapshot.build(Capped(store, 2), page=2)  # 2 members' 2 trust edges fit
+    for name in snapshot.columns.ARRAYS:
+        assert np.array_equal(getattr(capped, name), getattr(whole, name)), name
+    net.trust("a", "c", 0.5)
+    net.trust("a", "d", 0.5)
+    net.load(store, tmp_path / "more")
+    with pytest.raises(ResultTooLarge):  # one member's three edges can never fit in two
+        snapshot.build(Capped(store, 2), page=2)
 
 
 def test_current_builds_once_per_version(tree_store: FalkorDBStore, tmp_path: Path) -> None:
