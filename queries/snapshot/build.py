@@ -77,8 +77,11 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
     p_buyer = _through(pos, purchases.buyer)
     p = np.argsort(p_promoter, kind="stable")
     p_buyer = p_buyer[p]
+    times = [t[t != NONE] for t in (members.joined_at, shares.at, clicks.at, purchases.at)]
+    latest = max((int(t.max()) for t in times if len(t)), default=None)
     return Snapshot(
         version=version,
+        latest=latest,
         statuses=purchases.statuses,
         member_statuses=members.statuses,
         tiers=members.tiers,

@@ -31,6 +31,7 @@ class Snapshot:
     """
 
     version: str
+    latest: int | None  # the newest join, share, click or purchase time; None when empty
     statuses: tuple[str, ...]  # p_status codes index this
     member_statuses: tuple[str, ...]  # m_status codes index this
     tiers: tuple[str, ...]  # m_tier codes index this
@@ -112,7 +113,8 @@ class Snapshot:
 
 
 TABLES: Final = ("statuses", "member_statuses", "tiers", "channels")
-ARRAYS: Final = tuple(f.name for f in fields(Snapshot) if f.name not in ("version", *TABLES))
+ARRAYS: Final = tuple(f.name for f in fields(Snapshot)
+                      if f.name not in ("version", "latest", *TABLES))
 
 
 def version_of(store: GraphStore) -> str:

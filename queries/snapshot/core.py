@@ -8,6 +8,7 @@ import os
 import shutil
 import tempfile
 import threading
+import time
 import uuid
 from pathlib import Path
 from typing import Final
@@ -23,7 +24,7 @@ from .columns import ARRAYS, TABLES, Snapshot, version_of
 __all__ = ["current", "forget", "open", "save", "snapshot_dir"]
 
 _META: Final = "meta.json"
-_FORMAT: Final = 3
+_FORMAT: Final = 4
 
 
 def save(snapshot: Snapshot, directory: str | os.PathLike[str]) -> Path:
@@ -32,7 +33,7 @@ def save(snapshot: Snapshot, directory: str | os.PathLike[str]) -> Path:
     out.mkdir(parents=True, exist_ok=True)
     for name in ARRAYS:
         np.save(out / f"{name}.npy", getattr(snapshot, name), allow_pickle=False)
-    meta = {"format": _FORMAT, "version": snapshot.version,
+    meta = {"format": _FORMAT, "version": snapshot.version, "latest": snapshot.latest,
             **{t: list(getattr(snapshot, t)) for t in TABLES},
             "members": snapshot.members, "purchases": len(snapshot.p_at)}
     (out / _META).write_text(json.dumps(meta), encoding="utf-8")
@@ -48,7 +49,8 @@ def open(directory: str | os.PathLike[str]) -> Snapshot:
                           f"expected {_FORMAT}: rebuild it")
     arrays = {name: np.load(src / f"{name}.npy", mmap_mode="r", allow_pickle=False)
               for name in ARRAYS}
-    return Snapshot(version=meta["version"], **{t: tuple(meta[t]) for t in TABLES}, **arrays)
+    return Snapshot(version=meta["version"], latest=meta["latest"],
+                    **{t: tuple(meta[t]) for t in TABLES}, **arrays)
 
 
 def snapshot_dir(store: GraphStore, data_dir: str | os.PathLike[str], version: str) -> Path:
@@ -60,22 +62,29 @@ _mapped: dict[tuple[str, ...], Snapshot] = {}
 _mapped_lock = threading.Lock()
 
 
-def current(store: GraphStore, data_dir: str | os.PathLike[str]) -> Snapshot:
+def current(store: GraphStore, data_dir: str | os.PathLike[str], *,
+            rebuild: bool = False) -> Snapshot:
     """The snapshot of the store's current data version: mapped when saved, else built.
 
     A build is written to a temporary directory beside its place and renamed into it,
     so a reader sees a whole snapshot or none; when two processes build at once, the
-    first rename wins and the other maps the winner's. A data dir that cannot be
-    written keeps the built snapshot in this process only. Each process keeps the
-    snapshots it has mapped per data version (``forget`` drops them).
+    first rename wins and the other maps the winner's. Once a new version is in place
+    the older versions' directories are removed (a process that still maps one keeps
+    its pages until it lets go). A data dir that cannot be written keeps the built
+    snapshot in this process only. Each process keeps the snapshots it has mapped per
+    data version (``forget`` drops them). ``rebuild`` builds afresh even when the
+    version has a snapshot: for writes that bypassed the loader and so made no new
+    version.
     """
     version = version_of(store)
     key = (store.backend, str(data_dir), str(store.config.neo4j_uri), store.config.graph,
            version)
     with _mapped_lock:
-        if key in _mapped:
+        if rebuild:
+            _mapped.clear()
+        elif key in _mapped:
             return _mapped[key]
-    snap = _current(store, data_dir, version)
+    snap = _current(store, data_dir, version, rebuild)
     with _mapped_lock:
         if len(_mapped) >= 8:
             _mapped.clear()
@@ -89,13 +98,14 @@ def forget() -> None:
         _mapped.clear()
 
 
-def _current(store: GraphStore, data_dir: str | os.PathLike[str], version: str) -> Snapshot:
+def _current(store: GraphStore, data_dir: str | os.PathLike[str], version: str,
+             rebuild: bool) -> Snapshot:
     target = snapshot_dir(store, data_dir, version)
-    if (target / _META).is_file():
+    if not rebuild and (target / _META).is_file():
         return open(target)
     snap = build(store)
     target = snapshot_dir(store, data_dir, snap.version)
-    if (target / _META).is_file():
+    if not rebuild and (target / _META).is_file():
         return open(target)
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
@@ -105,6 +115,8 @@ def _current(store: GraphStore, data_dir: str | os.PathLike[str], version: str) 
         return snap  # a read-only data dir: answer from memory
     try:
         save(snap, tmp)
+        if rebuild and target.exists():  # move the stale one aside: renames are atomic
+            os.rename(target, tmp.with_name(f"{tmp.name}.stale"))
         try:
             os.rename(tmp, target)
         except OSError:
@@ -114,4 +126,30 @@ def _current(store: GraphStore, data_dir: str | os.PathLike[str], version: str) 
         return snap  # the disk is full or the dir turned read-only: answer from memory
     finally:
         shutil.rmtree(tmp, ignore_errors=True)
+    _prune(target)
     return open(target)
+
+
+def _prune(keep: Path) -> None:
+    """Remove the directories of versions older than ``keep`` beside it, and what builds
+    that died left (temporary directories over an hour old); a newer version another
+    process has just saved stays."""
+    now = _order(keep.name)
+    for other in keep.parent.iterdir():
+        if other == keep or not other.is_dir():
+            continue
+        if other.name.startswith("."):
+            old = other.name.endswith(".stale") or time.time() - other.stat().st_mtime > 3600
+        else:
+            old = _order(other.name) < now
+        if old:
+            shutil.rmtree(other, ignore_errors=True)
+
+
+def _order(version: str) -> tuple[int, int]:
+    """A version's place in time: load runs, then the latest one's change (``version_of``)."""
+    loads, _, loaded = version.partition("-")
+    try:
+        return int(loads), -1 if loaded == "none" else int(loaded)
+    except ValueError:
+        return -1, -1  # not a version this code wrote

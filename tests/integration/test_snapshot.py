@@ -25,6 +25,7 @@ from refnet.queries.window import DAY_MS, Window, latest_event
 from tests.graphs import Network, at
 from tests.integration.test_downline import AS_OF, WINDOW, tree
 from tests.oracle import downline as oracle
+from tests.oracle import window as window_oracle
 
 
 def unversioned(h: downline.DownlineHealth) -> downline.DownlineHealth:
@@ -166,6 +167,14 @@ def test_current_builds_once_per_version(tree_store: FalkorDBStore, tmp_path: Pa
     assert [p.name for p in where.parent.iterdir()] == [first.version]  # no temp dir left
     again = snapshot.current(tree_store, tmp_path)
     assert isinstance(again.size, np.memmap) and again.version == first.version
+    net = Network()
+    net.member("newcomer", day=130)
+    net.load(tree_store, tmp_path / "more")  # the load saves the new version's snapshot
+    newer = snapshot.current(tree_store, tmp_path)
+    assert newer.version != first.version and newer.latest == at(130)
+    # the older version's directory is gone; the mapped arrays stay readable
+    assert [p.name for p in where.parent.iterdir()] == [newer.version]
+    assert int(again.size.sum()) > 0
 
 
 @pytest.fixture
@@ -253,6 +262,7 @@ def test_snapshot_health_equals_cypher(store: FalkorDBStore, net: Network,
     with tempfile.TemporaryDirectory() as out:
         net.load(store, Path(out))
     snap = snapshot.build(store, page=data.draw(st.integers(1, 20)))
+    assert snap.latest == window_oracle.latest_event(store)
     as_of = at(data.draw(st.integers(10, 60)))
     window = Window(as_of - data.draw(st.integers(1, 30)) * 86_400_000, as_of)
     max_depth = data.draw(st.none() | st.integers(1, 4))
