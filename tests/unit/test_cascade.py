@@ -271,5 +271,7 @@ def test_imm_at_epsilon_0_1_is_within_2_percent_of_celf() -> None:
     g = _random(400, 1_200, 21, scale=0.4)
     reference = cascade.celf(g, 5, runs=300, seed=1)
     result = cascade.imm(g, 5, epsilon=0.1, seed=1, runs=4_000)
-    check = cascade.simulate(g, reference.seeds, 4_000, np.random.default_rng(9))
-    assert result.spread >= 0.98 * float(check.mean()), (result.spread, check.mean())
+    celf_spread, imm_spread = (  # the same coins for both: only the seeds differ
+        float(cascade.simulate(g, s, 4_000, np.random.default_rng(9)).mean())
+        for s in (reference.seeds, result.seeds))
+    assert imm_spread >= 0.98 * celf_spread
