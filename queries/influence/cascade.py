@@ -67,6 +67,10 @@ __all__ = ["CELF_MAX_NODES", "SeedSet", "celf", "imm", "simulate", "spread_ci"]
 
 CELF_MAX_NODES = 2_000  # n * runs cascades in the first round: beyond this use imm
 CELF_MAX_CELLS = 200_000_000  # runs x edges live-edge flags CELF may hold (bytes)
+# (RR set, node) entries IMM may hold: 4 bytes each, twice (the sets and node -> sets).
+# When trust is strong, RR sets hold a good part of the network (~7% of 100k members on
+# the synthetic network), and theta * E|RR| grows as n / epsilon^2 (bench/README.md).
+RR_MAX_CELLS = 500_000_000
 Z95 = 1.959963984540054  # the normal quantile for a two-sided 95% interval
 WORKERS = min(os.cpu_count() or 1, 8)  # threads for RR sets and Monte-Carlo (nogil kernels)
 VISITED_BUDGET = 1 << 23  # (cascade x node) cells one batch tracks: 8 MB seen + 32 MB claims
@@ -373,6 +377,13 @@ def imm(graph: sp.spmatrix | sp.sparray, k: int, epsilon: float = 0.5, ell: floa
     beta = math.sqrt((1 - 1 / math.e) * (log_cnk + ell_raised * log_n + math.log(2)))
     lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon**2
     theta = max(1, math.ceil(lam_star / lower_bound))
+    ptr, _ = search.csr()
+    mean_size = ptr[-1] / max(search.count, 1)
+    if theta * mean_size > RR_MAX_CELLS:
+        raise BadInput(
+            f"IMM at epsilon {epsilon} needs about {theta:,} RR sets of {mean_size:,.0f} "
+            f"members on average here ({theta * mean_size * 8 / 1e9:,.1f} GB); the limit "
+            f"is {RR_MAX_CELLS * 8 / 1e9:,.0f} GB: raise epsilon")
 
     searched = search.count
     del search  # the final sets are fresh (Chen 2018); free the search's memory first

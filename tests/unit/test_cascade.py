@@ -275,3 +275,9 @@ def test_imm_at_epsilon_0_1_is_within_2_percent_of_celf() -> None:
         float(cascade.simulate(g, s, 4_000, np.random.default_rng(9)).mean())
         for s in (reference.seeds, result.seeds))
     assert imm_spread >= 0.98 * celf_spread
+
+
+def test_imm_refuses_more_rr_entries_than_memory_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cascade, "RR_MAX_CELLS", 1_000)
+    with pytest.raises(BadInput, match="raise epsilon"):
+        cascade.imm(_random(300, 1_000, 11), 5, epsilon=0.1)
