@@ -68,7 +68,8 @@ def synthetic_snapshot(members: int, seed: int = DEFAULT_SEED) -> Snapshot:
     buyer = p.buyer.astype(np.int32)[by_promoter]
     i32, i64 = np.zeros(0, np.int32), np.zeros(0, np.int64)
     return Snapshot(
-        version="bench", statuses=("paid",), member_statuses=(), tiers=(), channels=(),
+        version="bench", latest=int(max(p.at.max(), forest.joined.max())) * 1000,
+        statuses=("paid",), member_statuses=(), tiers=(), channels=(),
         ids=ids, joined_at=forest.joined.astype(np.int64) * 1000,
         ref_at=np.full(members, NONE, np.int64), parent=np.full(members, -1, np.int32),
         root=np.arange(members, dtype=np.int32), depth=np.zeros(members, np.int32),
@@ -115,7 +116,7 @@ def main() -> None:
     took, snap = timed(lambda: synthetic_snapshot(args.members))
     print(f"network: {args.members:,} members, {len(snap.t_src):,} trust edges, "
           f"{len(snap.p_at):,} purchases, drawn in {took:.1f} s")
-    as_of = int(max(snap.p_at.max(), snap.t_since.max(), snap.joined_at.max()))
+    as_of = int(max(snap.latest, snap.t_since.max()))  # every trust edge there
     window = Window(as_of - 30 * DAY * 1000, as_of)
 
     out["projection_s"], proj = timed(lambda: project(snap, as_of))

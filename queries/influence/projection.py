@@ -23,7 +23,6 @@ import numpy as np
 import scipy.sparse as sp
 
 from refnet.graph.errors import NotFound
-from refnet.queries import snapshot as snapshots
 from refnet.queries.snapshot import Snapshot
 
 __all__ = ["Projection", "invalidate", "project"]
@@ -90,11 +89,8 @@ def project(snap: Snapshot, as_of: int, team: np.ndarray | None = None) -> Proje
 
 
 def invalidate(store: object = None) -> int:
-    """Drop the snapshots this process has mapped; returns the projections dropped: none.
-
-    Projections are no longer cached (the snapshot is the per-version copy), so this
-    only remains for ``recomputeInfluence``'s contract. ``store`` is ignored.
-    """
+    """The projections dropped: none, as none are cached any more (the snapshot is the
+    per-version copy; ``recomputeInfluence`` rebuilds it). Kept for that mutation's
+    ``dropped`` count; ``store`` is ignored."""
     del store
-    snapshots.forget()
     return 0
