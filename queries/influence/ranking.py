@@ -20,7 +20,7 @@ from .pagerank import ALPHA, pagerank
 from .params import METHODS, InfluenceParams
 from .projection import Projection, project
 from .results import Influence, InfluenceRanking, InfluenceSeeds, RankedMember, SeedMember
-from .revenue import revenue_from
+from .revenue import FIELDS, revenue_from
 
 __all__ = ["ask", "rank", "rank_from", "seeds", "seeds_from", "team_mask"]
 
@@ -87,15 +87,13 @@ def rank_from(snap: Snapshot, window: Window, *, top: int = 20,
     positions = proj.nodes[shown]
     trusted_by = np.bincount(proj.dst, minlength=proj.n)
     trust_in = np.bincount(proj.dst, weights=proj.weight, minlength=proj.n)
-    columns = {f: revenue.column(f, positions) for f in
-               ("orders", "gmv", "commission", "buyers", "outside_orders", "reached_gmv")}
+    columns = {f: revenue.column(f, positions) for f in FIELDS}  # RankedMember's order
     gmv_rank = _gmv_rank(snap, revenue.who, revenue.gmv, positions, columns["gmv"])
     rows = [
         RankedMember(
-            place, proj.member(int(i)), float(scores[i]), int(trusted_by[i]),
-            float(trust_in[i]), *(int(columns[f][row]) for f in columns), gmv_rank[row])
-        for row, (place, i) in enumerate(zip(range(1, len(shown) + 1), shown.tolist(),
-                                             strict=True))
+            row + 1, proj.member(i), float(scores[i]), int(trusted_by[i]), float(trust_in[i]),
+            *(int(columns[f][row]) for f in columns), gmv_rank[row])
+        for row, i in enumerate(shown.tolist())
     ]
     total = int(revenue.gmv.sum())
     top_gmv = int(columns["gmv"].sum())

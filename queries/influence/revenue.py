@@ -20,7 +20,7 @@ import numpy as np
 from refnet.queries.snapshot import Snapshot
 from refnet.queries.window import Window
 
-__all__ = ["COUNTED", "Revenue", "revenue_from"]
+__all__ = ["COUNTED", "FIELDS", "Revenue", "revenue_from"]
 
 COUNTED = ("paid", "settled")
 FIELDS = ("orders", "gmv", "commission", "buyers", "outside_orders", "reached_gmv")
