@@ -71,6 +71,7 @@ CELF_MAX_CELLS = 200_000_000  # runs x edges live-edge flags CELF may hold (byte
 # When trust is strong, RR sets hold a good part of the network (~7% of 100k members on
 # the synthetic network), and theta * E|RR| grows as n / epsilon^2 (bench/README.md).
 RR_MAX_CELLS = 500_000_000
+PILOT = 256  # RR sets drawn before the memory a phase needs is judged
 Z95 = 1.959963984540054  # the normal quantile for a two-sided 95% interval
 WORKERS = min(os.cpu_count() or 1, 8)  # threads for RR sets and Monte-Carlo (nogil kernels)
 VISITED_BUDGET = 1 << 23  # (cascade x node) cells one batch tracks: 8 MB seen + 32 MB claims
@@ -304,6 +305,17 @@ class _RRSets:
     count: int = 0
 
     def extend(self, rev: _CSR, target: int) -> None:
+        """Draw sets up to ``target``; BadInput when, by the sets drawn so far (at least
+        ``PILOT``), ``target`` of them would hold more than ``RR_MAX_CELLS`` entries."""
+        if target - self.count > PILOT and self.count < PILOT:
+            self.extend(rev, PILOT)
+        if self.count:
+            mean = sum(int(sizes.sum()) for sizes in self.sizes) / self.count
+            if target * mean > RR_MAX_CELLS:
+                raise BadInput(
+                    f"IMM would hold about {target:,} RR sets of {mean:,.0f} members on "
+                    f"average here ({target * mean * 8 / 1e9:,.1f} GB; the limit is "
+                    f"{RR_MAX_CELLS * 8 / 1e9:,.0f} GB): raise epsilon")
         if target <= self.count:
             return
         new = target - self.count
@@ -377,14 +389,6 @@ def imm(graph: sp.spmatrix | sp.sparray, k: int, epsilon: float = 0.5, ell: floa
     beta = math.sqrt((1 - 1 / math.e) * (log_cnk + ell_raised * log_n + math.log(2)))
     lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon**2
     theta = max(1, math.ceil(lam_star / lower_bound))
-    ptr, _ = search.csr()
-    mean_size = ptr[-1] / max(search.count, 1)
-    if theta * mean_size > RR_MAX_CELLS:
-        raise BadInput(
-            f"IMM at epsilon {epsilon} needs about {theta:,} RR sets of {mean_size:,.0f} "
-            f"members on average here ({theta * mean_size * 8 / 1e9:,.1f} GB); the limit "
-            f"is {RR_MAX_CELLS * 8 / 1e9:,.0f} GB: raise epsilon")
-
     searched = search.count
     del search  # the final sets are fresh (Chen 2018); free the search's memory first
     final = _RRSets(_stream(seed, 1))
