@@ -178,7 +178,8 @@ def main() -> None:
     if args.celf:
         celf_vs_imm(proj.influence_matrix(), args.k, out)
     path = HERE / "results" / f"influence-{args.members}.json"
-    path.write_text(json.dumps(out, indent=2) + "\n", encoding="utf-8")
+    kept = json.loads(path.read_text(encoding="utf-8")) if path.is_file() else {}
+    path.write_text(json.dumps(kept | out, indent=2) + "\n", encoding="utf-8")  # runs add up
     print(f"written {path}")
 
 
