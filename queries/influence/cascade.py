@@ -55,13 +55,15 @@ import math
 import os
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from refnet.graph.errors import BadInput
 
-from . import kernels
+if TYPE_CHECKING:
+    from types import ModuleType
 
 __all__ = ["CELF_MAX_NODES", "SeedSet", "celf", "imm", "simulate", "spread_ci"]
 
@@ -196,9 +198,9 @@ def _simulate(csr: _CSR, seeds: Array, runs: int, stream: int) -> Array:
     jobs = [(csr.indptr, csr.indices, csr.probs, seeds.astype(np.int64), stream, lo, hi - lo)
             for lo, hi in itertools.pairwise(cuts)]
     if workers == 1:
-        return kernels.cascade_sizes(*jobs[0])
+        return _kernels().cascade_sizes(*jobs[0])
     with ThreadPoolExecutor(workers) as pool:
-        return np.concatenate(list(pool.map(lambda job: kernels.cascade_sizes(*job), jobs)))
+        return np.concatenate(list(pool.map(lambda job: _kernels().cascade_sizes(*job), jobs)))
 
 
 def spread_ci(spreads: Array) -> tuple[float, float, float]:
@@ -324,10 +326,10 @@ class _RRSets:
         jobs = [(rev.indptr, rev.indices, rev.probs, self.seed, lo, hi - lo)
                 for lo, hi in itertools.pairwise(cuts)]
         if workers == 1:
-            done = [kernels.rr_sets(*jobs[0])]
+            done = [_kernels().rr_sets(*jobs[0])]
         else:  # the kernel releases the GIL: one thread per core
             with ThreadPoolExecutor(workers) as pool:
-                done = list(pool.map(lambda job: kernels.rr_sets(*job), jobs))
+                done = list(pool.map(lambda job: _kernels().rr_sets(*job), jobs))
         for sizes, nodes in done:
             self.sizes.append(sizes)
             self.parts.append(nodes)
@@ -344,7 +346,7 @@ class _RRSets:
 def _select(ptr: Array, nodes: Array, n: int, k: int) -> tuple[list[int], list[int], int]:
     """Greedy max coverage: k nodes, the RR sets each newly covers, and the total covered
     (``kernels.greedy_cover``: ties go to the lower node)."""
-    seeds, gains, covered = kernels.greedy_cover(ptr, nodes, n, k)
+    seeds, gains, covered = _kernels().greedy_cover(ptr, nodes, n, k)
     return seeds.tolist(), gains.tolist(), int(covered)
 
 
@@ -402,6 +404,14 @@ def imm(graph: sp.spmatrix | sp.sparray, k: int, epsilon: float = 0.5, ell: floa
         runs, epsilon=epsilon, ell=ell, rr_sets=theta, lower_bound=lower_bound,
         sampled={"search": searched, "final": theta},
     )
+
+
+def _kernels() -> ModuleType:
+    """The compiled kernels, imported on first use: numba takes ~0.3 s to import, which
+    every CLI command would pay (the CLI imports each question) for nothing."""
+    from . import kernels
+
+    return kernels
 
 
 def _stream(seed: int, stream: int) -> int:

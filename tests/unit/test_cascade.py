@@ -11,7 +11,7 @@ import pytest
 import scipy.sparse as sp
 
 from refnet.graph.errors import BadInput
-from refnet.queries.influence import cascade
+from refnet.queries.influence import cascade, kernels
 
 
 def _graph(n: int, edges: list[tuple[int, int, float]]) -> sp.csr_array:
@@ -235,8 +235,7 @@ EDGES = [(0, 1, 0.4), (0, 2, 0.7), (1, 3, 0.5), (2, 3, 0.3), (3, 4, 0.9), (4, 0,
 
 def _rr(graph: sp.csr_array, seed: int, first: int, count: int) -> list[list[int]]:
     rev = cascade._reverse(cascade._forward(graph))
-    sizes, nodes = cascade.kernels.rr_sets(rev.indptr, rev.indices, rev.probs, seed, first,
-                                           count)
+    sizes, nodes = kernels.rr_sets(rev.indptr, rev.indices, rev.probs, seed, first, count)
     cuts = np.r_[0, np.cumsum(sizes)]
     return [nodes[a:b].tolist() for a, b in itertools.pairwise(cuts)]
 
