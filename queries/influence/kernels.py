@@ -5,8 +5,9 @@ depends on the coins of the one before, so numpy can only batch many searches at
 over a (set x node) visited array; at a million members that array holds ~8 sets per
 batch and each batch is dominated by allocating and scanning it (O(n) per batch, not
 O(set)). Here each search costs only what it visits (a stamp per node says which
-search saw it last). Measured on the 100k synthetic network (bench/influence.py):
-numpy ~5.4M visited nodes/s, this ~9M/s on one thread and ~2x that on two.
+search saw it last). Measured on the 100k synthetic network (bench/influence.py, CPU
+time): numpy ~5.4M visited nodes/s, this 8-9M/s on one thread (bench/README.md). The
+kernels release the GIL, so ``cascade`` runs one per core in threads.
 
 Coins come from a counter-based generator (SplitMix64 over ``(seed, set index,
 draw)``), so set ``i`` is the same whichever thread draws it and however the sets
