@@ -1,6 +1,10 @@
 """Influence: who actually moves buyers through trust.
 
-Two questions over the trust network as of the window's end (``projection``):
+Two questions over the trust network as of the window's end (``projection``), both
+answered from the analytic snapshot of the store's current data version
+(``queries.snapshot``: trust edges and purchases as columns; ``*_from`` take a
+snapshot, ``rank``/``seeds``/``ask`` find the current one). The Cypher reads they
+replaced are the tests' oracle (``tests/oracle/influence``).
 
 * ``rank`` — PageRank (or personalized PageRank from seed members) on ``TRUSTS``
   edges weighted by trust, each member beside the revenue they bring: attributed GMV
@@ -33,10 +37,11 @@ from refnet.queries.params import MAX_TOP
 
 from .pagerank import ALPHA, pagerank
 from .params import METHODS, InfluenceParams
-from .ranking import ask, rank, seeds
+from .ranking import ask, rank, rank_from, seeds, seeds_from
 from .results import Influence, InfluenceRanking, InfluenceSeeds, RankedMember, SeedMember
 
 __all__ = [
     "ALPHA", "MAX_TOP", "METHODS", "Influence", "InfluenceParams", "InfluenceRanking",
-    "InfluenceSeeds", "RankedMember", "SeedMember", "ask", "pagerank", "rank", "seeds",
+    "InfluenceSeeds", "RankedMember", "SeedMember", "ask", "pagerank", "rank", "rank_from",
+    "seeds", "seeds_from",
 ]

@@ -1,4 +1,4 @@
-"""Influence maximisation under the independent cascade (IC) model, in numpy.
+"""Influence maximisation under the independent cascade (IC) model, in numpy and numba.
 
 The graph is a square sparse matrix ``P`` (anything ``scipy.sparse`` accepts):
 ``P[u, v]`` is the probability that ``u``, once active, activates ``v`` (each edge is
@@ -7,8 +7,8 @@ tried once). Node numbers are the matrix's row numbers; nothing here knows the s
 
 Three tools, all deterministic for a seed:
 
-* ``simulate`` — Monte-Carlo spreads of a seed set, all runs advanced level by level
-  at once (one numpy step per cascade level, not per run).
+* ``simulate`` — Monte-Carlo spreads of a seed set: one compiled breadth-first search
+  per run (``kernels.cascade_sizes``), the runs split over the cores.
 * ``celf`` — greedy hill climbing (Kempe, Kleinberg and Tardos, KDD 2003) with the
   CELF lazy-evaluation trick (Leskovec et al., KDD 2007). Spreads are estimated on
   ``runs`` live-edge samples drawn once (each edge live with its probability), so the
@@ -21,7 +21,9 @@ Three tools, all deterministic for a seed:
   2015). A random RR set holds the nodes that reach a uniformly random root on one
   live-edge sample; ``n * F_R(S)`` (the fraction of RR sets ``S`` touches) estimates
   the spread of ``S``, and greedy max coverage over enough RR sets is a
-  ``(1 - 1/e - ε)``-approximation with probability at least ``1 - 1/n^ℓ``.
+  ``(1 - 1/e - ε)``-approximation with probability at least ``1 - 1/n^ℓ``. The sets
+  are drawn by a compiled search (``kernels.rr_sets``, over the cores), set ``i`` of a
+  phase a function of ``(seed, i)`` only.
 
 IMM, as in the paper (log is natural; ``ℓ`` is first raised to
 ``ℓ·(1 + log 2 / log n)`` so that both phases together fail with probability at most
@@ -48,19 +50,32 @@ independent Monte-Carlo run with a 95% confidence interval, so they compare fair
 from __future__ import annotations
 
 import heapq
+import itertools
 import math
+import os
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
+from typing import TYPE_CHECKING
 
 import numpy as np
 import scipy.sparse as sp
 
 from refnet.graph.errors import BadInput
 
+if TYPE_CHECKING:
+    from types import ModuleType
+
 __all__ = ["CELF_MAX_NODES", "SeedSet", "celf", "imm", "simulate", "spread_ci"]
 
 CELF_MAX_NODES = 2_000  # n * runs cascades in the first round: beyond this use imm
 CELF_MAX_CELLS = 200_000_000  # runs x edges live-edge flags CELF may hold (bytes)
+# (RR set, node) entries IMM may hold: 4 bytes each, twice (the sets and node -> sets).
+# When trust is strong, RR sets hold a good part of the network (~7% of 100k members on
+# the synthetic network), and theta * E|RR| grows as n / epsilon^2 (bench/README.md).
+RR_MAX_CELLS = 500_000_000
+PILOT = 256  # RR sets drawn before the memory a phase needs is judged
 Z95 = 1.959963984540054  # the normal quantile for a two-sided 95% interval
+WORKERS = min(os.cpu_count() or 1, 8)  # threads for RR sets and Monte-Carlo (nogil kernels)
 VISITED_BUDGET = 1 << 23  # (cascade x node) cells one batch tracks: 8 MB seen + 32 MB claims
 
 Array = np.ndarray
@@ -121,7 +136,7 @@ def _reverse(csr: _CSR) -> _CSR:
     """In-edges per node (the transpose), for reverse-reachable sets."""
     m = sp.csr_array((csr.probs, csr.indices, csr.indptr), shape=(csr.n, csr.n)).T.tocsr()
     m.sort_indices()
-    return _CSR(m.indptr.astype(np.int64), m.indices.astype(np.int64), m.data)
+    return _CSR(m.indptr.astype(np.int64), m.indices.astype(np.int32), m.data)
 
 
 def _edges_of(indptr: Array, nodes: Array) -> tuple[Array, Array]:
@@ -150,17 +165,6 @@ def _fresh(new: Array, seen: Array, claim: Array) -> Array:
     return new
 
 
-def _fresh_index(keys: Array, seen: Array, claim: Array) -> Array:
-    """Like ``_fresh``, but the positions in ``keys`` of the keys kept."""
-    candidates = np.flatnonzero(~seen[keys])
-    new = keys[candidates]
-    idx = np.arange(len(new), dtype=np.int32)
-    claim[new] = idx
-    kept = candidates[claim[new] == idx]
-    seen[keys[kept]] = True
-    return kept
-
-
 def _seed_array(seeds: object, n: int) -> Array:
     arr = np.unique(np.asarray(list(seeds), dtype=np.int64))
     if len(arr) and (arr[0] < 0 or arr[-1] >= n):
@@ -181,29 +185,22 @@ def simulate(graph: sp.spmatrix | sp.sparray, seeds: object, runs: int,
     if runs < 1:
         raise BadInput(f"runs must be at least 1, got {runs}")
     csr = _forward(graph)
-    return _simulate(csr, _seed_array(seeds, csr.n), runs, rng)
+    return _simulate(csr, _seed_array(seeds, csr.n), runs, int(rng.integers(0, 2**62)))
 
 
-def _simulate(csr: _CSR, seeds: Array, runs: int, rng: np.random.Generator) -> Array:
+def _simulate(csr: _CSR, seeds: Array, runs: int, stream: int) -> Array:
+    """``kernels.cascade_sizes`` over ``runs`` cascades, split over the cores."""
     n = csr.n
-    out = np.zeros(runs, np.int64)
     if len(seeds) == 0 or n == 0:
-        return out
-    chunk = max(1, min(runs, VISITED_BUDGET // n))
-    for lo in range(0, runs, chunk):
-        r = min(chunk, runs - lo)
-        active = np.zeros(r * n, bool)
-        claim = np.empty(r * n, np.int32)
-        keys = (np.arange(r)[:, None] * n + seeds[None, :]).ravel()
-        active[keys] = True
-        while len(keys):
-            run, node = np.divmod(keys, n)
-            counts, pos = _edges_of(csr.indptr, node)
-            hit = rng.random(len(pos), dtype=np.float32) < csr.probs[pos]
-            keys = _fresh(np.repeat(run, counts)[hit] * n + csr.indices[pos[hit]], active,
-                          claim)
-        out[lo:lo + r] = active.reshape(r, n).sum(axis=1)
-    return out
+        return np.zeros(runs, np.int64)
+    workers = max(1, min(WORKERS, runs // 16))
+    cuts = [runs * w // workers for w in range(workers + 1)]
+    jobs = [(csr.indptr, csr.indices, csr.probs, seeds.astype(np.int64), stream, lo, hi - lo)
+            for lo, hi in itertools.pairwise(cuts)]
+    if workers == 1:
+        return _kernels().cascade_sizes(*jobs[0])
+    with ThreadPoolExecutor(workers) as pool:
+        return np.concatenate(list(pool.map(lambda job: _kernels().cascade_sizes(*job), jobs)))
 
 
 def spread_ci(spreads: Array) -> tuple[float, float, float]:
@@ -288,7 +285,8 @@ def celf(graph: sp.spmatrix | sp.sparray, k: int, runs: int = 1_000, seed: int =
             chosen.append(best)
             gains.append(gain(best, commit=True))
     means = [g / runs for g in gains]
-    mean, low, high = spread_ci(_simulate(csr, np.array(sorted(chosen)), runs, _rng(seed, 1)))
+    mean, low, high = spread_ci(_simulate(csr, np.array(sorted(chosen)), runs,
+                                          _stream(seed, 1)))
     return SeedSet("celf", chosen, means, float(sum(means)), mean, low, high, runs)
 
 
@@ -297,19 +295,45 @@ def celf(graph: sp.spmatrix | sp.sparray, k: int, runs: int = 1_000, seed: int =
 
 @dataclass
 class _RRSets:
-    """RR sets as CSR: set i holds ``nodes[ptr[i]:ptr[i+1]]``."""
+    """RR sets of one stream (``seed``) as CSR: set i holds ``nodes[ptr[i]:ptr[i+1]]``.
 
+    Set ``i`` depends only on ``(seed, i)`` (``kernels.rr_sets``), so extending a
+    stream draws the same sets as drawing them at once, on any number of threads.
+    """
+
+    seed: int
     sizes: list[Array] = field(default_factory=list)
     parts: list[Array] = field(default_factory=list)
     count: int = 0
 
-    def extend(self, rev: _CSR, target: int, rng: np.random.Generator) -> None:
-        while self.count < target:
-            batch = min(target - self.count, max(1, VISITED_BUDGET // max(rev.n, 1)))
-            sizes, nodes = _rr_batch(rev, batch, rng)
+    def extend(self, rev: _CSR, target: int) -> None:
+        """Draw sets up to ``target``; BadInput when, by the sets drawn so far (at least
+        ``PILOT``), ``target`` of them would hold more than ``RR_MAX_CELLS`` entries."""
+        if target - self.count > PILOT and self.count < PILOT:
+            self.extend(rev, PILOT)
+        if self.count:
+            mean = sum(int(sizes.sum()) for sizes in self.sizes) / self.count
+            if target * mean > RR_MAX_CELLS:
+                raise BadInput(
+                    f"IMM would hold about {target:,} RR sets of {mean:,.0f} members on "
+                    f"average here ({target * mean * 8 / 1e9:,.1f} GB; the limit is "
+                    f"{RR_MAX_CELLS * 8 / 1e9:,.0f} GB): raise epsilon")
+        if target <= self.count:
+            return
+        new = target - self.count
+        workers = max(1, min(WORKERS, new // 64))
+        cuts = [self.count + new * w // workers for w in range(workers + 1)]
+        jobs = [(rev.indptr, rev.indices, rev.probs, self.seed, lo, hi - lo)
+                for lo, hi in itertools.pairwise(cuts)]
+        if workers == 1:
+            done = [_kernels().rr_sets(*jobs[0])]
+        else:  # the kernel releases the GIL: one thread per core
+            with ThreadPoolExecutor(workers) as pool:
+                done = list(pool.map(lambda job: _kernels().rr_sets(*job), jobs))
+        for sizes, nodes in done:
             self.sizes.append(sizes)
             self.parts.append(nodes)
-            self.count += batch
+        self.count = target
 
     def csr(self) -> tuple[Array, Array]:
         sizes = np.concatenate(self.sizes) if self.sizes else np.zeros(0, np.int64)
@@ -319,52 +343,11 @@ class _RRSets:
         return ptr, nodes
 
 
-def _rr_batch(rev: _CSR, count: int, rng: np.random.Generator) -> tuple[Array, Array]:
-    """``count`` RR sets at once: random roots, reverse BFS over live in-edges.
-
-    Returns each set's size and the sets' nodes, set by set, nodes ascending: read
-    straight off the visited array, whose cell ``set * n + node`` is the pair's key.
-    """
-    n = rev.n
-    roots = rng.integers(0, n, count)
-    visited = np.zeros(count * n, bool)
-    claim = np.empty(count * n, np.int32)
-    sid = np.arange(count, dtype=np.int64)
-    node = roots.astype(np.int64)
-    visited[sid * n + node] = True
-    while len(node):
-        counts, pos = _edges_of(rev.indptr, node)
-        hit = np.flatnonzero(rng.random(len(pos), dtype=np.float32) < rev.probs[pos])
-        sid, node = np.repeat(sid, counts)[hit], rev.indices[pos[hit]]
-        keep = _fresh_index(sid * n + node, visited, claim)
-        sid, node = sid[keep], node[keep]
-    sets = visited.reshape(count, n)
-    sizes = sets.sum(axis=1)
-    return sizes, np.nonzero(sets)[1].astype(np.int32)  # row-major: set by set
-
-
 def _select(ptr: Array, nodes: Array, n: int, k: int) -> tuple[list[int], list[int], int]:
-    """Greedy max coverage: k nodes, the RR sets each newly covers, and the total covered."""
-    count = len(ptr) - 1
-    # node -> the sets holding it, by scipy's counting sort (no n-sized Python work)
-    sets_by_column = sp.csc_array((np.ones(len(nodes), np.int8), nodes, ptr), shape=(n, count))
-    by_node = sets_by_column.tocsr()
-    holders_ptr, holders = by_node.indptr, by_node.indices
-    degree = np.diff(holders_ptr).astype(np.int64)
-    covered = np.zeros(count, bool)
-    seeds: list[int] = []
-    gains: list[int] = []
-    for _ in range(k):
-        v = int(np.argmax(degree))
-        seeds.append(v)
-        gains.append(int(degree[v]))
-        sets = holders[holders_ptr[v]:holders_ptr[v + 1]]
-        sets = sets[~covered[sets]]
-        covered[sets] = True
-        _, pos = _edges_of(ptr, sets.astype(np.int64))
-        degree -= np.bincount(nodes[pos], minlength=n)
-        degree[seeds] = -1  # never chosen twice, even when nothing is left to cover
-    return seeds, gains, int(covered.sum())
+    """Greedy max coverage: k nodes, the RR sets each newly covers, and the total covered
+    (``kernels.greedy_cover``: ties go to the lower node)."""
+    seeds, gains, covered = _kernels().greedy_cover(ptr, nodes, n, k)
+    return seeds.tolist(), gains.tolist(), int(covered)
 
 
 def imm(graph: sp.spmatrix | sp.sparray, k: int, epsilon: float = 0.5, ell: float = 1.0,
@@ -383,7 +366,7 @@ def imm(graph: sp.spmatrix | sp.sparray, k: int, epsilon: float = 0.5, ell: floa
     if runs < 1:
         raise BadInput(f"runs must be at least 1, got {runs}")
     rev = _reverse(csr)
-    sampling_rng, final_rng, check_rng = _rng(seed, 0), _rng(seed, 1), _rng(seed, 2)
+    _rng(seed, 0)  # checks the seed
     log_n = math.log(n) if n > 1 else 0.0
     ell_raised = ell * (1 + math.log(2) / log_n) if n > 1 else ell
     log_cnk = math.lgamma(n + 1) - math.lgamma(k + 1) - math.lgamma(n - k + 1)
@@ -393,10 +376,10 @@ def imm(graph: sp.spmatrix | sp.sparray, k: int, epsilon: float = 0.5, ell: floa
     log_log2_n = math.log(math.log2(n)) if n > 2 else 0.0
     lam_p = (2 + 2 * eps_p / 3) * (log_cnk + ell_raised * log_n + log_log2_n) * n / eps_p**2
     lower_bound = 1.0
-    search = _RRSets()
+    search = _RRSets(_stream(seed, 0))
     for i in range(1, int(math.log2(n)) if n > 1 else 1):
         x = n / 2**i
-        search.extend(rev, math.ceil(lam_p / x), sampling_rng)
+        search.extend(rev, math.ceil(lam_p / x))
         ptr, nodes = search.csr()
         _, _, covered = _select(ptr, nodes, n, k)
         estimate = n * covered / search.count
@@ -408,19 +391,32 @@ def imm(graph: sp.spmatrix | sp.sparray, k: int, epsilon: float = 0.5, ell: floa
     beta = math.sqrt((1 - 1 / math.e) * (log_cnk + ell_raised * log_n + math.log(2)))
     lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / epsilon**2
     theta = max(1, math.ceil(lam_star / lower_bound))
-
     searched = search.count
     del search  # the final sets are fresh (Chen 2018); free the search's memory first
-    final = _RRSets()
-    final.extend(rev, theta, final_rng)
+    final = _RRSets(_stream(seed, 1))
+    final.extend(rev, theta)
     ptr, nodes = final.csr()
     chosen, covers, covered = _select(ptr, nodes, n, k)
-    mean, low, high = spread_ci(_simulate(csr, np.array(sorted(chosen)), runs, check_rng))
+    mean, low, high = spread_ci(_simulate(csr, np.array(sorted(chosen)), runs,
+                                          _stream(seed, 2)))
     return SeedSet(
         "imm", chosen, [n * c / theta for c in covers], n * covered / theta, mean, low, high,
         runs, epsilon=epsilon, ell=ell, rr_sets=theta, lower_bound=lower_bound,
         sampled={"search": searched, "final": theta},
     )
+
+
+def _kernels() -> ModuleType:
+    """The compiled kernels, imported on first use: numba takes ~0.3 s to import, which
+    every CLI command would pay (the CLI imports each question) for nothing."""
+    from . import kernels
+
+    return kernels
+
+
+def _stream(seed: int, stream: int) -> int:
+    """The kernels' generator seed for one phase of a method (as ``_rng``, for numba)."""
+    return int(np.random.default_rng([int(seed), stream]).integers(0, 2**62))
 
 
 def _rng(seed: int, stream: int) -> np.random.Generator:

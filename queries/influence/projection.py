@@ -1,82 +1,65 @@
 """The trust projection: members and weighted ``TRUSTS`` edges as sparse matrices.
 
-Influence runs its algorithms (PageRank, cascades) in numpy/scipy on a projection
-pulled with two Cypher queries (``influence/members``, ``influence/trust``) as of an
-instant: members who had joined by then and trust edges that existed by then.
-Pulling 20,000 members and 60,000 edges takes 1-2 s (100,000 and 300,000: 3-6 s),
-so projections are cached, keyed by the store (backend, location, graph), the
-as-of instant and the graph's *version*: a cheap fingerprint query
-(``influence/version``: how many members, trust edges and load runs, the latest
-join and the latest load's finish). Every load changes the version, so the next
-question pulls afresh; ``invalidate()`` drops cached projections for writes that
-bypass the loader (the API's ``recomputeInfluence`` mutation should call it).
+Built from the analytic snapshot's columns (``queries.snapshot``) as of an instant:
+the members who had joined by then (``joined_at``; a member with no join time, a
+stub made from an order, counts as present) and the trust edges that existed by then
+(``t_since``; none counts as always there) between two of them. It costs a few masks
+over the columns (tens of ms at a million members), so nothing is cached: the
+snapshot already is the per-data-version copy every process maps.
+
+Node ``i`` is the ``i``-th present member in id order (``Projection.nodes`` holds its
+snapshot position), so ties broken by node number are broken by member id.
 
 Direction: row ``i``, column ``j`` of ``trust_matrix()`` is the weight of
-``(ids[i])-[:TRUSTS]->(ids[j])`` — i trusts j.
+``(ids[i])-[:TRUSTS]->(ids[j])`` — i trusts j. An edge with no weight weighs 0 (it
+counts as an edge, moves no rank and never fires).
 """
 
 from __future__ import annotations
 
-import threading
-from collections import OrderedDict
-from collections.abc import Iterable
 from dataclasses import dataclass
-from typing import Any
 
 import numpy as np
 import scipy.sparse as sp
 
 from refnet.graph.errors import NotFound
-from refnet.graph.store import GraphStore
+from refnet.queries.snapshot import Snapshot
 
-__all__ = ["CACHE_SIZE", "Projection", "cached", "invalidate", "project", "version"]
-
-CACHE_SIZE = 8  # projections kept (per store and as-of instant), least recently used out
-
-_cache: OrderedDict[tuple[Any, ...], Projection] = OrderedDict()
-_lock = threading.Lock()
+__all__ = ["Projection", "invalidate", "project"]
 
 
 @dataclass(frozen=True, eq=False)
 class Projection:
-    """Members (sorted ids) and trust edges as index arrays, as of ``as_of``."""
+    """Present members (in id order) and the trust among them, as of ``as_of``."""
 
     as_of: int
-    ids: tuple[str, ...]
-    src: np.ndarray  # index of the member who trusts
-    dst: np.ndarray  # index of the member trusted
+    snap: Snapshot
+    nodes: np.ndarray  # int64: the snapshot position of node i (ascending member id)
+    node_of: np.ndarray  # int64 per snapshot position: its node, -1 when not present
+    src: np.ndarray  # node who trusts
+    dst: np.ndarray  # node trusted
     weight: np.ndarray  # 0..1
-    positions: dict[str, int]  # id -> row
 
     @property
     def n(self) -> int:
-        return len(self.ids)
+        return len(self.nodes)
 
     @property
     def m(self) -> int:
         return len(self.src)
 
-    def index(self, member: str) -> int:
-        """The row of ``member``; NotFound if it was not a member as of ``as_of``."""
-        try:
-            return self.positions[member]
-        except KeyError:
-            raise NotFound(f"no member {member!r} in the trust network as of the window's "
-                           f"end") from None
+    def member(self, node: int) -> str:
+        """The id of ``node``."""
+        return str(self.snap.ids[self.nodes[node]])
 
-    def restrict(self, members: Iterable[str]) -> Projection:
-        """The projection induced by ``members``: only them, and only trust among them
-        (what one team's influence answer sees; nothing outside it moves its scores)."""
-        keep = sorted(m for m in set(members) if m in self.positions)
-        rows = np.fromiter((self.positions[m] for m in keep), np.int64, len(keep))
-        new = np.full(self.n, -1, np.int64)
-        new[rows] = np.arange(len(keep))
-        inside = (new[self.src] >= 0) & (new[self.dst] >= 0)
-        src, dst, weight = new[self.src[inside]], new[self.dst[inside]], self.weight[inside]
-        for arr in (src, dst, weight):
-            arr.flags.writeable = False
-        return Projection(self.as_of, tuple(keep), src, dst, weight,
-                          {m: i for i, m in enumerate(keep)})
+    def index(self, member: str) -> int:
+        """The node of ``member``; NotFound if it was not a member as of ``as_of``."""
+        pos = self.snap.position(member)
+        node = -1 if pos is None else int(self.node_of[pos])
+        if node < 0:
+            raise NotFound(f"no member {member!r} in the trust network as of the window's "
+                           f"end")
+        return node
 
     def trust_matrix(self) -> sp.csr_array:
         """``A[i, j]`` = weight of i trusts j: PageRank's edges (rank flows to the trusted)."""
@@ -87,59 +70,27 @@ class Projection:
         return sp.csr_array((self.weight, (self.dst, self.src)), shape=(self.n, self.n))
 
 
-def version(store: GraphStore) -> tuple[Any, ...]:
-    """The graph's version as far as the projection can tell (see the module docstring)."""
-    row = store.run("influence/version").single()
-    return tuple(row[key] for key in sorted(row))
+def project(snap: Snapshot, as_of: int, team: np.ndarray | None = None) -> Projection:
+    """The projection as of ``as_of``; ``team`` (a mask over snapshot positions) keeps
+    only those members and the trust among them (one team's answer: nothing outside
+    it moves its scores)."""
+    present = np.asarray(snap.joined_at) <= as_of  # NONE (no join time) is before all
+    if team is not None:
+        present &= team
+    order = np.asarray(snap.id_order, dtype=np.int64)
+    nodes = order[present[order]]
+    node_of = np.full(snap.members, -1, dtype=np.int64)
+    node_of[nodes] = np.arange(len(nodes))
+    src = node_of[np.asarray(snap.t_src)]
+    dst = node_of[np.asarray(snap.t_dst)]
+    keep = (src >= 0) & (dst >= 0) & (np.asarray(snap.t_since) <= as_of)
+    weight = np.nan_to_num(np.asarray(snap.t_weight, dtype=float)[keep], nan=0.0)
+    return Projection(int(as_of), snap, nodes, node_of, src[keep], dst[keep], weight)
 
 
-def project(store: GraphStore, as_of: int) -> Projection:
-    """The projection as of ``as_of``, from the cache when the graph has not changed."""
-    key = (*_store_key(store), version(store), int(as_of))
-    with _lock:
-        hit = _cache.get(key)
-        if hit is not None:
-            _cache.move_to_end(key)
-            return hit
-    projection = _pull(store, int(as_of))
-    with _lock:
-        _cache[key] = projection
-        _cache.move_to_end(key)
-        while len(_cache) > CACHE_SIZE:
-            _cache.popitem(last=False)
-    return projection
-
-
-def invalidate(store: GraphStore | None = None) -> int:
-    """Drop the cached projections of ``store`` (all stores if None); returns how many."""
-    with _lock:
-        keys = [k for k in _cache if store is None or k[:4] == _store_key(store)]
-        for k in keys:
-            del _cache[k]
-        return len(keys)
-
-
-def cached() -> int:
-    """How many projections the cache holds (for tests and ``refnet db status``)."""
-    return len(_cache)
-
-
-def _store_key(store: GraphStore) -> tuple[str, str, str, str]:
-    c = store.config
-    where = c.neo4j_uri if store.backend == "neo4j" else str(c.data_dir)
-    return (store.backend, where, c.neo4j_database if store.backend == "neo4j" else "", c.graph)
-
-
-def _pull(store: GraphStore, as_of: int) -> Projection:
-    params = {"as_of": as_of}
-    ids = tuple(sorted(str(r[0]) for r in store.run("influence/members", params).rows))
-    lookup = {member: i for i, member in enumerate(ids)}
-    # An edge whose member is missing can only come from a load between the two reads.
-    edges = [r for r in store.run("influence/trust", params).rows
-             if r[0] in lookup and r[1] in lookup]
-    src = np.fromiter((lookup[r[0]] for r in edges), np.int64, len(edges))
-    dst = np.fromiter((lookup[r[1]] for r in edges), np.int64, len(edges))
-    weight = np.fromiter((float(r[2] or 0.0) for r in edges), float, len(edges))
-    for arr in (src, dst, weight):
-        arr.flags.writeable = False  # shared through the cache
-    return Projection(as_of, ids, src, dst, weight, lookup)
+def invalidate(store: object = None) -> int:
+    """The projections dropped: none, as none are cached any more (the snapshot is the
+    per-version copy; ``recomputeInfluence`` rebuilds it). Kept for that mutation's
+    ``dropped`` count; ``store`` is ignored."""
+    del store
+    return 0

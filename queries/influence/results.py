@@ -83,3 +83,4 @@ class Influence:
 
     ranking: InfluenceRanking  # members by trust-weighted PageRank beside attributed GMV
     seeds: InfluenceSeeds | None  # seeds under the independent cascade; None unless asked
+    data_version: str | None = None  # the data version (the snapshot) answered from

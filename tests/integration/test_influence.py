@@ -5,13 +5,15 @@ from __future__ import annotations
 
 import csv
 import math
+import tempfile
 from collections import defaultdict
+from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
 import numpy as np
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 from rich.console import Console
 
@@ -20,11 +22,12 @@ from refnet.api.render import influence as render_influence
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.loaders import canonical
-from refnet.queries import influence
+from refnet.queries import influence, snapshot
 from refnet.queries.influence import cascade, projection
-from refnet.queries.influence import ranking as influence_rank
+from refnet.queries.influence.revenue import revenue_from
 from refnet.queries.window import Window, resolve
 from tests.graphs import Network, at
+from tests.oracle import influence as oracle
 
 WINDOW = Window(at(5), at(30))  # days 5 .. 30
 
@@ -168,20 +171,21 @@ def test_an_empty_store_says_so(store: FalkorDBStore) -> None:
         influence.seeds(store, WINDOW)
 
 
-def test_projection_is_cached_per_graph_version(hand: FalkorDBStore, tmp_path: Path) -> None:
-    first = projection.project(hand, WINDOW.as_of)
-    assert projection.project(hand, WINDOW.as_of) is first
-    assert projection.project(hand, at(60)) is not first  # another as-of instant
+def test_projection_follows_the_data_version(hand: FalkorDBStore, tmp_path: Path) -> None:
+    first = projection.project(snapshot.current(hand, hand.config.data_dir), WINDOW.as_of)
+    assert (first.n, first.m) == (5, 3)
     more = Network()  # one trust edge between members already there
     more.trust("e", "c", 0.7, day=3)
     more.load(hand, tmp_path / "more")
-    fresh = projection.project(hand, WINDOW.as_of)
-    assert fresh is not first and (fresh.n, fresh.m) == (5, 4)
-    assert projection.invalidate(hand) == 3  # days 30 and 60 before the load, day 30 after
-    assert projection.project(hand, WINDOW.as_of) is not fresh
-    assert fresh.index("e") == fresh.ids.index("e") == 4
+    snap = snapshot.current(hand, hand.config.data_dir)
+    fresh = projection.project(snap, WINDOW.as_of)
+    assert (fresh.n, fresh.m) == (5, 4)
+    assert projection.invalidate(hand) == 0  # nothing cached but the mapped snapshots
+    assert fresh.index("e") == 4 and fresh.member(4) == "e"
     with pytest.raises(NotFound):
         fresh.index("nobody")
+    answer = influence.ask(hand, influence.InfluenceParams())
+    assert answer.data_version == snap.version
 
 
 def test_results_render_and_serialise(hand: FalkorDBStore) -> None:
@@ -225,7 +229,6 @@ def test_generated_networks_match_networkx_and_python(
         network: tuple[dict[str, int], dict, list[tuple]]) -> None:
     joined, trust, purchases = network
     store.clear()
-    projection.invalidate(store)
     net = Network()
     for m, day in joined.items():
         net.member(m, day=day)
@@ -328,7 +331,7 @@ def test_a_team_ranking_is_pagerank_on_the_team_alone(synthetic_store: FalkorDBS
     assert (r.members, r.trust_edges) == (g.number_of_nodes(), g.number_of_edges())
     assert {row.member for row in r.rows} == set(g)
     assert max(abs(row.pagerank - expected[row.member]) for row in r.rows) < 1e-6
-    everyone = influence_rank._revenue(synthetic_store, w)
+    everyone = oracle.revenue(synthetic_store, w)
     assert r.total_gmv == sum(v["gmv"] for m, v in everyone.items() if m in team)
     for row in r.rows:  # orders are the member's own; reach counts spending inside the team
         assert row.gmv == everyone.get(row.member, {}).get("gmv", 0)
@@ -359,7 +362,8 @@ def test_falkordb_native_pagerank_agrees_unweighted(synthetic_store: FalkorDBSto
     # algo.pageRank takes no weights and drops dangling rank (its scores sum to < 1);
     # normalised, it is the uniform-teleport PageRank. Measured: max |diff| ~1.5e-6 at
     # 20,000 members (float32 and its own stopping rule); we allow 1e-5.
-    proj = projection.project(synthetic_store, resolve(synthetic_store).as_of)
+    proj = projection.project(snapshot.current(synthetic_store, synthetic_store.config.data_dir),
+                              resolve(synthetic_store).as_of)
     everything = synthetic_store.execute("MATCH (m:Member) OPTIONAL MATCH (m)-[t:TRUSTS]->() "
                                    "RETURN count(DISTINCT m), count(t)").rows[0]
     assert (proj.n, proj.m) == tuple(everything)  # the same graph the native one sees
@@ -381,7 +385,9 @@ def test_falkordb_native_pagerank_agrees_unweighted(synthetic_store: FalkorDBSto
 def test_attributed_gmv_matches_a_python_sum(synthetic_store: FalkorDBStore,
                                              network_dir: Path) -> None:
     w = resolve(synthetic_store, days=90)
-    got = influence_rank._revenue(synthetic_store, w)
+    snap = snapshot.current(synthetic_store, synthetic_store.config.data_dir)
+    got = revenue_from(snap, w).as_dict(snap)
+    assert got == oracle.revenue(synthetic_store, w)
     counted = [r for r in _rows(network_dir, "purchases.csv")
                if w.start < canonical.parse_time(r["at"]) <= w.end
                and r["status"] in ("paid", "settled")]
@@ -417,3 +423,84 @@ def test_imm_against_celf_on_the_synthetic_network(synthetic_store: FalkorDBStor
     assert result.spread >= (1 - 1 / math.e - 0.3) * reference.spread
     assert result.ci_high >= 0.95 * reference.ci_low
     assert result.seeds[0].member == reference.seeds[0].member
+
+
+# --- the oracle: random networks, the Cypher reads and the snapshot's answer agree -------
+
+
+@st.composite
+def oracle_networks(draw: st.DrawFn) -> Network:
+    """A referral forest (for teams), trust with and without a since, purchases."""
+    n = draw(st.integers(1, 14))
+    net = Network()
+    days: list[int] = []
+    for i in range(n):
+        parent = draw(st.integers(max(0, i - 4), i - 1)) if i and draw(st.booleans()) else None
+        days.append(draw(st.integers(0, 20)))
+        net.member(f"m{i}", None if parent is None else f"m{parent}", day=days[-1])
+    names = [f"m{i}" for i in range(n)]
+    if n > 1:
+        pairs = st.tuples(st.sampled_from(names), st.sampled_from(names)).filter(
+            lambda p: p[0] != p[1])
+        for (a, b), (w, day) in draw(st.dictionaries(
+                pairs, st.tuples(st.integers(0, 1000), st.none() | st.integers(0, 20)),
+                min_size=min(n - 1, 4), max_size=25)).items():
+            net.rows["trust"].append({"src_id": a, "dst_id": b, "weight": w / 1000,
+                                      "since": None if day is None else at(day),
+                                      "source": "contact"})
+    who = st.none() | st.sampled_from(names)
+    for k in range(draw(st.integers(0, 20))):
+        amount = draw(st.integers(1, 50)) * 100
+        net.purchase(f"o{k}", product="tea", amount=amount, day=draw(st.integers(0, 30)) + 0.5,
+                     buyer=draw(who), promoter=draw(who),
+                     commission=draw(st.none() | st.integers(0, amount)),
+                     status=draw(st.sampled_from(["paid", "settled", "refunded"])))
+    return net
+
+
+def _same_ranking(got: influence.InfluenceRanking, want: influence.InfluenceRanking) -> None:
+    """Equal field for field; float sums (PageRank, trust_in, rho) to rounding: the edges
+    come in another order."""
+    assert replace(got, rows=[], spearman=None) == replace(want, rows=[], spearman=None)
+    assert (got.spearman is None) == (want.spearman is None)
+    if want.spearman is not None:
+        assert got.spearman == pytest.approx(want.spearman, abs=1e-9)
+    assert [r.pagerank for r in got.rows] == pytest.approx([r.pagerank for r in want.rows],
+                                                           abs=1e-12)
+    assert [r.trust_in for r in got.rows] == pytest.approx([r.trust_in for r in want.rows],
+                                                           abs=1e-12)
+    assert ([replace(r, pagerank=0.0, trust_in=0.0) for r in got.rows]
+            == [replace(r, pagerank=0.0, trust_in=0.0) for r in want.rows])
+
+
+@settings(max_examples=40, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(net=oracle_networks(), data=st.data())
+def test_snapshot_ranking_equals_the_cypher_oracle(store: FalkorDBStore, net: Network,
+                                                   data: st.DataObject) -> None:
+    store.clear()
+    with tempfile.TemporaryDirectory() as out:
+        net.load(store, Path(out))
+    snap = snapshot.build(store)
+    as_of = at(data.draw(st.integers(5, 45)))
+    window = Window(as_of - data.draw(st.integers(1, 30)) * 86_400_000, as_of)
+    ids = [r["member_id"] for r in net.rows["members"]]
+    root = data.draw(st.none() | st.sampled_from(ids[:1] + ids))  # big trees more often
+    personal = data.draw(st.just([]) | st.lists(st.sampled_from(ids), max_size=2))
+    top = data.draw(st.integers(1, 15))
+    kwargs = {"top": top, "personalize": personal, "root_id": root,
+              "alpha": data.draw(st.sampled_from([0.85, 0.5]))}
+    try:
+        want = oracle.rank(store, window, **kwargs)
+    except (NotFound, BadInput) as e:
+        event(f"refused: {type(e).__name__}")
+        with pytest.raises(type(e)):
+            influence.rank_from(snap, window, **kwargs)
+        return
+    got = influence.rank_from(snap, window, **kwargs)
+    event(f"{'team' if root else 'all'}, edges {min(want.trust_edges, 3)}, "
+          f"gmv {'yes' if want.total_gmv else 'no'}")
+    _same_ranking(got, want)
+    team = None if root is None else influence.ranking.team_mask(snap, root, as_of)
+    assert revenue_from(snap, window, team).as_dict(snap) == oracle.revenue(
+        store, window, None if root is None else oracle.team_cypher(store, root, as_of))

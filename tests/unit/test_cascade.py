@@ -11,7 +11,7 @@ import pytest
 import scipy.sparse as sp
 
 from refnet.graph.errors import BadInput
-from refnet.queries.influence import cascade
+from refnet.queries.influence import cascade, kernels
 
 
 def _graph(n: int, edges: list[tuple[int, int, float]]) -> sp.csr_array:
@@ -225,3 +225,58 @@ def test_bad_seeds_and_runs() -> None:
         cascade.simulate(g, [3], 10, np.random.default_rng(0))
     with pytest.raises(BadInput):
         cascade.simulate(g, [0], 0, np.random.default_rng(0))
+
+
+# --- the compiled RR sets ---------------------------------------------------------------
+
+EDGES = [(0, 1, 0.4), (0, 2, 0.7), (1, 3, 0.5), (2, 3, 0.3), (3, 4, 0.9), (4, 0, 0.2),
+         (2, 5, 0.6), (5, 4, 0.5)]
+
+
+def _rr(graph: sp.csr_array, seed: int, first: int, count: int) -> list[list[int]]:
+    rev = cascade._reverse(cascade._forward(graph))
+    sizes, nodes = kernels.rr_sets(rev.indptr, rev.indices, rev.probs, seed, first, count)
+    cuts = np.r_[0, np.cumsum(sizes)]
+    return [nodes[a:b].tolist() for a, b in itertools.pairwise(cuts)]
+
+
+def test_rr_sets_estimate_every_single_spread_exactly() -> None:
+    # E[n * share of RR sets holding v] = sigma({v}) (Borgs et al.): against enumeration
+    sets = _rr(_graph(6, EDGES), seed=4, first=0, count=60_000)
+    for v in range(6):
+        hits = np.array([v in s for s in sets], float)
+        estimate, sem = 6 * hits.mean(), 6 * hits.std(ddof=1) / math.sqrt(len(hits))
+        assert abs(estimate - _exact_spread(6, EDGES, {v})) < 4 * sem, v
+
+
+def test_rr_sets_follow_in_edges_and_depend_on_seed_and_index_only() -> None:
+    path = _graph(4, [(0, 1, 1.0), (1, 2, 1.0), (2, 3, 1.0)])  # 0 -> 1 -> 2 -> 3, certain
+    for s in _rr(path, seed=1, first=0, count=50):
+        assert sorted(s) == list(range(s[0] + 1))  # the root and everyone above it
+    whole = _rr(_graph(6, EDGES), seed=7, first=0, count=300)
+    assert _rr(_graph(6, EDGES), seed=7, first=100, count=200) == whole[100:]
+    assert _rr(_graph(6, EDGES), seed=8, first=0, count=300) != whole
+
+
+def test_threads_do_not_change_the_answer(monkeypatch: pytest.MonkeyPatch) -> None:
+    g = _random(300, 1_000, 4)
+    many = cascade.imm(g, 3, epsilon=0.3, seed=2, runs=300)
+    monkeypatch.setattr(cascade, "WORKERS", 1)
+    assert cascade.imm(g, 3, epsilon=0.3, seed=2, runs=300) == many
+
+
+def test_imm_at_epsilon_0_1_is_within_2_percent_of_celf() -> None:
+    # the bar: where CELF can run, IMM's seeds spread within 2% of CELF's
+    g = _random(400, 1_200, 21, scale=0.4)
+    reference = cascade.celf(g, 5, runs=300, seed=1)
+    result = cascade.imm(g, 5, epsilon=0.1, seed=1, runs=4_000)
+    celf_spread, imm_spread = (  # the same coins for both: only the seeds differ
+        float(cascade.simulate(g, s, 4_000, np.random.default_rng(9)).mean())
+        for s in (reference.seeds, result.seeds))
+    assert imm_spread >= 0.98 * celf_spread
+
+
+def test_imm_refuses_more_rr_entries_than_memory_allows(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(cascade, "RR_MAX_CELLS", 1_000)
+    with pytest.raises(BadInput, match="raise epsilon"):
+        cascade.imm(_random(300, 1_000, 11), 5, epsilon=0.1)
