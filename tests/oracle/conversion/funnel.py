@@ -15,7 +15,6 @@ from typing import Any, Final, Literal
 
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
-from refnet.queries import downline
 from refnet.queries.conversion import (
     DEFAULT_TOP,
     GROUPS,
@@ -31,6 +30,7 @@ from refnet.queries.conversion import (
 from refnet.queries.params import MAX_TOP
 from refnet.queries.stats import ratio
 from refnet.queries.window import DAY_MS, Window, latest_event
+from tests.oracle.downline import team_cypher
 
 __all__ = ["ask", "first_purchase", "funnel", "split"]
 
@@ -75,7 +75,7 @@ def funnel(store: GraphStore, window: Window, *, promoter_id: str | None = None,
                        f"{', '.join(GROUPS)}")
     _check_top(top, min_clicks)
     _check_promoter(store, promoter_id)
-    team = downline.team_cypher(store, root_id, window.as_of) if root_id is not None else None
+    team = team_cypher(store, root_id, window.as_of) if root_id is not None else None
     if team is not None and promoter_id is not None and promoter_id not in team:
         raise BadInput(f"promoter {promoter_id!r} is not in {root_id!r}'s downline")
     scope = _Scope(team, _root_level(store, window, root_id))
