@@ -3,8 +3,8 @@ docstring; the counting in ``columns``)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import replace
 from typing import Final, Literal
 
 import numpy as np
@@ -77,19 +77,27 @@ def funnel_from(snap: Snapshot, window: Window, *, promoter_id: str | None = Non
     if mine is not None and scope.members is not None and not scope.members[mine]:
         raise BadInput(f"promoter {promoter_id!r} is not in {root_id!r}'s downline")
     ev = columns.events(snap, window, scope)
-    everyone = _funnels(ev, "promoter")
+    everyone, _ = columns.count(ev, "promoter")  # counters per position, never a loop
+    active = everyone.present()
+    rank = _id_rank(snap)
     narrowed = scope if mine is None else _narrowed(snap, scope, mine)
     if mine is None:
         [overall] = _funnels(ev, "all")
     else:  # one promoter's funnel is their row of the per-promoter split
-        row = [f for f in everyone if f.key == promoter_id] or [_funnel(str(promoter_id), {})]
-        overall = replace(row[0], key="all")
+        overall = _funnel("all", everyone.row(mine))
     if group_by == "promoter":
-        groups = [f for f in everyone if promoter_id is None or f.key == promoter_id]
-        groups.sort(key=_by_income)
+        if mine is None:  # the top ones by income; only those become funnels
+            order = np.lexsort((rank[active], -everyone.clicks[active],
+                                -everyone.purchases[active], -everyone.gmv[active]))
+            picked = active[order]
+        else:
+            picked = active[active == mine]
+        groups = [_funnel(str(snap.ids[p]), everyone.row(p)) for p in picked[:top].tolist()]
+        count_of_groups = len(picked)
     else:
         split_ev = ev if mine is None else columns.events(snap, window, narrowed)
         groups = _ordered(_funnels(split_ev, group_by), group_by)
+        count_of_groups = len(groups)
     other = columns.other_purchases(snap, window, narrowed)
     return ConversionReport(
         window=window.describe(),
@@ -97,16 +105,63 @@ def funnel_from(snap: Snapshot, window: Window, *, promoter_id: str | None = Non
         root_id=root_id,
         group_by=group_by,
         overall=overall,
-        groups=groups[:top] if group_by == "promoter" else groups,
-        group_count=len(groups),
+        groups=groups,
+        group_count=count_of_groups,
         other_purchases=other[0],
         other_gmv=other[1],
         other_commission=other[2],
         first_purchase=_first_purchase(snap, window, mine, scope),
-        coverage=coverage_vs_conversion(everyone, top=top, min_clicks=min_clicks,
-                                        focus=promoter_id),
+        coverage=_coverage(snap, everyone, active, rank, top=top, min_clicks=min_clicks,
+                           focus=mine),
         data_version=snap.version,
     )
+
+
+def _coverage(snap: Snapshot, c: columns.Counts, active: np.ndarray, rank: np.ndarray, *,
+              top: int, min_clicks: int, focus: int | None) -> CoverageVsConversion:
+    """``coverage_vs_conversion`` over the per-position counters: the same ranking, as
+    sorts of arrays; only the listed promoters become ``Ranked``."""
+    pool = active[(c.clicks[active] >= min_clicks) & (c.clicks[active] > 0)]
+    clickers, clicks, gmv = c.clickers[pool], c.clicks[pool], c.gmv[pool]
+    conversion = c.converted[pool] / clicks
+    reach = np.lexsort((rank[pool], -gmv, -clickers))
+    conv = np.lexsort((rank[pool], -gmv, -conversion))
+    reach_rank = np.empty(len(pool), dtype=np.int64)
+    reach_rank[reach] = np.arange(1, len(pool) + 1)
+    conv_rank = np.empty(len(pool), dtype=np.int64)
+    conv_rank[conv] = np.arange(1, len(pool) + 1)
+
+    def ranked(i: int) -> Ranked:
+        p = int(pool[i])
+        return Ranked(str(snap.ids[p]), int(c.clickers[p]), int(c.clicks[p]),
+                      int(c.converted[p]), ratio(int(c.converted[p]), int(c.clicks[p])),
+                      int(c.gmv[p]), int(reach_rank[i]), int(conv_rank[i]))
+
+    at = int(np.searchsorted(pool, focus)) if focus is not None else -1
+    return CoverageVsConversion(
+        min_clicks=min_clicks,
+        ranked=len(pool),
+        by_reach=[ranked(i) for i in reach[:top].tolist()],
+        by_conversion=[ranked(i) for i in conv[:top].tolist()],
+        reach_gmv_spearman=spearman(clickers, gmv),
+        conversion_gmv_spearman=spearman(conversion, gmv),
+        top_reach_gmv=int(gmv[reach[:top]].sum()),
+        top_conversion_gmv=int(gmv[conv[:top]].sum()),
+        focus=ranked(at) if 0 <= at < len(pool) and pool[at] == focus else None,
+    )
+
+
+_ranks: weakref.WeakKeyDictionary[Snapshot, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _id_rank(snap: Snapshot) -> np.ndarray:
+    """Each position's rank in id order (ties between promoters break on the id)."""
+    rank = _ranks.get(snap)
+    if rank is None:
+        rank = np.empty(snap.members, dtype=np.int64)
+        rank[np.asarray(snap.id_order)] = np.arange(snap.members)
+        _ranks[snap] = rank
+    return rank
 
 
 def split(store: GraphStore, window: Window, group_by: Group, *,
