@@ -318,16 +318,36 @@ def _buckets(snap: Snapshot, src: np.ndarray, dst: np.ndarray, before: np.ndarra
     edge lacks compares as nothing, so it lands in the top bucket as in the Cypher)."""
     n = snap.members
     code = np.zeros(len(src), dtype=np.int64)
-    t_key = np.asarray(snap.t_src, dtype=np.int64) * n + np.asarray(snap.t_dst, dtype=np.int64)
-    if not len(t_key) or not len(src):
+    keys, weight, since = _trust(snap)
+    if not len(keys) or not len(src):
         return code
-    key = src * n + dst
-    i = np.minimum(np.searchsorted(t_key, key), len(t_key) - 1)
-    found = (t_key[i] == key) & (src >= 0) & (np.asarray(snap.t_since)[i] < before)
-    w = np.asarray(snap.t_weight)[i[found]]
+    # destination-major keys: the events come grouped by promoter (= dst), so each
+    # binary search lands beside the last one (cache-warm), not anywhere in the index
+    key = dst * n + src
+    i = np.minimum(np.searchsorted(keys, key), len(keys) - 1)
+    found = (keys[i] == key) & (src >= 0) & (since[i] < before)
+    w = weight[i[found]]
     with np.errstate(invalid="ignore"):
         code[found] = np.select([w <= 0, w <= 0.25, w <= 0.5, w <= 0.75], [0, 1, 2, 3], 4)
     return code
+
+
+_trust_cache: weakref.WeakKeyDictionary[Snapshot, tuple[np.ndarray, ...]] = (
+    weakref.WeakKeyDictionary())
+
+
+def _trust(snap: Snapshot) -> tuple[np.ndarray, ...]:
+    """The trust edges by ``dst * members + src`` (sorted) with their weight and since;
+    built once per snapshot in a process."""
+    cached = _trust_cache.get(snap)
+    if cached is None:
+        key = (np.asarray(snap.t_dst, dtype=np.int64) * snap.members
+               + np.asarray(snap.t_src, dtype=np.int64))
+        order = np.argsort(key, kind="stable")
+        cached = (key[order], np.asarray(snap.t_weight)[order],
+                  np.asarray(snap.t_since)[order])
+        _trust_cache[snap] = cached
+    return cached
 
 
 _pair_cache: weakref.WeakKeyDictionary[Snapshot, tuple[np.ndarray, np.ndarray]] = (
@@ -345,9 +365,8 @@ def _pairs(snap: Snapshot) -> tuple[np.ndarray, np.ndarray]:
     timed = np.flatnonzero(c_at != NONE)
     key = (np.asarray(snap.c_share, dtype=np.int64)[timed] * snap.members
            + np.asarray(snap.c_viewer, dtype=np.int64)[timed])
-    at = c_at[timed]
-    order = np.lexsort((at, key))
-    key, at = key[order], at[order]
+    order = np.argsort(key, kind="stable")  # stable: a pair's clicks stay in time order
+    key, at = key[order], c_at[timed][order]
     head = np.ones(len(key), dtype=bool)
     head[1:] = key[1:] != key[:-1]
     pairs = (key[head], at[head])
@@ -378,8 +397,10 @@ def _distinct(code: np.ndarray, who: np.ndarray, k: int, n: int) -> np.ndarray:
         seen = np.zeros(k * n, dtype=bool)
         seen[code * n + who] = True
         return seen.reshape(k, n).sum(axis=1)
-    pairs = np.unique(code * n + who)
-    return np.bincount(pairs // n, minlength=k)
+    keys = np.sort(code * n + who)
+    head = np.ones(len(keys), dtype=bool)
+    head[1:] = keys[1:] != keys[:-1]
+    return np.bincount(keys[head] // n, minlength=k)
 
 
 def _sum(code: np.ndarray, values: np.ndarray, k: int) -> np.ndarray:
