@@ -8,9 +8,10 @@ its column, a grouping is an integer code per element, and a count per group is 
 * A share's promoter is ``s_promoter``; a click's share ``c_share``, so its promoter is
   ``s_promoter[c_share]``; a purchase's share ``p_share`` (-1: it came through none).
   A scope (a team, one promoter) is a mask over member positions, read at the promoter.
-* **converted**: the buyer clicked that share at or before buying. The earliest click of
-  every (share, viewer) pair is looked up by binary search in a per-snapshot index of
-  the pairs (``_first_clicks``), built once per snapshot and process.
+* **converted**: the buyer clicked that share at or before buying. What does not depend on
+  the window is worked out once per snapshot and process (``_facts``): each purchase's
+  first click by its buyer on its share (a binary search in the (share, viewer) pairs),
+  each click's and purchase's trust bucket, each click's (promoter, viewer) pair.
 * **distinct** members of a group (clickers, buyers) are the distinct
   ``(code, member)`` pairs: a bitmap when the groups times the members are few, else
   ``np.unique`` over ``code * members + member``.
@@ -135,7 +136,7 @@ def events(snap: Snapshot, window: Window, scope: Scope) -> Events:
         viewer=np.asarray(snap.c_viewer)[c_idx].astype(np.int64),
         purchases=p_idx, purchase_share=p_share, purchase_promoter=p_prom.astype(np.int64),
         buyer=buyer, bought_at=bought_at,
-        first_click=_first_click(snap, p_share, buyer, bought_at),
+        first_click=_facts(snap).first_click[p_idx],
     )
 
 
@@ -174,22 +175,26 @@ def count(ev: Events, group: str) -> tuple[Counts, int]:
     elif group == "trust":
         k = len(BUCKET_CODES)
         s_code = np.zeros(0, np.int64)  # a share has no trust bucket
-        c_code = _buckets(snap, viewer, c_prom, np.asarray(snap.c_at)[ev.clicks])
-        c_code[viewer == c_prom] = _SELF_B
-        p_code = _buckets(snap, buyer, p_prom,
-                          np.where(converted, ev.first_click, ev.bought_at))
-        p_code[buyer == p_prom] = _SELF_B
-        p_code[buyer < 0] = _OUTSIDE_B
+        facts = _facts(snap)
+        c_code = facts.click_bucket[ev.clicks].astype(np.int64)
+        p_code = facts.purchase_bucket[ev.purchases].astype(np.int64)
     else:
         raise ValueError(f"unknown group {group!r}")
 
     outside = buyer < 0
+    if group == "promoter":  # distinct (promoter, viewer) pairs: a bitmap over them
+        facts = _facts(snap)
+        seen = np.zeros(len(facts.pair_promoter), dtype=bool)
+        seen[facts.click_pair[ev.clicks]] = True
+        clickers = np.bincount(facts.pair_promoter[seen], minlength=k)
+    else:
+        clickers = _distinct(c_code, viewer, k, n)
     amount = np.asarray(snap.p_amount)[ev.purchases]
     commission = np.asarray(snap.p_commission)[ev.purchases]
     counts = Counts(
         shares=np.bincount(s_code, minlength=k),
         clicks=np.bincount(c_code, minlength=k),
-        clickers=_distinct(c_code, viewer, k, n),
+        clickers=clickers,
         purchases=np.bincount(p_code, minlength=k),
         buyers=_distinct(p_code[~outside], buyer[~outside], k, n),
         outside_orders=np.bincount(p_code[outside], minlength=k),
@@ -312,13 +317,14 @@ def _levels_for(snap: Snapshot, as_of: int, scope: Scope) -> np.ndarray:
     return levels(snap, as_of) - scope.base
 
 
-def _buckets(snap: Snapshot, src: np.ndarray, dst: np.ndarray, before: np.ndarray) -> np.ndarray:
+def _buckets(snap: Snapshot, trust: tuple[np.ndarray, ...], src: np.ndarray, dst: np.ndarray,
+             before: np.ndarray) -> np.ndarray:
     """The trust bucket code of each ``src -> dst`` TRUSTS edge as it stood before
     ``before`` (none when there is no edge, a later one or weight <= 0; a weight the
     edge lacks compares as nothing, so it lands in the top bucket as in the Cypher)."""
     n = snap.members
     code = np.zeros(len(src), dtype=np.int64)
-    keys, weight, since = _trust(snap)
+    keys, weight, since = trust
     if not len(keys) or not len(src):
         return code
     # destination-major keys: the events come grouped by promoter (= dst), so each
@@ -332,54 +338,75 @@ def _buckets(snap: Snapshot, src: np.ndarray, dst: np.ndarray, before: np.ndarra
     return code
 
 
-_trust_cache: weakref.WeakKeyDictionary[Snapshot, tuple[np.ndarray, ...]] = (
-    weakref.WeakKeyDictionary())
-
-
 def _trust(snap: Snapshot) -> tuple[np.ndarray, ...]:
-    """The trust edges by ``dst * members + src`` (sorted) with their weight and since;
-    built once per snapshot in a process."""
-    cached = _trust_cache.get(snap)
-    if cached is None:
-        key = (np.asarray(snap.t_dst, dtype=np.int64) * snap.members
-               + np.asarray(snap.t_src, dtype=np.int64))
-        order = np.argsort(key, kind="stable")
-        cached = (key[order], np.asarray(snap.t_weight)[order],
-                  np.asarray(snap.t_since)[order])
-        _trust_cache[snap] = cached
-    return cached
+    """The trust edges by ``dst * members + src`` (sorted) with their weight and since."""
+    key = (np.asarray(snap.t_dst, dtype=np.int64) * snap.members
+           + np.asarray(snap.t_src, dtype=np.int64))
+    order = np.argsort(key, kind="stable")
+    return key[order], np.asarray(snap.t_weight)[order], np.asarray(snap.t_since)[order]
 
 
-_pair_cache: weakref.WeakKeyDictionary[Snapshot, tuple[np.ndarray, np.ndarray]] = (
-    weakref.WeakKeyDictionary())
+@dataclass(frozen=True, eq=False)
+class _Facts:
+    """What each click and purchase is whatever the window (built once per snapshot in a
+    process): the click's trust bucket and its (promoter, viewer) pair; the purchase's
+    first click by its buyer on its share by then (NONE: none) and its trust bucket."""
+
+    click_bucket: np.ndarray  # int8 per click
+    click_pair: np.ndarray  # int64 per click: index into pair_promoter (-1: no promoter)
+    pair_promoter: np.ndarray  # int64 per distinct (promoter, viewer) pair
+    first_click: np.ndarray  # int64 per purchase
+    purchase_bucket: np.ndarray  # int8 per purchase (through a share)
 
 
-def _pairs(snap: Snapshot) -> tuple[np.ndarray, np.ndarray]:
-    """Every (share, viewer) pair with a timed click, as the sorted keys
-    ``share * members + viewer``, and the pair's earliest click time. Built once per
-    snapshot in a process (a sort of the clicks), then read by binary search."""
-    cached = _pair_cache.get(snap)
+_facts_cache: weakref.WeakKeyDictionary[Snapshot, _Facts] = weakref.WeakKeyDictionary()
+
+
+def _facts(snap: Snapshot) -> _Facts:
+    cached = _facts_cache.get(snap)
     if cached is not None:
         return cached
+    n = snap.members
+    s_promoter = np.asarray(snap.s_promoter, dtype=np.int64)
     c_at = np.asarray(snap.c_at)
-    timed = np.flatnonzero(c_at != NONE)
-    key = (np.asarray(snap.c_share, dtype=np.int64)[timed] * snap.members
-           + np.asarray(snap.c_viewer, dtype=np.int64)[timed])
-    order = np.argsort(key, kind="stable")  # stable: a pair's clicks stay in time order
-    key, at = key[order], c_at[timed][order]
-    head = np.ones(len(key), dtype=bool)
-    head[1:] = key[1:] != key[:-1]
-    pairs = (key[head], at[head])
-    _pair_cache[snap] = pairs
-    return pairs
+    viewer = np.asarray(snap.c_viewer, dtype=np.int64)
+    c_prom = s_promoter[np.asarray(snap.c_share)]
+    trust = _trust(snap)
+    c_bucket = _buckets(snap, trust, viewer, c_prom, c_at)
+    c_bucket[viewer == c_prom] = _SELF_B
+    key = np.where(c_prom >= 0, c_prom * n + viewer, -1)
+    pairs, pair_of = np.unique(key, return_inverse=True)
+    pair_promoter = np.where(pairs >= 0, pairs // n, 0)  # the -1 pair is never counted
+
+    p_share = np.asarray(snap.p_share, dtype=np.int64)
+    buyer = np.asarray(snap.p_buyer, dtype=np.int64)
+    p_at = np.asarray(snap.p_at)
+    p_prom = np.where(p_share >= 0, s_promoter[np.maximum(p_share, 0)], -1)
+    first = _first_click(snap, np.maximum(p_share, 0), np.where(p_share >= 0, buyer, -1), p_at)
+    p_bucket = _buckets(snap, trust, buyer, p_prom, np.where(first != NONE, first, p_at))
+    p_bucket[buyer == p_prom] = _SELF_B
+    p_bucket[buyer < 0] = _OUTSIDE_B
+    facts = _Facts(c_bucket.astype(np.int8), pair_of.reshape(-1).astype(np.int64),
+                   pair_promoter, first, p_bucket.astype(np.int8))
+    _facts_cache[snap] = facts
+    return facts
 
 
 def _first_click(snap: Snapshot, share: np.ndarray, buyer: np.ndarray,
                  at: np.ndarray) -> np.ndarray:
     """The buyer's earliest click on the share when it is at or before ``at``; NONE
-    when there is none (or no buyer)."""
+    when there is none (or no buyer). The earliest click of each (share, viewer) pair
+    comes from one stable sort of the clicks (kept in time order within a pair)."""
     out = np.full(len(share), NONE, dtype=np.int64)
-    keys, first = _pairs(snap)
+    c_at = np.asarray(snap.c_at)
+    timed = np.flatnonzero(c_at != NONE)
+    keys = (np.asarray(snap.c_share, dtype=np.int64)[timed] * snap.members
+            + np.asarray(snap.c_viewer, dtype=np.int64)[timed])
+    order = np.argsort(keys, kind="stable")
+    keys, first = keys[order], c_at[timed][order]
+    head = np.ones(len(keys), dtype=bool)
+    head[1:] = keys[1:] != keys[:-1]
+    keys, first = keys[head], first[head]
     if not len(keys) or not len(share):
         return out
     key = share.astype(np.int64) * snap.members + buyer
