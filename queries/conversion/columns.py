@@ -43,7 +43,7 @@ COUNTED: Final = ("paid", "settled")
 # trust bucket codes, in the order of funnel.TRUST_BUCKETS
 BUCKET_CODES: Final = ("none", "q1", "q2", "q3", "q4", "self", "outside")
 _NONE_B, _SELF_B, _OUTSIDE_B = 0, 5, 6
-_BITMAP_MAX: Final = 1 << 25  # groups x members up to which distinct counts use a bitmap
+_BITMAP_MAX: Final = 1 << 27  # groups x members up to which distinct counts use a bitmap
 
 
 @dataclass(frozen=True, eq=False)
@@ -108,35 +108,31 @@ def events(snap: Snapshot, window: Window, scope: Scope) -> Events:
     """The scope's shares, clicks and paid or settled purchases in the window (a share
     with no promoter counts for no one)."""
     since, as_of = window.start, window.end
+    facts = _facts(snap)
     s_promoter = np.asarray(snap.s_promoter)
-    s_at = np.asarray(snap.s_at)
-    s_ok = (s_promoter >= 0) & (s_at > since) & (s_at <= as_of)
-    c_at = np.asarray(snap.c_at)
-    c_idx = np.flatnonzero((c_at > since) & (c_at <= as_of))
+    s_idx = facts.shares.within(since, as_of)
+    c_idx = facts.clicks.within(since, as_of)
     c_share = np.asarray(snap.c_share)[c_idx]
     c_prom = s_promoter[c_share]
-    p_share = np.asarray(snap.p_share)
-    p_at = np.asarray(snap.p_at)
-    p_idx = np.flatnonzero((p_share >= 0) & (p_at > since) & (p_at <= as_of)
-                           & np.isin(snap.p_status, snap.status_codes(*COUNTED)))
-    p_share = p_share[p_idx]
+    p_idx = facts.purchases.within(since, as_of)
+    p_share = np.asarray(snap.p_share)[p_idx]
     p_prom = s_promoter[p_share]
     keep_c, keep_p = c_prom >= 0, p_prom >= 0
     if scope.members is not None:
-        s_ok &= scope.members[np.maximum(s_promoter, 0)]
+        s_idx = s_idx[scope.members[s_promoter[s_idx]]]
         keep_c &= scope.members[np.maximum(c_prom, 0)]
         keep_p &= scope.members[np.maximum(p_prom, 0)]
     c_idx, c_share, c_prom = c_idx[keep_c], c_share[keep_c], c_prom[keep_c]
     p_idx, p_share, p_prom = p_idx[keep_p], p_share[keep_p], p_prom[keep_p]
     buyer = np.asarray(snap.p_buyer)[p_idx].astype(np.int64)
-    bought_at = p_at[p_idx]
+    bought_at = np.asarray(snap.p_at)[p_idx]
     return Events(
-        snap=snap, as_of=as_of, scope=scope, shares=np.flatnonzero(s_ok), clicks=c_idx,
+        snap=snap, as_of=as_of, scope=scope, shares=s_idx, clicks=c_idx,
         click_share=c_share, click_promoter=c_prom.astype(np.int64),
         viewer=np.asarray(snap.c_viewer)[c_idx].astype(np.int64),
         purchases=p_idx, purchase_share=p_share, purchase_promoter=p_prom.astype(np.int64),
         buyer=buyer, bought_at=bought_at,
-        first_click=_facts(snap).first_click[p_idx],
+        first_click=facts.first_click[p_idx],
     )
 
 
@@ -250,16 +246,10 @@ def first_waits(snap: Snapshot, as_of: int, members: np.ndarray) -> FirstWaits:
     stub = [i for i, s in enumerate(snap.member_statuses) if s == "stub"]
     if stub:
         who &= ~np.isin(snap.m_status, stub)
-    buyer = np.asarray(snap.p_buyer)
-    p_at = np.asarray(snap.p_at)
-    ok = ((buyer >= 0) & (p_at != NONE) & (p_at <= as_of)
-          & np.isin(snap.p_status, snap.status_codes(*COUNTED)))
-    ok[ok] = who[buyer[ok]]
-    first = np.full(snap.members, np.iinfo(np.int64).max, dtype=np.int64)
-    np.minimum.at(first, buyer[ok], p_at[ok])
     pos = np.flatnonzero(who)
-    f, j = first[pos], joined[pos]
-    bought = f != np.iinfo(np.int64).max
+    # the first purchase by as_of is the first one ever when that is by as_of
+    f, j = _facts(snap).first_purchase[pos], joined[pos]
+    bought = f <= as_of
     before = bought & (f < j)
     waits = np.sort(f[bought & ~before] - j[bought & ~before])
     return FirstWaits(members=len(pos), before_joining=int(before.sum()), waits=waits)
@@ -357,6 +347,28 @@ class _Facts:
     pair_promoter: np.ndarray  # int64 per distinct (promoter, viewer) pair
     first_click: np.ndarray  # int64 per purchase
     purchase_bucket: np.ndarray  # int8 per purchase (through a share)
+    shares: _ByTime  # shares with a promoter
+    clicks: _ByTime
+    purchases: _ByTime  # paid or settled purchases through a share
+    first_purchase: np.ndarray  # int64 per member: first paid or settled purchase; max: none
+
+
+@dataclass(frozen=True, eq=False)
+class _ByTime:
+    """Event indexes sorted by time: a window is one slice of them."""
+
+    index: np.ndarray
+    at: np.ndarray
+
+    @classmethod
+    def of(cls, at: np.ndarray, keep: np.ndarray) -> _ByTime:
+        idx = np.flatnonzero(keep)
+        order = np.argsort(at[idx], kind="stable")
+        return cls(idx[order], at[idx][order])
+
+    def within(self, since: int, as_of: int) -> np.ndarray:
+        lo, hi = np.searchsorted(self.at, [since, as_of], side="right")
+        return self.index[lo:hi]
 
 
 _facts_cache: weakref.WeakKeyDictionary[Snapshot, _Facts] = weakref.WeakKeyDictionary()
@@ -381,13 +393,23 @@ def _facts(snap: Snapshot) -> _Facts:
     p_share = np.asarray(snap.p_share, dtype=np.int64)
     buyer = np.asarray(snap.p_buyer, dtype=np.int64)
     p_at = np.asarray(snap.p_at)
-    p_prom = np.where(p_share >= 0, s_promoter[np.maximum(p_share, 0)], -1)
-    first = _first_click(snap, np.maximum(p_share, 0), np.where(p_share >= 0, buyer, -1), p_at)
+    via = p_share >= 0
+    p_prom = np.full(len(p_share), -1, dtype=np.int64)
+    p_prom[via] = s_promoter[p_share[via]]
+    first = _first_click(snap, np.maximum(p_share, 0), np.where(via, buyer, -1), p_at)
     p_bucket = _buckets(snap, trust, buyer, p_prom, np.where(first != NONE, first, p_at))
     p_bucket[buyer == p_prom] = _SELF_B
     p_bucket[buyer < 0] = _OUTSIDE_B
+    counted = np.isin(snap.p_status, snap.status_codes(*COUNTED)) & (p_at != NONE)
+    first_purchase = np.full(n, np.iinfo(np.int64).max, dtype=np.int64)
+    mine = counted & (buyer >= 0)
+    np.minimum.at(first_purchase, buyer[mine], p_at[mine])
     facts = _Facts(c_bucket.astype(np.int8), pair_of.reshape(-1).astype(np.int64),
-                   pair_promoter, first, p_bucket.astype(np.int8))
+                   pair_promoter, first, p_bucket.astype(np.int8),
+                   shares=_ByTime.of(np.asarray(snap.s_at), s_promoter >= 0),
+                   clicks=_ByTime.of(c_at, np.ones(len(c_at), dtype=bool)),
+                   purchases=_ByTime.of(p_at, counted & via),
+                   first_purchase=first_purchase)
     _facts_cache[snap] = facts
     return facts
 
@@ -423,7 +445,7 @@ def _distinct(code: np.ndarray, who: np.ndarray, k: int, n: int) -> np.ndarray:
     if k * n <= _BITMAP_MAX:
         seen = np.zeros(k * n, dtype=bool)
         seen[code * n + who] = True
-        return seen.reshape(k, n).sum(axis=1)
+        return np.count_nonzero(seen.reshape(k, n), axis=1)
     keys = np.sort(code * n + who)
     head = np.ones(len(keys), dtype=bool)
     head[1:] = keys[1:] != keys[:-1]
