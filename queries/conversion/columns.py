@@ -296,7 +296,7 @@ def _trust(snap: Snapshot) -> tuple[np.ndarray, ...]:
     """The trust edges by ``dst * members + src`` (sorted) with their weight and since."""
     key = (np.asarray(snap.t_dst, dtype=np.int64) * snap.members
            + np.asarray(snap.t_src, dtype=np.int64))
-    order = np.argsort(key, kind="stable")
+    order = np.argsort(key)  # one edge per pair: keys are distinct
     return key[order], np.asarray(snap.t_weight)[order], np.asarray(snap.t_since)[order]
 
 
@@ -310,7 +310,7 @@ class _ByTime:
     @classmethod
     def of(cls, at: np.ndarray, keep: np.ndarray, **columns: np.ndarray) -> _ByTime:
         idx = np.flatnonzero(keep)
-        idx = idx[np.argsort(at[idx], kind="stable")]
+        idx = idx[np.argsort(at[idx])]  # the order among equal times counts for nothing
         return cls(at[idx], {k: v[idx] for k, v in columns.items()})
 
     def within(self, since: int, as_of: int) -> dict[str, np.ndarray]:
@@ -397,18 +397,18 @@ def _facts(snap: Snapshot) -> _Facts:
 def _first_click(snap: Snapshot, share: np.ndarray, buyer: np.ndarray,
                  at: np.ndarray) -> np.ndarray:
     """The buyer's earliest click on the share when it is at or before ``at``; NONE
-    when there is none (or no buyer). The earliest click of each (share, viewer) pair
-    comes from one stable sort of the clicks (kept in time order within a pair)."""
+    when there is none (or no buyer): the earliest click of each (share, viewer) pair
+    (one sort of the clicks by pair, a minimum per run), found by binary search."""
     out = np.full(len(share), NONE, dtype=np.int64)
     c_at = np.asarray(snap.c_at)
     timed = np.flatnonzero(c_at != NONE)
     keys = (np.asarray(snap.c_share, dtype=np.int64)[timed] * snap.members
             + np.asarray(snap.c_viewer, dtype=np.int64)[timed])
-    order = np.argsort(keys, kind="stable")
-    keys, first = keys[order], c_at[timed][order]
-    head = np.ones(len(keys), dtype=bool)
-    head[1:] = keys[1:] != keys[:-1]
-    keys, first = keys[head], first[head]
+    order = np.argsort(keys)
+    keys, clicked = keys[order], c_at[timed][order]
+    heads = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]]) if len(keys) else timed[:0]
+    keys = keys[heads]
+    first = np.minimum.reduceat(clicked, heads) if len(heads) else clicked[:0]
     if not len(keys) or not len(share):
         return out
     key = share.astype(np.int64) * snap.members + buyer
