@@ -1,8 +1,10 @@
 """Read the store into the snapshot's columns: paged, flat reads through the store protocol.
 
-Members come first (``snapshot/members``, pages in id order); their edges are read by
-ranges of those ids (``snapshot/referrals``, ``snapshot/trust``, ``snapshot/clicks``),
-shares and purchases by pages of their own ids. Flat rows, one per node or edge: an
+Members come first (``snapshot/members``, pages in id order); their edges are read for
+pages of those ids (``snapshot/referrals``, ``snapshot/trust``, ``snapshot/clicks``:
+``UNWIND $ids``, an index lookup each; ranges of ids would be cheaper to send, but
+FalkorDB's index answers a string range with an upper bound wrongly), shares and
+purchases by pages of their own ids. Flat rows, one per node or edge: an
 aggregation per page (collecting each member's edges) cost the server twice as much.
 Most of the time goes to turning rows into Python values on the client, while the
 server waits; two or three reads at once overlap one's parsing with another's
@@ -35,9 +37,8 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
 
     The version is read first: a load finishing while this runs makes a newer
     version, so the snapshot is never labelled newer than what it read. Member index
-    ``i`` is the ``i``-th id in the store's order, and the edge ranges are cut from
-    that order, so they partition the members whatever the store's string collation;
-    preorder positions are assigned once every member is known.
+    ``i`` is the ``i``-th id in the store's order; preorder positions are assigned once
+    every member is known.
     """
     version = version_of(store)
     members = _members(store, page)
@@ -266,7 +267,7 @@ def _pages(store: GraphStore, name: str, page: int) -> Iterator[tuple[Any, ...]]
     """Rows of a node table (the id first), page by page in id order."""
     after = ""
     while True:
-        rows = store.run(name, {"after": after, "limit": page}).rows
+        rows = store.run(name, {"after": after, "limit": page}, timeout_ms=_timeout(store)).rows
         yield from rows
         if not rows:
             return
@@ -289,20 +290,24 @@ def _unique(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
 
 
 def _edges(store: GraphStore, name: str, ids: list[str], page: int) -> Iterator[tuple[Any, ...]]:
-    """Rows of an edge table, by ranges ``($lo, $hi]`` of ``page`` member ids (in the
-    store's order); a range whose edges pass the store's row cap is halved until each
-    half fits."""
+    """Rows of an edge table for ``page`` member ids at a time; a page whose edges pass
+    the store's row cap is halved until each half fits."""
     todo = [(k, min(k + page, len(ids))) for k in range(0, len(ids), page)]
     while todo:
         first, last = todo.pop(0)
-        lo = ids[first - 1] if first else ""
         try:
-            yield from store.run(name, {"lo": lo, "hi": ids[last - 1]}).rows
+            yield from store.run(name, {"ids": ids[first:last]}, timeout_ms=_timeout(store)).rows
         except ResultTooLarge:
             if last - first < 2:
                 raise
             mid = (first + last) // 2
             todo[:0] = [(first, mid), (mid, last)]
+
+
+def _timeout(store: GraphStore) -> int:
+    """A build is a background job, not a click: each read may take the longest a call
+    may ask for (``timeout_max_ms``), not the interactive default."""
+    return store.config.limits.timeout_max_ms
 
 
 def _through(mapping: np.ndarray, idx: np.ndarray) -> np.ndarray:
