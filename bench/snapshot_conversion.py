@@ -19,15 +19,17 @@ loading 1M members into the store (hours on these machines).
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
 from collections.abc import Callable
 from dataclasses import fields, replace
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from loaded import loaded_network, oracle  # bench/loaded.py: run as python bench/<script>.py
+from loaded import (  # bench/loaded.py: run as python bench/<script>.py
+    loaded_network,
+    median_ms,
+    oracle,
+)
 
 from refnet.graph.connect import open_store
 from refnet.graph.errors import RefnetError
@@ -37,15 +39,6 @@ from refnet.queries.conversion.funnel import funnel_from
 from refnet.queries.network import summary_from
 
 GROUPS = ("trust", "level", "channel", "promoter")
-
-
-def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
 
 
 def main() -> None:
