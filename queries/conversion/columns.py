@@ -1,28 +1,27 @@
 """The conversion funnel counted from the analytic snapshot's columns.
 
-The same counts as the package docstring defines, as numpy masks over the snapshot
-(``queries.snapshot``): every share, click and purchase of the window is one element of
-its column, a grouping is an integer code per element, and a count per group is a
-``bincount`` over the codes.
+The same counts as the package docstring defines, from the snapshot
+(``queries.snapshot``): a grouping is an integer code per event, and a count per group
+is a ``bincount`` over the codes.
 
-* A share's promoter is ``s_promoter``; a click's share ``c_share``, so its promoter is
-  ``s_promoter[c_share]``; a purchase's share ``p_share`` (-1: it came through none).
-  A scope (a team, one promoter) is a mask over member positions, read at the promoter.
-* **converted**: the buyer clicked that share at or before buying. What does not depend on
-  the window is worked out once per snapshot and process (``_facts``): each purchase's
-  first click by its buyer on its share (a binary search in the (share, viewer) pairs),
-  each click's and purchase's trust bucket, each click's (promoter, viewer) pair.
-* **distinct** members of a group (clickers, buyers) are the distinct
-  ``(code, member)`` pairs: a bitmap when the groups times the members are few, else
-  ``np.unique`` over ``code * members + member``.
-* **trust**: the viewer's (buyer's) TRUSTS edge to the promoter is a binary search of
-  ``src * members + dst`` in the trust columns (sorted by source, then destination);
+* What does not depend on the window is worked out once per snapshot and process
+  (``_facts``): the shares, clicks and paid or settled purchases through a share in
+  time order, each with its promoter (``s_promoter`` of its share), channel, trust
+  bucket, and for a purchase its buyer's first click on that share by then. A window
+  is then one slice of each table; a scope (a team, one promoter) a mask on the
+  promoter.
+* **converted**: the buyer clicked that share at or before buying: the earliest click
+  of every (share, viewer) pair (one sort of the clicks), found by binary search.
+* **trust**: the viewer's (buyer's) TRUSTS edge to the promoter, found by binary search
+  of ``dst * members + src`` (destination-major: the clicks come grouped by promoter);
   it counts when its ``since`` is before the click (the first click on the share for a
   purchase, the purchase itself when there was none).
+* **distinct** members of a group (clickers, buyers): a bitmap over (promoter, viewer)
+  pairs for the promoter split, a bitmap over groups x members when that is at most
+  128M, else a sort of ``code * members + member``.
 * **level**: the promoter's depth as of ``as_of``: up the parent column while the
   referral was made by then. Every member's top is found at once by pointer jumping
-  (``up = up[up]``, a logarithmic number of passes); a scoped report counts from its own
-  root.
+  (``up = up[up]``, a logarithmic number of passes); a team counts from its own root.
 """
 
 from __future__ import annotations
