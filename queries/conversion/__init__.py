@@ -41,6 +41,17 @@ recruited later) is counted apart, not as a negative wait.
 so that 1 purchase from 1 click does not top the list) ranked by reach (clickers) and by
 conversion side by side, with each measure's Spearman correlation with the promoters'
 share GMV.
+
+**Where it is counted**: every answer (``ask``, ``funnel``, ``split``,
+``first_purchase``) reads the analytic snapshot of the store's current data version
+(``queries.snapshot``) and names it (``data_version``); ``columns`` counts the window's
+shares, clicks and purchases as numpy masks and ``bincount`` per group code, and
+``funnel`` turns the counters into funnels (only the listed promoters become objects).
+A team is a mask over the root's preorder slice with the same as-of cut as
+``downline.team``; a promoter is checked against the same snapshot, so the check and the
+counts cannot come from two data versions. A level follows the snapshot's referral
+forest (the earliest referral of a member with several). The Cypher steps it replaced
+are the oracle under ``tests/oracle/conversion``, held equal by property tests.
 """
 
 from refnet.queries.params import MAX_TOP
@@ -51,8 +62,11 @@ from .funnel import (
     ask,
     coverage_vs_conversion,
     first_purchase,
+    first_purchase_from,
     funnel,
+    funnel_from,
     split,
+    split_from,
 )
 from .params import DEFAULT_TOP, GROUPS, MIN_CLICKS, ConversionParams
 from .results import ConversionReport, CoverageVsConversion, FirstPurchase, Funnel, Ranked
@@ -60,5 +74,6 @@ from .results import ConversionReport, CoverageVsConversion, FirstPurchase, Funn
 __all__ = [
     "DEFAULT_TOP", "GROUPS", "MAX_TOP", "MIN_CLICKS", "NO_CHANNEL", "TRUST_BUCKETS",
     "ConversionParams", "ConversionReport", "CoverageVsConversion", "FirstPurchase", "Funnel",
-    "Ranked", "ask", "coverage_vs_conversion", "first_purchase", "funnel", "split",
+    "Ranked", "ask", "coverage_vs_conversion", "first_purchase", "first_purchase_from",
+    "funnel", "funnel_from", "split", "split_from",
 ]

@@ -1,23 +1,30 @@
-"""The conversion funnel read from the store (definitions in the package docstring)."""
+"""The conversion funnel answered from the analytic snapshot (definitions in the package
+docstring; the counting in ``columns``)."""
 
 from __future__ import annotations
 
+import weakref
 from collections.abc import Callable, Iterable, Mapping
-from dataclasses import dataclass, replace
-from typing import Any, Final, Literal
+from typing import Final, Literal
+
+import numpy as np
 
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
-from refnet.queries import downline
+from refnet.queries import snapshot as snapshots
+from refnet.queries.downline.columns import _check_team_args, _present, _root_position
 from refnet.queries.params import MAX_TOP
+from refnet.queries.snapshot import NONE, Snapshot
 from refnet.queries.stats import ratio, spearman
 from refnet.queries.window import DAY_MS, Window, latest_event
 
+from . import columns
+from .columns import BUCKET_CODES, Scope
 from .params import DEFAULT_TOP, GROUPS, MIN_CLICKS, ConversionParams
 from .results import ConversionReport, CoverageVsConversion, FirstPurchase, Funnel, Ranked
 
 __all__ = ["NO_CHANNEL", "TRUST_BUCKETS", "ask", "coverage_vs_conversion", "first_purchase",
-           "funnel", "split"]
+           "first_purchase_from", "funnel", "funnel_from", "split", "split_from"]
 
 Group = Literal["promoter", "trust", "level", "channel"]
 NO_CHANNEL: Final = "(none)"
@@ -25,14 +32,6 @@ NO_CHANNEL: Final = "(none)"
 TRUST_BUCKETS: Final = {
     "none": "none", "q1": "(0, 0.25]", "q2": "(0.25, 0.5]", "q3": "(0.5, 0.75]",
     "q4": "(0.75, 1]", "self": "self", "outside": "outside",
-}
-# The queries behind each grouping's funnel; promoter, channel and "all" share theirs
-# ($group picks the key). Trust buckets split clicks and purchases, not shares.
-_STEPS: Final = {
-    "promoter": ("conversion/shares", "conversion/clicks", "conversion/purchases"),
-    "level": ("conversion/level_shares", "conversion/level_clicks",
-              "conversion/level_purchases"),
-    "trust": ("conversion/trust_clicks", "conversion/trust_purchases"),
 }
 _COUNTS: Final = ("shares", "clicks", "clickers", "purchases", "buyers", "outside_orders",
                   "converted", "converting_clickers", "gmv", "commission")
@@ -49,6 +48,17 @@ def ask(store: GraphStore, params: ConversionParams,
 def funnel(store: GraphStore, window: Window, *, promoter_id: str | None = None,
            group_by: Group = "promoter", top: int = DEFAULT_TOP,
            min_clicks: int = MIN_CLICKS, root_id: str | None = None) -> ConversionReport:
+    """The overall funnel, one split of it, time to first purchase, coverage vs conversion,
+    from the snapshot of the store's current data version (``funnel_from``)."""
+    _check_args(group_by, top, min_clicks, promoter_id)
+    snap = snapshots.current(store, store.config.data_dir)
+    return funnel_from(snap, window, promoter_id=promoter_id, group_by=group_by, top=top,
+                       min_clicks=min_clicks, root_id=root_id)
+
+
+def funnel_from(snap: Snapshot, window: Window, *, promoter_id: str | None = None,
+                group_by: Group = "promoter", top: int = DEFAULT_TOP,
+                min_clicks: int = MIN_CLICKS, root_id: str | None = None) -> ConversionReport:
     """The overall funnel, one split of it, time to first purchase, coverage vs conversion.
 
     ``promoter_id`` restricts the funnels and the time to first purchase (to the members
@@ -61,87 +71,158 @@ def funnel(store: GraphStore, window: Window, *, promoter_id: str | None = None,
     named), time to first purchase over the team, levels counted from ``root_id``, and
     coverage vs conversion ranking the team's promoters.
     """
-    if group_by not in GROUPS:
-        raise BadInput(f"cannot split conversion by {group_by!r}; choose one of "
-                       f"{', '.join(GROUPS)}")
-    _check_top(top, min_clicks)
-    _check_promoter(store, promoter_id)
-    team = downline.team(store, root_id, window.as_of) if root_id is not None else None
-    if team is not None and promoter_id is not None and promoter_id not in team:
+    _check_args(group_by, top, min_clicks, promoter_id)
+    mine = _promoter_position(snap, promoter_id)
+    scope = _team(snap, root_id, window.as_of) if root_id is not None else Scope()
+    if mine is not None and scope.members is not None and not scope.members[mine]:
         raise BadInput(f"promoter {promoter_id!r} is not in {root_id!r}'s downline")
-    scope = _Scope(team, _root_level(store, window, root_id))
-    everyone = _funnels(store, window, "promoter", scope.promoters)
-    if promoter_id is None:
-        [overall] = _funnels(store, window, "all", scope.promoters)
+    ev = columns.events(snap, window, scope)
+    everyone, _ = columns.count(ev, "promoter")  # counters per position, never a loop
+    active = everyone.present()
+    rank = _id_rank(snap)
+    narrowed = scope if mine is None else _narrowed(snap, scope, mine)
+    if mine is None:
+        [overall] = _funnels(ev, "all")
     else:  # one promoter's funnel is their row of the per-promoter split
-        mine = [f for f in everyone if f.key == promoter_id] or [_funnel(promoter_id, {})]
-        overall = replace(mine[0], key="all")
+        overall = _funnel("all", everyone.row(mine))
     if group_by == "promoter":
-        groups = [f for f in everyone if promoter_id is None or f.key == promoter_id]
-        groups.sort(key=_by_income)
+        if mine is None:  # the top ones by income; only those become funnels
+            order = np.lexsort((rank[active], -everyone.clicks[active],
+                                -everyone.purchases[active], -everyone.gmv[active]))
+            picked = active[order]
+        else:
+            picked = active[active == mine]
+        groups = [_funnel(str(snap.ids[p]), everyone.row(p)) for p in picked[:top].tolist()]
+        count_of_groups = len(picked)
     else:
-        groups = _split(store, window, group_by, scope.narrowed(promoter_id))
-    other = store.run("conversion/other_purchases",
-                      {**window.params(),
-                       "promoters": scope.narrowed(promoter_id).promoters}).single()
+        split_ev = ev if mine is None else columns.events(snap, window, narrowed)
+        groups = _ordered(_funnels(split_ev, group_by), group_by)
+        count_of_groups = len(groups)
+    other = columns.other_purchases(snap, window, narrowed)
     return ConversionReport(
         window=window.describe(),
         promoter_id=promoter_id,
         root_id=root_id,
         group_by=group_by,
         overall=overall,
-        groups=groups[:top] if group_by == "promoter" else groups,
-        group_count=len(groups),
-        other_purchases=int(other["purchases"] or 0),
-        other_gmv=int(other["gmv"] or 0),
-        other_commission=int(other["commission"] or 0),
-        first_purchase=_first_purchase(store, window, promoter_id, team),
-        coverage=coverage_vs_conversion(everyone, top=top, min_clicks=min_clicks,
-                                        focus=promoter_id),
+        groups=groups,
+        group_count=count_of_groups,
+        other_purchases=other[0],
+        other_gmv=other[1],
+        other_commission=other[2],
+        first_purchase=_first_purchase(snap, window, mine, scope),
+        coverage=_coverage(snap, everyone, active, rank, top=top, min_clicks=min_clicks,
+                           focus=mine),
+        data_version=snap.version,
     )
 
 
-@dataclass(frozen=True)
-class _Scope:
-    """Whose shares a report counts (None: everyone's) and the level its levels start at."""
+def _coverage(snap: Snapshot, c: columns.Counts, active: np.ndarray, rank: np.ndarray, *,
+              top: int, min_clicks: int, focus: int | None) -> CoverageVsConversion:
+    """``coverage_vs_conversion`` over the per-position counters: the same ranking, as
+    sorts of arrays; only the listed promoters become ``Ranked``."""
+    pool = active[(c.clicks[active] >= min_clicks) & (c.clicks[active] > 0)]
+    clickers, clicks, gmv = c.clickers[pool], c.clicks[pool], c.gmv[pool]
+    conversion = c.converted[pool] / clicks
+    reach = np.lexsort((rank[pool], -gmv, -clickers))
+    conv = np.lexsort((rank[pool], -gmv, -conversion))
+    reach_rank = np.empty(len(pool), dtype=np.int64)
+    reach_rank[reach] = np.arange(1, len(pool) + 1)
+    conv_rank = np.empty(len(pool), dtype=np.int64)
+    conv_rank[conv] = np.arange(1, len(pool) + 1)
 
-    promoters: list[str] | None = None
-    base_level: int = 0
+    def ranked(i: int) -> Ranked:
+        p = int(pool[i])
+        return Ranked(str(snap.ids[p]), int(c.clickers[p]), int(c.clicks[p]),
+                      int(c.converted[p]), ratio(int(c.converted[p]), int(c.clicks[p])),
+                      int(c.gmv[p]), int(reach_rank[i]), int(conv_rank[i]))
 
-    def narrowed(self, promoter_id: str | None) -> _Scope:
-        return self if promoter_id is None else replace(self, promoters=[promoter_id])
+    at = int(np.searchsorted(pool, focus)) if focus is not None else -1
+    return CoverageVsConversion(
+        min_clicks=min_clicks,
+        ranked=len(pool),
+        by_reach=[ranked(i) for i in reach[:top].tolist()],
+        by_conversion=[ranked(i) for i in conv[:top].tolist()],
+        reach_gmv_spearman=spearman(clickers, gmv),
+        conversion_gmv_spearman=spearman(conversion, gmv),
+        top_reach_gmv=int(gmv[reach[:top]].sum()),
+        top_conversion_gmv=int(gmv[conv[:top]].sum()),
+        focus=ranked(at) if 0 <= at < len(pool) and pool[at] == focus else None,
+    )
 
 
-def _root_level(store: GraphStore, window: Window, root_id: str | None) -> int:
-    if root_id is None:
-        return 0
-    level = store.run("conversion/member_level", {"id": root_id, "as_of": window.as_of}).scalar()
-    return int(level or 0)
+_ranks: weakref.WeakKeyDictionary[Snapshot, np.ndarray] = weakref.WeakKeyDictionary()
+
+
+def _id_rank(snap: Snapshot) -> np.ndarray:
+    """Each position's rank in id order (ties between promoters break on the id)."""
+    rank = _ranks.get(snap)
+    if rank is None:
+        rank = np.empty(snap.members, dtype=np.int64)
+        rank[np.asarray(snap.id_order)] = np.arange(snap.members)
+        _ranks[snap] = rank
+    return rank
 
 
 def split(store: GraphStore, window: Window, group_by: Group, *,
           promoter_id: str | None = None) -> list[Funnel]:
+    """Every slice of the funnel by promoter, trust bucket, level or channel, in order
+    (``split_from`` on the snapshot of the store's current data version)."""
+    _check_args(group_by, DEFAULT_TOP, MIN_CLICKS, promoter_id)
+    snap = snapshots.current(store, store.config.data_dir)
+    return split_from(snap, window, group_by, promoter_id=promoter_id)
+
+
+def split_from(snap: Snapshot, window: Window, group_by: Group, *,
+               promoter_id: str | None = None) -> list[Funnel]:
     """Every slice of the funnel by promoter, trust bucket, level or channel, in order.
 
     Promoters come by GMV (then purchases, clicks, id), trust buckets from none to
     (0.75, 1] then self and outside, levels from the root down, channels by clicks.
     """
-    if group_by not in GROUPS:
-        raise BadInput(f"cannot split conversion by {group_by!r}; choose one of "
-                       f"{', '.join(GROUPS)}")
-    _check_promoter(store, promoter_id)
-    return _split(store, window, group_by, _Scope().narrowed(promoter_id))
+    _check_args(group_by, DEFAULT_TOP, MIN_CLICKS, promoter_id)
+    mine = _promoter_position(snap, promoter_id)
+    scope = Scope() if mine is None else _narrowed(snap, Scope(), mine)
+    return _ordered(_funnels(columns.events(snap, window, scope), group_by), group_by)
 
 
 def first_purchase(store: GraphStore, window: Window, *,
                    promoter_id: str | None = None) -> FirstPurchase:
     """Days from joining to the first paid or settled purchase, as of the window's end."""
-    _check_promoter(store, promoter_id)
-    return _first_purchase(store, window, promoter_id, None)
+    _check_promoter_id(promoter_id)
+    snap = snapshots.current(store, store.config.data_dir)
+    return first_purchase_from(snap, window, promoter_id=promoter_id)
 
 
-def _split(store: GraphStore, window: Window, group_by: str, scope: _Scope) -> list[Funnel]:
-    funnels = _funnels(store, window, group_by, scope.promoters, scope.base_level)
+def first_purchase_from(snap: Snapshot, window: Window, *,
+                        promoter_id: str | None = None) -> FirstPurchase:
+    """``first_purchase`` from ``snap``."""
+    _check_promoter_id(promoter_id)
+    return _first_purchase(snap, window, _promoter_position(snap, promoter_id), Scope())
+
+
+def _team(snap: Snapshot, root_id: str, as_of: int) -> Scope:
+    """``root_id``'s team as of ``as_of`` as a mask (the members ``downline.team`` lists:
+    below the root through referrals made by then, joined by then) and its base level."""
+    _check_team_args(root_id, as_of)
+    p = _root_position(snap, root_id, as_of)
+    lo, hi = p, p + int(snap.size[p])
+    present = _present(snap, lo, hi, as_of)
+    joined = np.asarray(snap.joined_at[lo:hi])
+    present &= (joined == NONE) | (joined <= as_of)
+    present[0] = True
+    members = np.zeros(snap.members, dtype=bool)
+    members[lo:hi] = present
+    return Scope(members, columns.member_level(snap, p, as_of), p)
+
+
+def _narrowed(snap: Snapshot, scope: Scope, pos: int) -> Scope:
+    members = np.zeros(snap.members, dtype=bool)
+    members[pos] = True
+    return Scope(members, scope.base, scope.root)
+
+
+def _ordered(funnels: list[Funnel], group_by: str) -> list[Funnel]:
     if group_by == "promoter":
         return sorted(funnels, key=_by_income)
     if group_by == "trust":
@@ -152,20 +233,21 @@ def _split(store: GraphStore, window: Window, group_by: str, scope: _Scope) -> l
     return sorted(funnels, key=lambda f: (-f.clicks, -(f.shares or 0), f.key))
 
 
-def _first_purchase(store: GraphStore, window: Window, promoter_id: str | None,
-                    team: list[str] | None) -> FirstPurchase:
-    if promoter_id is None:
-        row = store.run("conversion/first_purchase",
-                        {**window.params(), "members": team}).single()
+def _first_purchase(snap: Snapshot, window: Window, promoter: int | None,
+                    scope: Scope) -> FirstPurchase:
+    if promoter is not None:
+        members = columns.recruits(snap, promoter, window.as_of)
+    elif scope.members is not None:
+        members = scope.members
     else:
-        row = store.run("conversion/recruits_first_purchase",
-                        {**window.params(), "promoter": promoter_id}).single()
-    members, bought = int(row["members"] or 0), int(row["bought_after_joining"] or 0)
-    before = int(row["before_joining"] or 0)
+        members = np.ones(snap.members, dtype=bool)
+    w = columns.first_waits(snap, window.as_of, members)
+    bought = len(w.waits)
     return FirstPurchase(
-        members=members, bought=bought, never_bought=members - bought - before,
-        bought_before_joining=before, q1_days=_days(row["q1"]),
-        median_days=_days(row["median"]), q3_days=_days(row["q3"]),
+        members=w.members, bought=bought,
+        never_bought=w.members - bought - w.before_joining,
+        bought_before_joining=w.before_joining, q1_days=_days(w.quartile(0.25)),
+        median_days=_days(w.quartile(0.5)), q3_days=_days(w.quartile(0.75)),
     )
 
 
@@ -206,30 +288,27 @@ def coverage_vs_conversion(promoters: Iterable[Funnel], *, top: int = DEFAULT_TO
 # --- internals ----------------------------------------------------------------------------
 
 
-def _funnels(store: GraphStore, window: Window, group: str, promoters: list[str] | None,
-             base_level: int = 0) -> list[Funnel]:
-    """Run the three steps for one grouping and join them on the key."""
-    params = {**window.params(), "group": group, "promoters": promoters}
-    rows: dict[str, dict[str, int]] = {}
-    for name in _STEPS.get(group, _STEPS["promoter"]):
-        for record in store.run(name, params).records():
-            key = _key(group, record.pop("key"), base_level)
-            slot = rows.setdefault(key, {})
-            for name, value in record.items():
-                slot[name] = int(value or 0)
-    if group == "all" and not rows:
-        rows["all"] = {}
-    return [_funnel(key, counts, has_shares=group != "trust") for key, counts in rows.items()]
+def _funnels(ev: columns.Events, group: str) -> list[Funnel]:
+    """One funnel per group that has a share, click or purchase in the window ('all':
+    always one)."""
+    counts, _ = columns.count(ev, group)
+    present = counts.present().tolist()
+    if group == "all" and not present:
+        return [_funnel("all", {})]
+    return [_funnel(_key(ev.snap, group, code), counts.row(code), has_shares=group != "trust")
+            for code in present]
 
 
-def _key(group: str, raw: Any, base_level: int) -> str:
+def _key(snap: Snapshot, group: str, code: int) -> str:
+    if group == "all":
+        return "all"
+    if group == "promoter":
+        return str(snap.ids[code])
     if group == "trust":
-        return TRUST_BUCKETS[raw]
+        return TRUST_BUCKETS[BUCKET_CODES[code]]
     if group == "level":
-        return str(int(raw) - base_level)
-    if raw is None:
-        return NO_CHANNEL
-    return str(raw)
+        return str(code)
+    return NO_CHANNEL if code == 0 else str(snap.channels[code - 1])
 
 
 def _funnel(key: str, counts: Mapping[str, int], *, has_shares: bool = True) -> Funnel:
@@ -249,8 +328,16 @@ def _by_income(f: Funnel) -> tuple[int, int, int, str]:
     return (-f.gmv, -f.purchases, -f.clicks, f.key)
 
 
-def _days(ms: Any) -> float | None:
+def _days(ms: float | None) -> float | None:
     return None if ms is None else float(ms) / DAY_MS
+
+
+def _check_args(group_by: str, top: int, min_clicks: int, promoter_id: str | None) -> None:
+    if group_by not in GROUPS:
+        raise BadInput(f"cannot split conversion by {group_by!r}; choose one of "
+                       f"{', '.join(GROUPS)}")
+    _check_top(top, min_clicks)
+    _check_promoter_id(promoter_id)
 
 
 def _check_top(top: int, min_clicks: int) -> None:
@@ -261,10 +348,18 @@ def _check_top(top: int, min_clicks: int) -> None:
                        f"got {min_clicks!r}")
 
 
-def _check_promoter(store: GraphStore, promoter_id: str | None) -> None:
-    if promoter_id is None:
-        return
-    if not isinstance(promoter_id, str) or not promoter_id.strip():
+def _check_promoter_id(promoter_id: str | None) -> None:
+    if promoter_id is not None and (not isinstance(promoter_id, str)
+                                    or not promoter_id.strip()):
         raise BadInput(f"a promoter id is a non-empty string, got {promoter_id!r}")
-    if not store.run("conversion/promoter", {"id": promoter_id}).rows:
+
+
+def _promoter_position(snap: Snapshot, promoter_id: str | None) -> int | None:
+    """The promoter's position, from the snapshot the answer is read from (the same data
+    version, so the check and the counts cannot disagree); NotFound when unknown."""
+    if promoter_id is None:
+        return None
+    pos = snap.position(promoter_id)
+    if pos is None:
         raise NotFound(f"no member {promoter_id!r} in this graph")
+    return pos

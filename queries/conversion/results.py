@@ -96,3 +96,4 @@ class ConversionReport:
     first_purchase: FirstPurchase
     coverage: CoverageVsConversion
     root_id: str | None = None  # the team (this member's downline) it covers; None: all
+    data_version: str | None = None  # the data version answered from

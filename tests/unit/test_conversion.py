@@ -109,3 +109,47 @@ def test_json_keeps_minor_units_and_nulls() -> None:
     assert data["groups"][0]["key"] == "wide"
     assert data["coverage"]["focus"]["promoter"] == "tight"
     assert data["first_purchase"]["median_days"] == 3.25
+
+
+# -- the snapshot's column helpers (no server) ----------------------------------------------
+
+
+def test_quartiles_are_numpys_linear_percentiles() -> None:
+    import numpy as np
+
+    from refnet.queries.conversion.columns import FirstWaits
+
+    rng = np.random.default_rng(7)
+    for size in (1, 2, 3, 4, 7, 50):
+        waits = np.sort(rng.integers(0, 10**10, size))
+        w = FirstWaits(members=size, before_joining=0, waits=waits)
+        for q in (0.25, 0.5, 0.75):
+            assert w.quartile(q) == pytest.approx(float(np.percentile(waits, q * 100)),
+                                                  rel=1e-15)
+    assert FirstWaits(members=3, before_joining=1, waits=np.zeros(0)).quartile(0.5) is None
+
+
+def test_levels_by_pointer_jumping_equal_the_walk_up() -> None:
+    """Every member's level as of an instant: the vectorised pointer jumping agrees with
+    walking up the parent column one member at a time, on a random forest."""
+    import numpy as np
+
+    from refnet.queries.conversion.columns import levels, member_level
+
+    rng = np.random.default_rng(3)
+    n = 400
+    parent = np.array([-1 if i == 0 or rng.random() < 0.05 else int(rng.integers(
+        max(0, i - 30), i)) for i in range(n)])
+    depth = np.zeros(n, dtype=np.int64)
+    for i in range(1, n):
+        depth[i] = 0 if parent[i] < 0 else depth[parent[i]] + 1
+    ref_at = np.where(parent < 0, np.iinfo(np.int64).min, rng.integers(0, 100, n))
+
+    class Forest:  # the three columns levels() reads
+        pass
+
+    snap = Forest()
+    snap.members, snap.parent, snap.ref_at, snap.depth = n, parent, ref_at, depth  # type: ignore[attr-defined]
+    for as_of in (0, 30, 70, 200):
+        got = levels(snap, as_of)  # type: ignore[arg-type]
+        assert got.tolist() == [member_level(snap, i, as_of) for i in range(n)]  # type: ignore[arg-type]
