@@ -50,10 +50,10 @@ evidence chains start at ``root_id``, so it can be shown to that downline's orga
 """
 
 from .params import MAX_EVIDENCE, ComplianceParams
-from .report import ask, report
+from .report import ask, report, report_from
 from .results import SEVERITIES, Check, ComplianceReport, Flag, Month, Totals
 
 __all__ = [
     "MAX_EVIDENCE", "SEVERITIES", "Check", "ComplianceParams", "ComplianceReport", "Flag",
-    "Month", "Totals", "ask", "report",
+    "Month", "Totals", "ask", "report", "report_from",
 ]
