@@ -3,21 +3,37 @@
 ``loaded_network(members, prefix)`` writes the synthetic network for the default seed,
 starts an embedded server for a fresh data dir, loads the files and yields
 ``(config, files, data)``; the server stops when the block ends, whatever happened.
+``oracle(question)`` imports the tests' Cypher answer to a question, the anchor a
+snapshot answer is measured against.
 """
 
 from __future__ import annotations
 
+import importlib
+import sys
 import tempfile
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
+from types import ModuleType
 
+from refnet.graph import cypher
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load, privacy, synthetic
 
-__all__ = ["loaded_network"]
+__all__ = ["loaded_network", "oracle"]
+
+
+def oracle(question: str) -> ModuleType:
+    """The tests' Cypher answer to ``question`` (``tests/oracle/<question>``): what the
+    analytic snapshot replaced, the "before" a benchmark measures against."""
+    root = str(Path(__file__).resolve().parent.parent)
+    if root not in sys.path:
+        sys.path.insert(0, root)
+    cypher.add_root("tests.oracle")
+    return importlib.import_module(f"tests.oracle.{question}")
 
 
 @contextmanager

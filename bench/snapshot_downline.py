@@ -2,7 +2,7 @@
 
 Generates a synthetic network (``refnet generate``'s generator), loads it into a fresh
 embedded store, then times on the largest organization (median of ``--runs``):
-``downline.health`` (two Cypher walks), the snapshot's build and save, and
+the Cypher walks (``tests/oracle/downline``), the snapshot's build and save, and
 ``health_from`` on the mapped snapshot; and checks the two answers are equal.
 
     python bench/snapshot_downline.py --members 20000
@@ -17,10 +17,10 @@ from collections.abc import Callable
 from dataclasses import replace
 from typing import Any
 
-from loaded import loaded_network  # bench/loaded.py: run as python bench/<script>.py
+from loaded import loaded_network, oracle  # bench/loaded.py: run as python bench/<script>.py
 
 from refnet.graph.connect import open_store
-from refnet.queries import downline, network, snapshot
+from refnet.queries import network, snapshot
 from refnet.queries import window as windows
 from refnet.queries.downline.columns import health_from
 
@@ -44,7 +44,8 @@ def main() -> None:
         top = network.summary(store, top=1).largest[0]
         month = windows.resolve(store, days=30)
         print(f"{args.members} members; largest tree {top.root}: {top.members} members")
-        cypher_ms, want = median_ms(lambda: downline.health(store, top.root, month),
+        walks = oracle("downline")
+        cypher_ms, want = median_ms(lambda: walks.health(store, top.root, month),
                                     args.runs)
         build_ms, snap = median_ms(lambda: snapshot.build(store), 1)
         save_ms, where = median_ms(lambda: snapshot.save(snap, data / "bench-snap"), 1)

@@ -23,7 +23,7 @@ from importlib.resources.abc import Traversable
 
 from .errors import QueryNotFound
 
-__all__ = ["DIALECTS", "load", "names", "row_columns", "texts_for"]
+__all__ = ["DIALECTS", "add_root", "load", "names", "row_columns", "texts_for"]
 
 DIALECTS = ("falkordb", "neo4j")
 _NAME = re.compile(r"^[a-z][a-z0-9_]*(/[a-z][a-z0-9_]*)*$")
@@ -31,10 +31,26 @@ _ROW_FIELD = re.compile(r"row\[(\d+)\]\s+AS\s+(\w+)")
 
 
 ROOTS = ("refnet.queries", "refnet.loaders", "refnet.api", "refnet.graph")
+_added: list[str] = []
+
+
+def add_root(package: str) -> None:
+    """Find queries under ``package`` too, after ``ROOTS``: the test suite's oracles
+    (``tests.oracle``: the Cypher answers the analytic snapshot replaced) are sent
+    through a store like any query, but are no part of the product."""
+    if package not in _added:
+        _added.append(package)
+        load.cache_clear()
+        row_columns.cache_clear()
+        names.cache_clear()
+
+
+def _all_roots() -> tuple[str, ...]:
+    return (*ROOTS, *_added)
 
 
 def _roots() -> list[Traversable]:
-    return [resources.files(root) for root in ROOTS]
+    return [resources.files(root) for root in _all_roots()]
 
 
 @cache
@@ -53,7 +69,7 @@ def load(name: str, dialect: str) -> str:
             if path.is_file():
                 return path.read_text(encoding="utf-8")
     raise QueryNotFound(f"no query named {name!r} (looked for {name}.cypher under "
-                        f"{', '.join(ROOTS)})")
+                        f"{', '.join(_all_roots())})")
 
 
 @cache
@@ -94,7 +110,7 @@ def names() -> list[str]:
                     raise QueryNotFound(f"query {name!r} is defined under both "
                                         f"{owner[name]} and {root}; rename one")
 
-    for root, node in zip(ROOTS, _roots(), strict=True):
+    for root, node in zip(_all_roots(), _roots(), strict=True):
         walk(node, "", root)
     return sorted(owner)
 

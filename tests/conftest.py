@@ -13,9 +13,13 @@ from pathlib import Path
 
 import pytest
 
+from refnet.graph import cypher
 from refnet.graph.config import Config
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import EmbeddedServer, ServerInfo
+
+# The Cypher answers the analytic snapshot replaced, kept as the tests' oracles.
+cypher.add_root("tests.oracle")
 
 
 @pytest.fixture(scope="session")

@@ -35,46 +35,28 @@
 ``upline(store, member_id, as_of)`` is the chain of referrers from the member's root
 down to the member, root first (the order compliance evidence paths use).
 
-``ask`` (every front end: CLI, GraphQL, demo) answers from the analytic snapshot
-(``queries.snapshot``; ``columns.health_snapshot``): numpy masks over the root's
-preorder slice, ~15 ms on the 20,000-member demo's largest tree against ~0.5 s for the
-Cypher walks, and held equal to them field for field by tests/integration/
-test_snapshot.py. ``health`` and ``ask_cypher`` keep the Cypher answer as the oracle.
-``team`` (the scope of influence and conversion) reads the same slice with the same
-as-of cut (``columns.team_from``); ``team_cypher`` (``downline/team``) is its oracle.
-``upline`` and ``ask_upline`` walk the snapshot's parent column (``columns.upline_from``);
-``upline_cypher`` (``downline/chain``) is their oracle.
-
-The Cypher ``health`` walks the tree with two queries (``downline/groups``: per level
-and branch, and ``downline/recruits``), each anchored on the root; Python only adds up their groups.
-Cost is linear in the downline's size (two pattern comprehensions per member
-dominate): the 20,000-member demo's largest tree (9,621 members, 23 levels) takes
-0.7-1.1 s, a 42,252-member tree of a 100,000-member network 2.4-5 s on a shared
-2-CPU machine. Measured and dropped: one undirected ``MADE|ATTRIBUTED_TO``
-comprehension (4x slower); pulling the tree, the window's purchases and the buyers
-and joining in Python (no faster, and ~120k rows shipped at 100k members).
+Every answer reads the analytic snapshot (``queries.snapshot``; ``columns``): numpy
+masks over the root's preorder slice. ``health`` takes ~15 ms on the 20,000-member
+demo's largest tree where the Cypher walks it replaced took ~0.5 s; those walks stay
+in the tests as the oracle (``tests/oracle/downline``), and tests/integration/
+test_snapshot.py holds the two equal field for field on random networks. ``team``
+(the scope of influence and conversion) reads the same slice with the same as-of cut;
+``upline`` walks the parent column.
 """
 
 from refnet.queries.params import MAX_TOP
 from refnet.queries.stats import gini
 
+from .assemble import RECRUIT_BUCKETS
 from .columns import (
     ask,
     ask_upline,
+    health,
     health_from,
-    health_snapshot,
     team,
     team_from,
     upline,
     upline_from,
-)
-from .health import (
-    RECRUIT_BUCKETS,
-    ask_cypher,
-    ask_upline_cypher,
-    health,
-    team_cypher,
-    upline_cypher,
 )
 from .params import MAX_DEPTH, DownlineParams, UplineParams
 from .results import (
@@ -107,17 +89,12 @@ __all__ = [
     "UplineMember",
     "UplineParams",
     "ask",
-    "ask_cypher",
     "ask_upline",
-    "ask_upline_cypher",
     "gini",
     "health",
     "health_from",
-    "health_snapshot",
     "team",
-    "team_cypher",
     "team_from",
     "upline",
-    "upline_cypher",
     "upline_from",
 ]

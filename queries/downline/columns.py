@@ -30,7 +30,7 @@ from refnet.queries.params import MAX_TOP
 from refnet.queries.snapshot import NONE, Snapshot
 from refnet.queries.window import Window, format_instant, latest_event, parse_instant
 
-from .health import _check_int, _check_window, assemble
+from .assemble import _check_int, _check_window, assemble
 from .params import MAX_DEPTH, DownlineParams, UplineParams
 from .results import (
     DownlineHealth,
@@ -41,8 +41,8 @@ from .results import (
 __all__ = [
     "ask",
     "ask_upline",
+    "health",
     "health_from",
-    "health_snapshot",
     "team",
     "team_from",
     "upline",
@@ -55,12 +55,12 @@ _COUNTED = ("paid", "settled")
 def ask(store: GraphStore, params: DownlineParams,
         latest: Callable[[GraphStore], int | None] = latest_event) -> DownlineHealth:
     """The downline question as every front end asks it, answered from the snapshot
-    (``health_snapshot``); ``ask_cypher`` is the same question through Cypher."""
-    return health_snapshot(store, params.root_id, params.window(store, latest),
+    (``health``); ``ask_cypher`` is the same question through Cypher."""
+    return health(store, params.root_id, params.window(store, latest),
                            max_depth=params.max_depth, top=params.top)
 
 
-def health_snapshot(store: GraphStore, root_id: str, window: Window, *,
+def health(store: GraphStore, root_id: str, window: Window, *,
                     max_depth: int | None = None, top: int = 10) -> DownlineHealth:
     """``health`` answered from the snapshot of the store's current data version."""
     _check_args(root_id, window, max_depth, top)

@@ -1,7 +1,7 @@
 """The analytic snapshot against a real embedded store, and downline health from it.
 
 Hand-built forests (a path, a star, two trees, a referral after as_of) check the
-columns; the Cypher ``downline.health`` is the oracle the snapshot's answer must
+columns; the Cypher walk (``tests.oracle.downline.health``) is the oracle the snapshot's answer must
 equal, field for field, on the hand tree of test_downline and on random networks.
 """
 
@@ -19,11 +19,12 @@ from hypothesis import strategies as st
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import downline, snapshot
-from refnet.queries.downline.columns import health_from, health_snapshot, team_from, upline_from
+from refnet.queries.downline.columns import health_from, team_from, upline_from
 from refnet.queries.snapshot import NONE
 from refnet.queries.window import DAY_MS, Window, latest_event
 from tests.graphs import Network, at
 from tests.integration.test_downline import AS_OF, WINDOW, tree
+from tests.oracle import downline as oracle
 
 
 def unversioned(h: downline.DownlineHealth) -> downline.DownlineHealth:
@@ -71,9 +72,61 @@ def test_purchases_columns_and_round_trip(tree_store: FalkorDBStore, tmp_path: P
     assert isinstance(saved.ids, np.memmap) or isinstance(saved.size, np.memmap)
     assert saved.version == snap.version and saved.statuses == snap.statuses
     assert (saved.member_statuses, saved.tiers) == (snap.member_statuses, snap.tiers)
-    for name in ("ids", "parent", "size", "ref_at", "p_amount", "by_buyer", "id_order",
-                 "m_status", "m_tier"):
+    assert saved.channels == snap.channels
+    for name in snapshot.core._ARRAYS:
         assert np.array_equal(getattr(saved, name), getattr(snap, name)), name
+
+
+def test_trust_shares_clicks_and_referrals_outside_the_forest(store: FalkorDBStore,
+                                                              tmp_path: Path) -> None:
+    net = Network()
+    net.chain("x", "y", "z")
+    net.chain("p", "q")
+    net.trust("z", "x", 0.5, day=3)
+    net.trust("q", "p", 1.0, day=4)
+    net.trust("x", "q", 0.25, day=2)
+    net.share("s2", "p", "tea", day=5, channel="moments")
+    net.share("s1", "x", "tea", day=5)
+    net.share("s3", "x", "tea", day=6, channel="moments")
+    net.click("q", "s2", day=6)
+    net.click("y", "s1", day=7)
+    net.click("z", "s1", day=6)
+    net.purchase("o1", product="tea", amount=100, buyer="y", promoter="x", share="s1", day=8)
+    net.purchase("o2", product="tea", amount=200, buyer="q", promoter="p", day=8)
+    net.load(store, tmp_path)
+    # what the loader refuses, written behind its back: y gets a second referrer (q),
+    # and z -> x closes a cycle x -> y -> z -> x
+    store.execute("MATCH (a:Member {id: 'q'}), (b:Member {id: 'y'}) "
+                  "CREATE (a)-[:REFERRED {at: $t}]->(b)", {"t": at(9)}, write=True)
+    store.execute("MATCH (a:Member {id: 'z'}), (b:Member {id: 'x'}) "
+                  "CREATE (a)-[:REFERRED {at: $t}]->(b)", {"t": at(10)}, write=True)
+    snap = snapshot.build(store, page=2)
+    ids = snap.ids.tolist()
+    assert ids == ["p", "q", "x", "y", "z"]  # x's cycle edge is cut: x stays a root
+    assert snap.parent.tolist() == [-1, 0, -1, 2, 3]
+    pos = {m: i for i, m in enumerate(ids)}
+
+    def named(*columns: np.ndarray) -> list[tuple[str, ...]]:
+        rows = zip(*(c.tolist() for c in columns), strict=True)
+        return [tuple(ids[v] for v in row) for row in rows]
+
+    # the later referrer of y and the edge that closes the cycle, sorted by child
+    assert named(snap.x_child, snap.x_parent) == [("x", "z"), ("y", "q")]
+    assert snap.x_at.tolist() == [at(10), at(9)]
+    assert named(snap.t_src, snap.t_dst) == [("q", "p"), ("x", "q"), ("z", "x")]
+    assert snap.t_weight.tolist() == [1.0, 0.25, 0.5] and snap.t_since[0] == at(4)
+    # shares by promoter position, then id: p's s2, then x's s1 and s3
+    assert [ids[v] for v in snap.s_promoter.tolist()] == ["p", "x", "x"]
+    assert snap.s_at.tolist() == [at(5), at(5), at(6)]
+    assert [snap.channels[c] for c in snap.s_channel.tolist()] == [
+        "moments", "wechat_group", "moments"]
+    # clicks by share, then time: s2 (share 0) by q; s1 (share 1) by z, then y
+    assert snap.c_share.tolist() == [0, 1, 1]
+    assert [ids[v] for v in snap.c_viewer.tolist()] == ["q", "z", "y"]
+    # purchases by promoter position: o2 (p, no share), o1 (x, via s1)
+    assert snap.p_promoter.tolist() == [pos["p"], pos["x"]]
+    assert snap.p_share.tolist() == [-1, 1]
+    assert snap.nbytes > 0
 
 
 def test_current_builds_once_per_version(tree_store: FalkorDBStore, tmp_path: Path) -> None:
@@ -102,7 +155,7 @@ def test_referral_after_as_of_cuts_its_subtree(store: FalkorDBStore, tmp_path: P
     window = Window(at(10), at(20))
     h = health_from(snapshot.build(store), "r", window)
     assert (h.size, h.depth, [b.id for b in h.branches]) == (2, 2, ["a"])
-    assert unversioned(h) == downline.health(store, "r", window)
+    assert unversioned(h) == oracle.health(store, "r", window)
     with pytest.raises(NotFound):
         health_from(snapshot.build(store), "late", Window(at(1), at(2)))  # joined later
 
@@ -112,12 +165,12 @@ def test_hand_tree_equals_cypher(tree_store: FalkorDBStore) -> None:
     for root in ("R", "A", "D", "D2"):
         for max_depth in (None, 1, 2):
             for top in (1, 10):
-                want = downline.health(tree_store, root, WINDOW, max_depth=max_depth, top=top)
+                want = oracle.health(tree_store, root, WINDOW, max_depth=max_depth, top=top)
                 got = unversioned(health_from(snap, root, WINDOW, max_depth=max_depth, top=top))
                 assert got == want, (root, max_depth, top)
-    h = health_snapshot(tree_store, "R", WINDOW)
+    h = downline.health(tree_store, "R", WINDOW)
     assert h.data_version == snapshot.version_of(tree_store)
-    assert unversioned(h) == downline.health(tree_store, "R", WINDOW)
+    assert unversioned(h) == oracle.health(tree_store, "R", WINDOW)
     assert WINDOW.end == AS_OF
 
 
@@ -177,7 +230,7 @@ def test_snapshot_health_equals_cypher(store: FalkorDBStore, net: Network,
     ids = [r["member_id"] for r in net.rows["members"]]
     root = data.draw(st.sampled_from(ids[:2] + ids))  # roots of big trees more often
     try:
-        want = downline.health(store, root, window, max_depth=max_depth, top=top)
+        want = oracle.health(store, root, window, max_depth=max_depth, top=top)
     except NotFound:
         with pytest.raises(NotFound):
             health_from(snap, root, window, max_depth=max_depth, top=top)
@@ -200,7 +253,7 @@ def test_snapshot_team_equals_cypher(store: FalkorDBStore, net: Network,
     ids = [r["member_id"] for r in net.rows["members"]]
     for root in data.draw(st.lists(st.sampled_from(ids[:2] + ids), min_size=1, max_size=4)):
         try:
-            want = downline.team_cypher(store, root, as_of)
+            want = oracle.team_cypher(store, root, as_of)
         except NotFound:
             with pytest.raises(NotFound):
                 team_from(snap, root, as_of)
@@ -221,7 +274,7 @@ def test_snapshot_upline_equals_cypher(store: FalkorDBStore, net: Network,
     ids = [r["member_id"] for r in net.rows["members"]]
     for member in data.draw(st.lists(st.sampled_from(ids), min_size=1, max_size=4)):
         try:
-            want = downline.upline_cypher(store, member, as_of)
+            want = oracle.upline_cypher(store, member, as_of)
         except NotFound:
             with pytest.raises(NotFound):
                 upline_from(snap, member, as_of)
@@ -234,7 +287,7 @@ def test_upline_from_the_snapshot_equals_cypher(tree_store: FalkorDBStore) -> No
     for member in np.asarray(snap.ids).tolist():
         for as_of in (None, at(0), at(40), AS_OF, at(200)):
             try:
-                want = downline.upline_cypher(tree_store, member, as_of)
+                want = oracle.upline_cypher(tree_store, member, as_of)
             except NotFound:
                 with pytest.raises(NotFound):
                     downline.upline(tree_store, member, as_of)
@@ -254,7 +307,7 @@ def test_team_from_the_snapshot(store: FalkorDBStore, tmp_path: Path) -> None:
     net.load(store, tmp_path / "net")
     as_of = at(20)
     assert downline.team(store, "r", as_of) == ["r", "a", "a1", "b"]
-    assert downline.team(store, "r", as_of) == downline.team_cypher(store, "r", as_of)
+    assert downline.team(store, "r", as_of) == oracle.team_cypher(store, "r", as_of)
     assert team_from(snapshot.build(store), "a", as_of) == ["a", "a1"]
     with pytest.raises(NotFound):
         downline.team(store, "late", at(2))  # joined later
@@ -280,7 +333,7 @@ def test_synthetic_network_equals_cypher(synthetic_store: FalkorDBStore, days_ba
         root = str(snap.ids[pos])
         for max_depth in (None, 1, 3):
             try:
-                want = downline.health(synthetic_store, root, window, max_depth=max_depth,
+                want = oracle.health(synthetic_store, root, window, max_depth=max_depth,
                                        top=50)
             except NotFound:
                 with pytest.raises(NotFound):

@@ -64,7 +64,7 @@ def test_unknown_dialect_fails() -> None:
 
 PACKAGE = Path(cypher.__file__).resolve().parent.parent
 SOURCES = {path: path.read_text(encoding="utf-8")
-           for folder in ("graph", "loaders", "queries", "api")
+           for folder in ("graph", "loaders", "queries", "api", "tests/oracle")
            for path in (PACKAGE / folder).rglob("*.py")}
 
 
@@ -88,7 +88,7 @@ def test_no_name_is_assembled_from_strings() -> None:
 def test_each_root_holds_the_cypher_of_its_own_layer() -> None:
     """Questions' Cypher under queries/, the loader's under loaders/, the API's under api/,
     the stores' under graph/; a name two roots define is refused (see cypher.names)."""
-    where = {name: next(root for root in cypher.ROOTS
+    where = {name: next(root for root in (*cypher.ROOTS, "tests.oracle")
                         if _has(root, name)) for name in NAMES}
     assert {n for n, r in where.items() if r == "refnet.loaders"} == {
         n for n in NAMES if n.startswith("load/")}
@@ -107,6 +107,7 @@ def test_a_name_defined_twice_is_refused(tmp_path: Path, monkeypatch: pytest.Mon
         (root / "area" / "same.cypher").write_text("RETURN 1", encoding="utf-8")
     roots: list[Traversable] = list(twins)  # Path is a Traversable
     monkeypatch.setattr(cypher, "ROOTS", ("one", "two"))
+    monkeypatch.setattr(cypher, "_added", [])
     monkeypatch.setattr(cypher, "_roots", lambda: roots)
     cypher.names.cache_clear()
     try:

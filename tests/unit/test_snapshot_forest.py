@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import numpy as np
 import pytest
+from hypothesis import given
+from hypothesis import strategies as st
 
 from refnet.graph.errors import RefnetError
 from refnet.queries.snapshot.core import _preorder
@@ -46,3 +48,45 @@ def test_empty_and_cycle() -> None:
     assert preorder([])["order"] == []
     with pytest.raises(RefnetError, match="not a forest"):
         preorder([-1, 2, 1])
+
+
+def naive(parents: list[int]) -> dict[str, list[int]]:
+    """The preorder by an explicit stack: what the vectorised levels must equal."""
+    n = len(parents)
+    children: list[list[int]] = [[] for _ in range(n)]
+    for i, p in enumerate(parents):
+        if p >= 0:
+            children[p].append(i)
+    order, parent, root, depth = [], [], [], []
+    for r in (i for i, p in enumerate(parents) if p < 0):
+        stack = [(r, -1, 0)]
+        while stack:
+            v, ppos, d = stack.pop()
+            parent.append(ppos)
+            root.append(len(order) if ppos < 0 else root[ppos])
+            depth.append(d)
+            order.append(v)
+            stack.extend((c, len(order) - 1, d + 1) for c in reversed(children[v]))
+    size = [1] * n
+    for pos in range(n - 1, -1, -1):
+        if parent[pos] >= 0:
+            size[parent[pos]] += size[pos]
+    return {"order": order, "parent": parent, "root": root, "depth": depth, "size": size}
+
+
+@st.composite
+def forests(draw: st.DrawFn) -> list[int]:
+    """Random forests: member i's parent is -1 or any member (a permutation hides the
+    order, so parents come after children too)."""
+    n = draw(st.integers(0, 40))
+    parents = [draw(st.integers(-1, i - 1)) for i in range(n)]
+    perm = draw(st.permutations(range(n)))
+    moved = [-1] * n
+    for i, p in enumerate(parents):
+        moved[perm[i]] = -1 if p < 0 else perm[p]
+    return moved
+
+
+@given(forests())
+def test_vectorised_preorder_equals_the_stack_walk(parents: list[int]) -> None:
+    assert preorder(parents) == naive(parents)
