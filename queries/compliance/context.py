@@ -15,13 +15,21 @@ from .forest import Forest, Scope
 from .policy import Policy
 from .results import Check, Flag, Month
 
-__all__ = ["COUNTED", "MAX_MONTHS", "SUMS", "Context", "Sales"]
+__all__ = ["COUNTED", "MAX_MONTHS", "SUMS", "Context", "Sales", "runs"]
 
 MAX_MONTHS = 120
 
 SUMS = ("purchases", "gmv", "commission", "entry_purchases", "entry_gmv", "entry_commission",
          "internal_gmv", "outside_gmv", "retail_commission", "self_gmv")
 COUNTED = ("paid", "settled")
+
+
+def runs(keys: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal values in ``keys``."""
+    if not len(keys):
+        return []
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return list(zip(starts.tolist(), [*starts[1:].tolist(), len(keys)], strict=True))
 
 
 class Sales:

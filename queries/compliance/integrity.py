@@ -60,7 +60,9 @@ def integrity(ctx: Context, sales: Sales) -> None:
     stub = [i for i, s in enumerate(f.snap.member_statuses) if s == "stub"]
     is_stub = known & np.isin(np.asarray(f.snap.m_status)[who], stub)
     recruits = np.bincount(f.ep[f.ep >= 0], minlength=f.n)
-    untied = known & ~is_stub & (f.ep[who] < 0) & (recruits[who] == 0)
+    # a report on one downline knows no referrer above its root (as it always has)
+    untied = known & ~is_stub & ((f.ep[who] < 0) | (who == ctx.scope.top)) \
+        & (recruits[who] == 0)
     flags = []
     for code, severity, found, what in (
         ("STUB_PROMOTER", "warning", np.flatnonzero(is_stub),

@@ -14,7 +14,7 @@ import numpy as np
 from refnet.queries.snapshot import NONE
 from refnet.queries.stats import ratio
 
-from .context import COUNTED, SUMS, Context, Sales
+from .context import COUNTED, SUMS, Context, Sales, runs
 from .results import Flag
 
 __all__ = ['entry_only', 'revenue']
@@ -23,12 +23,12 @@ __all__ = ['entry_only', 'revenue']
 def revenue(ctx: Context, sales: Sales) -> dict[str, Any]:
     """The window's revenue overall and per organization, and its flags; the totals."""
     p, f = ctx.policy, ctx.f
-    org = ctx.scope.org(sales.promoter)
+    org_of = ctx.scope.org(sales.promoter)
     nobody = sales.promoter < 0
-    attributed = org >= 0
-    total = sales.select(np.ones(len(org), dtype=bool) if ctx.scope.whole else attributed)
+    attributed = org_of >= 0
+    total = sales.select(np.ones(len(org_of), dtype=bool) if ctx.scope.whole else attributed)
     unattributed = int(sales.sums["gmv"][nobody].sum()) if ctx.scope.whole else 0
-    orgs, which = np.unique(org[attributed], return_inverse=True)
+    orgs, which = np.unique(org_of[attributed], return_inverse=True)
     per_org = {}
     for k, v in sales.sums.items():
         per_org[k] = np.zeros(len(orgs), dtype=np.int64)
@@ -52,7 +52,7 @@ def revenue(ctx: Context, sales: Sales) -> dict[str, Any]:
 
     def top(o: int, key: str) -> list[list[str]]:
         value = sales.sums[key]
-        mine = np.flatnonzero((attributed if o < 0 else org == o) & (value > 0))
+        mine = np.flatnonzero((attributed if o < 0 else org_of == o) & (value > 0))
         mine = mine[np.lexsort((f.rank[sales.promoter[mine]], -value[mine]))]
         return ctx.chains(sales.promoter[mine])
 
@@ -170,10 +170,8 @@ def entry_only(ctx: Context) -> tuple[int, int]:
                       strict=True))
     found_all = np.flatnonzero(only & (org >= 0))
     found_all = found_all[np.lexsort((f.rank[buyers[found_all]], f.rank[org[found_all]]))]
-    groups = np.flatnonzero(np.r_[True, org[found_all][1:] != org[found_all][:-1]]) \
-        if len(found_all) else np.zeros(0, dtype=np.int64)
     flags = []
-    for lo, hi in zip(groups.tolist(), [*groups[1:].tolist(), len(found_all)], strict=True):
+    for lo, hi in runs(org[found_all]):
         o = int(org[found_all[lo]])
         found = buyers[found_all[lo:hi]]
         share = len(found) / buying[o]

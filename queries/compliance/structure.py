@@ -10,7 +10,7 @@ import numpy as np
 
 from refnet.queries.window import DAY_MS
 
-from .context import COUNTED, Context, Sales
+from .context import COUNTED, Context, Sales, runs
 from .results import Flag
 
 __all__ = ['commission_depth', 'plan_depth', 'threshold', 'velocity']
@@ -80,10 +80,8 @@ def commission_depth(ctx: Context) -> None:
     np.add.at(commission, which, np.asarray(snap.p_commission, dtype=np.int64)[rows])
     pair_pr, pair_b = pairs // max(f.n, 1), pairs % max(f.n, 1)
     distance = f.depth[pair_b] - f.depth[pair_pr]
-    starts = np.flatnonzero(np.r_[True, pair_pr[1:] != pair_pr[:-1]]) if len(pairs) \
-        else np.zeros(0, dtype=np.int64)
     flags = []
-    for lo, hi in zip(starts.tolist(), [*starts[1:].tolist(), len(pairs)], strict=True):
+    for lo, hi in runs(pair_pr):
         p = int(pair_pr[lo])
         at_p = slice(lo, hi)
         by = np.lexsort((f.rank[pair_b[at_p]], -amount[at_p], -distance[at_p]))
