@@ -24,6 +24,7 @@ from dataclasses import replace
 from pathlib import Path
 
 import networkx as nx
+import numpy as np
 import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
@@ -32,6 +33,7 @@ from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import compliance, snapshot
 from refnet.queries.compliance import ComplianceReport, policy
+from refnet.queries.compliance.forest import Forest
 from refnet.queries.compliance.report import report_from
 from refnet.queries.window import Window, latest_event
 from tests.graphs import Network, at
@@ -63,7 +65,7 @@ min_organization_gmv = 1000
 def comparable(r: ComplianceReport) -> ComplianceReport:
     """The report without what may differ: the data version (the oracle names none) and
     the evidence of a cycle through more members than one simple cycle holds."""
-    flags = [replace(f, evidence=[]) if f.code == "REFERRAL_CYCLE"
+    flags = [replace(f, evidence=[], message="") if f.code == "REFERRAL_CYCLE"
              and len(f.evidence[0]) - 1 != f.numbers["members"] else f for f in r.flags]
     return replace(r, data_version=None, flags=flags)
 
@@ -148,6 +150,9 @@ def test_snapshot_report_equals_the_oracle(store: FalkorDBStore,
     got = same(store, snap, pol, window, limit=limit)
     assert got is not None
     event(f"{pol.name}: {min(len(got.flags), 8)} flags, {min(got.totals.members, 9)} members")
+    forest = Forest(snap, window.end)  # --hypothesis-show-statistics: the rare paths ran
+    event(f"a later referrer takes a member over: {not np.array_equal(forest.ep, forest.main)}")
+    event(f"a cycle: {any(f.code == 'REFERRAL_CYCLE' for f in got.flags)}")
     ids = [r["member_id"] for r in net.rows["members"]]
     if not extra:  # see the module docstring
         for root in data.draw(st.lists(st.sampled_from(ids[:2] + ids), max_size=2)):
@@ -185,6 +190,31 @@ def test_the_tight_policy_raises_every_flag(store: FalkorDBStore, tmp_path: Path
             "STUB_PROMOTER", "UNTIED_PROMOTER", "REFERRAL_CYCLE"} <= codes, codes
     same(store, snap, TIGHT, Window(at(-1), at(30)), "a")  # a in a cycle: BadInput in both
     assert got.totals.members == 9
+
+
+def test_a_later_referrer_takes_over_while_the_first_has_not_joined(
+        store: FalkorDBStore, tmp_path: Path) -> None:
+    net = Network()
+    net.member("r", day=0)
+    net.member("q", "r", day=0)
+    net.member("p", day=10)  # c's first referrer joins after c and after as_of
+    net.member("c", "p", day=2)
+    net.member("d", "c", day=4)
+    net.member("e", "r", day=4)
+    net.purchase("o1", buyer="d", promoter="r", product="tea", amount=1_000, day=4)
+    net.load(store, tmp_path)
+    store.execute("MATCH (a:Member {id: 'q'}), (b:Member {id: 'c'}) "
+                  "CREATE (a)-[:REFERRED {at: $t}]->(b)", {"t": at(3)}, write=True)
+    snap = snapshot.build(store)
+    assert snap.parent[snap.position("c")] == snap.position("p")
+    window = Window(at(-1), at(5))
+    forest = Forest(snap, window.end)
+    assert forest.ep[snap.position("c")] == snap.position("q")  # laid out anew
+    got = same(store, snap, TIGHT, window)
+    assert got is not None and got.totals.deepest_levels == 4  # r -> q -> c -> d
+    assert "COMMISSION_DEPTH" in {f.code for f in got.flags}
+    for day in (1, 3, 11, 30):
+        same(store, snap, TIGHT, Window(at(-1), at(day)))
 
 
 @pytest.mark.parametrize("days_back", [0, 150])
