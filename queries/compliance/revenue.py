@@ -50,11 +50,24 @@ def revenue(ctx: Context, sales: Sales) -> dict[str, Any]:
     def who(org: int) -> str:
         return "the network" if org < 0 else f"{f.id(org)}'s organization"
 
+    ranked: dict[str, tuple[np.ndarray, np.ndarray, dict[int, tuple[int, int]]]] = {}
+
     def top(o: int, key: str) -> list[list[str]]:
-        value = sales.sums[key]
-        mine = np.flatnonzero((attributed if o < 0 else org_of == o) & (value > 0))
-        mine = mine[np.lexsort((f.rank[sales.promoter[mine]], -value[mine]))]
-        return ctx.chains(sales.promoter[mine])
+        """The chains of the promoters with the most ``key`` in organization ``o`` (-1:
+        all of them); the promoters are sorted once per key, overall and by organization."""
+        if key not in ranked:
+            value = sales.sums[key]
+            mine = np.flatnonzero(attributed & (value > 0))
+            who = sales.promoter[mine]
+            overall = mine[np.lexsort((f.rank[who], -value[mine]))]
+            grouped = mine[np.lexsort((f.rank[who], -value[mine], org_of[mine]))]
+            where = {int(org_of[grouped[lo]]): (lo, hi) for lo, hi in runs(org_of[grouped])}
+            ranked[key] = (overall, grouped, where)
+        overall, grouped, where = ranked[key]
+        if o < 0:
+            return ctx.chains(sales.promoter[overall])
+        lo, hi = where.get(o, (0, 0))
+        return ctx.chains(sales.promoter[grouped[lo:hi]])
 
     def member(org: int) -> str | None:
         return None if org < 0 else f.id(org)

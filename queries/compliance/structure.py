@@ -118,10 +118,12 @@ def plan_depth(ctx: Context, sales: Sales) -> None:
     level[org >= 0] = ctx.scope.level(sales.promoter[org >= 0])
     over = (org >= 0) & (np.minimum(plan, level + 1) > allowed)
     flags = []
-    for o in np.unique(org[over]).tolist():
-        mine = np.flatnonzero(over & (org == o))
-        who = sales.promoter[mine]
-        mine = mine[np.lexsort((f.rank[who], -sales.sums["gmv"][mine], -level[mine]))]
+    rows = np.flatnonzero(over)
+    rows = rows[np.lexsort((f.rank[sales.promoter[rows]], -sales.sums["gmv"][rows],
+                            -level[rows], org[rows]))]
+    for lo, hi in runs(org[rows]):
+        mine = rows[lo:hi]
+        o = int(org[mine[0]])
         who = sales.promoter[mine]
         paid = min(plan, int(level[mine[0]]) + 1)
         purchases = int(sales.sums["purchases"][mine].sum())
@@ -208,14 +210,33 @@ def velocity(ctx: Context) -> None:
     def peak(v: int) -> tuple[int, int]:
         return _peak(np.sort(times[lo_at[v]:hi_at[v]]), span)
 
+    # A sliding ``span`` ending inside the window overlaps at most two of the window's
+    # ``span``-wide bins: the most joins in two neighbouring bins bounds the peak, so
+    # only members whose bound passes the limit need their joins sorted.
+    bins = -(-(w.end - w.start) // span)
+    slot = (times - w.start - 1) // span
+
+    def may_pass(members: np.ndarray) -> np.ndarray:
+        members = members[(f.size[members] > limit) & (counted[members] > limit)]
+        if bins > 64 or not len(members):
+            return members
+        lo, hi = lo_at[members], hi_at[members]
+        most = np.zeros(len(members), dtype=np.int64)
+        before = np.zeros(len(members), dtype=np.int64)
+        ahead = np.zeros(len(times) + 1, dtype=np.int64)
+        for b in range(bins):
+            np.cumsum(slot == b, out=ahead[1:])
+            now = ahead[hi] - ahead[lo]
+            np.maximum(most, before + now, out=most)
+            before = now
+        return members[most > limit]
+
     flags = []
-    roots = ctx.scope.roots
-    for r in roots[(f.size[roots] > limit) & (counted[roots] > limit)].tolist():
+    for r in may_pass(ctx.scope.roots).tolist():
         most, when = peak(r)
         if most <= limit:
             continue
-        below = f.subtree(r)[1:]
-        below = below[(f.size[below] > limit) & (counted[below] > limit)]
+        below = may_pass(f.subtree(r)[1:])
         inside = [(sub, v) for v in below.tolist() if (sub := peak(v)[0]) > limit]
         inside.sort(key=lambda x: (-x[0], f.rank[x[1]]))
         flags.append(Flag(
