@@ -34,7 +34,7 @@ from typing import Any
 
 import numpy as np
 
-from refnet.queries.snapshot.core import _preorder
+from refnet.queries.snapshot.forest import preorder as _preorder
 
 HERE = Path(__file__).parent
 YEAR_MS = 365 * 86_400_000
@@ -114,7 +114,7 @@ def duck(c: dict[str, np.ndarray]) -> dict[str, Callable[..., list[tuple[int, ..
         rows = con.execute("""
             WITH sold AS (
               SELECT promoter, sum(amount) AS gmv FROM p
-              WHERE promoter >= $lo AND promoter < $hi AND at > $since GROUP BY promoter)
+              WHERE promoter >= $lo AND promoter < $hi AND "at" > $since GROUP BY promoter)
             SELECT m.depth - $d0 AS level, count(*), count(sold.promoter),
                    coalesce(sum(sold.gmv), 0)::BIGINT
             FROM m LEFT JOIN sold ON sold.promoter = m.pos
@@ -125,7 +125,7 @@ def duck(c: dict[str, np.ndarray]) -> dict[str, Callable[..., list[tuple[int, ..
     def channels(since: int) -> list[tuple[int, ...]]:
         return [tuple(r) for r in con.execute("""
             SELECT channel, count(*), count(DISTINCT buyer), sum(amount)::BIGINT FROM p
-            WHERE at > $since GROUP BY channel ORDER BY channel""",
+            WHERE "at" > $since GROUP BY channel ORDER BY channel""",
             {"since": since}).fetchall()]
 
     def chains() -> list[tuple[int, ...]]:
@@ -156,7 +156,8 @@ def polars(c: dict[str, np.ndarray]) -> dict[str, Callable[..., list[tuple[int, 
         out = (m.lazy().filter((pl.col("pos") >= top) & (pl.col("pos") < hi))
                .join(sold, left_on="pos", right_on="promoter", how="left")
                .group_by((pl.col("depth") - d0).alias("level"))
-               .agg(pl.len(), pl.col("gmv").is_not_null().sum(), pl.col("gmv").fill_null(0).sum())
+               .agg(pl.len(), pl.col("gmv").is_not_null().sum().alias("sold"),
+                    pl.col("gmv").fill_null(0).sum())
                .sort("level").collect())
         return [tuple(r[1:]) for r in out.rows()]
 

@@ -11,7 +11,6 @@ import warnings
 from collections.abc import Sequence
 
 import numpy as np
-from scipy import stats
 
 __all__ = ["gini", "ratio", "spearman"]
 
@@ -45,6 +44,8 @@ def spearman(x: Sequence[float] | np.ndarray, y: Sequence[float] | np.ndarray) -
     xs, ys = np.asarray(x, dtype=float), np.asarray(y, dtype=float)
     if len(xs) < 3 or np.ptp(xs) == 0 or np.ptp(ys) == 0:
         return None
+    from scipy import stats  # here, not at the top: it costs every CLI call ~0.5 s to import
+
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         rho = stats.spearmanr(xs, ys).statistic

@@ -11,7 +11,7 @@ from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.store import GraphStore
 from refnet.loaders import synthetic
-from refnet.queries import compliance, conversion, downline, influence, network, window
+from refnet.queries import compliance, conversion, downline, influence, network
 
 from .. import render
 from .data import generate_network, load_files
@@ -55,20 +55,19 @@ def _four_answers(store: GraphStore) -> None:
     console.print(render.summary_table(summary))
     if not summary.members:
         return
-    latest = window.remembered_latest  # one scan for the newest event, not four
     console.rule("[bold]Downline health[/] of the largest organization (last 30 days)")
     if summary.largest:
         health = downline.ask(store, downline.DownlineParams(
-            root_id=summary.largest[0].root, top=3), latest)
+            root_id=summary.largest[0].root, top=3))
         print_tables(downline_view.brief(health))
     console.rule("[bold]Compliance[/] under the cn policy (last 365 days)")
-    report = compliance.ask(store, compliance.ComplianceParams(evidence=1), latest)
+    report = compliance.ask(store, compliance.ComplianceParams(evidence=1))
     print_tables(compliance_view.brief(report))
     console.rule("[bold]Influence[/]: trust-weighted PageRank and 5 IMM seeds (last 30 days)")
-    answer = influence.ask(store, influence.InfluenceParams(top=5, seeds=5, runs=200), latest)
+    answer = influence.ask(store, influence.InfluenceParams(top=5, seeds=5, runs=200))
     assert answer.seeds is not None  # seeds=5 asks for them
     print_tables(influence_view.brief(answer.ranking, answer.seeds))
     console.rule("[bold]Conversion[/] by trust in the promoter (last 90 days)")
-    funnel = conversion.ask(store, conversion.ConversionParams(top=5), latest)
+    funnel = conversion.ask(store, conversion.ConversionParams(top=5))
     print_tables(conversion_view.brief(funnel))
     console.print("[dim]More: refnet query downline|compliance|influence|conversion --help[/]")

@@ -15,7 +15,6 @@ import graphene
 from refnet.graph.errors import BadInput
 from refnet.graph.text import shown
 from refnet.queries import compliance as compliance_q
-from refnet.queries import window as windows
 from refnet.queries.compliance import policy as policy_q
 
 from ..answers import graphene_type, to_graph
@@ -43,4 +42,4 @@ class ComplianceQueries(graphene.ObjectType):
         if params.policy not in presets:
             raise BadInput(f"unknown policy {shown(params.policy)}; presets: {', '.join(presets)}")
         params = dataclasses.replace(params, root_id=team_root(ctx, params.root_id))
-        return to_graph(compliance_q.ask(ctx.store, params, latest=windows.remembered_latest))
+        return to_graph(compliance_q.ask(ctx.store, params))

@@ -12,7 +12,6 @@ from typing import Any
 import graphene
 
 from refnet.queries import conversion as conversion_q
-from refnet.queries import window as windows
 
 from ..answers import graphene_type, to_graph
 from .context import Context
@@ -38,4 +37,4 @@ class ConversionQueries(graphene.ObjectType):
         params = dataclasses.replace(params, root_id=team_root(ctx, params.root_id))
         if params.promoter_id is not None:
             ctx.scope.check(params.promoter_id)
-        return to_graph(conversion_q.ask(ctx.store, params, latest=windows.remembered_latest))
+        return to_graph(conversion_q.ask(ctx.store, params))

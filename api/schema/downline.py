@@ -12,7 +12,6 @@ from typing import Any
 import graphene
 
 from refnet.queries import downline as downline_q
-from refnet.queries import window as windows
 
 from ..answers import graphene_type, to_graph
 from .context import Context
@@ -35,4 +34,4 @@ class DownlineQueries(graphene.ObjectType):
         ctx: Context = info.context
         params = params_from(downline_q.DownlineParams, info, values)
         ctx.scope.check(params.root_id)
-        return to_graph(downline_q.ask(ctx.store, params, latest=windows.remembered_latest))
+        return to_graph(downline_q.ask(ctx.store, params))

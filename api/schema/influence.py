@@ -13,7 +13,7 @@ from typing import Any
 import graphene
 
 from refnet.queries import influence as influence_q
-from refnet.queries import window as windows
+from refnet.queries import snapshot as snapshots
 from refnet.queries.influence import projection
 
 from ..answers import graphene_type, to_graph
@@ -40,12 +40,13 @@ class InfluenceQueries(graphene.ObjectType):
         params = dataclasses.replace(params, root_id=team_root(ctx, params.root_id))
         for member_id in params.personalize:
             ctx.scope.check(member_id)
-        return to_graph(influence_q.ask(ctx.store, params, latest=windows.remembered_latest))
+        return to_graph(influence_q.ask(ctx.store, params))
 
 
 class RecomputeInfluence(graphene.Mutation):
-    """Drop the cached trust projections and the remembered latest event, so the next
-    answers read the graph afresh (after a write that did not go through refnet load)."""
+    """Rebuild the analytic snapshot of the current data version and drop the cached trust
+    projections, so the next answers read the graph afresh (after a write that did not
+    go through refnet load, and so made no new data version)."""
 
     class Arguments:
         pass
@@ -56,7 +57,7 @@ class RecomputeInfluence(graphene.Mutation):
     def mutate(_root: Any, info: Any) -> RecomputeInfluence:
         ctx: Context = info.context
         ctx.scope.require("admin")
-        windows.forget_latest()
+        snapshots.current(ctx.store, ctx.store.config.data_dir, rebuild=True)
         return RecomputeInfluence(dropped=projection.invalidate(ctx.store))
 
 
@@ -64,4 +65,4 @@ class InfluenceMutations(graphene.ObjectType):
     """The mutation that belongs to influence."""
 
     recompute_influence = RecomputeInfluence.Field(
-        description="Drop the cached trust projections.")
+        description="Rebuild the analytic snapshot and drop the cached trust projections.")

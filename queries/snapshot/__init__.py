@@ -6,9 +6,11 @@ so a member's downline is the contiguous slice ``[pos, pos + size[pos])`` and "i
 ancestor of b, how many levels" is two comparisons and a depth difference. Purchases
 are sorted by promoter position, so a downline's sales are one slice as well.
 
+* ``columns.Snapshot`` holds the columns; ``forest`` puts the referral forest in
+  preorder (vectorised, level by level).
 * ``build(store)`` reads the store through the store protocol, page by page
-  (``snapshot/members``, ``snapshot/purchases``: id-range pages, never one query
-  that nears the 1M-row cap), on either backend.
+  (``build``: members in id-range pages, their edges by ranges of member ids, shares
+  and purchases; never one query that nears the 1M-row cap), on either backend.
 * ``save(snapshot, dir)`` writes one ``.npy`` per column and ``meta.json``;
   ``open(dir)`` maps them read-only (``np.load(mmap_mode="r")``), so every process
   shares one copy through the page cache.
@@ -23,18 +25,9 @@ are sorted by promoter position, so a downline's sales are one slice as well.
 Every snapshot carries its ``version``, so an answer can name the data it came from.
 """
 
-from .core import (
-    NONE,
-    PAGE,
-    Snapshot,
-    build,
-    current,
-    forget,
-    open,
-    save,
-    snapshot_dir,
-    version_of,
-)
+from .build import PAGE, build
+from .columns import NONE, Snapshot, version_of
+from .core import current, forget, open, save, snapshot_dir
 
 __all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "forget", "open", "save",
            "snapshot_dir", "version_of"]

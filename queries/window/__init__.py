@@ -13,7 +13,6 @@ days ago, and a window ending "now" would report everyone inactive.
 
 from __future__ import annotations
 
-import threading
 from collections.abc import Callable
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
@@ -22,9 +21,10 @@ from typing import Any
 from refnet.graph import times
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
+from refnet.queries import snapshot
 
-__all__ = ["DAY_MS", "Window", "forget_latest", "format_instant", "latest_event", "parse_instant",
-           "remembered_latest", "resolve"]
+__all__ = ["DAY_MS", "Window", "format_instant", "latest_event", "parse_instant",
+           "resolve"]
 
 DAY_MS = 86_400_000
 DEFAULT_DAYS = 30
@@ -75,42 +75,15 @@ class Window:
 
 
 def latest_event(store: GraphStore) -> int | None:
-    """The newest time the graph holds (a join, share, click or purchase); None if empty."""
-    value = store.run("window/latest").scalar()
-    return int(value) if value is not None else None
+    """The newest time the graph holds (a join, share, click or purchase); None if empty.
 
-
-_remembered: dict[tuple[Any, ...], int | None] = {}
-_remembered_lock = threading.Lock()
-
-
-def remembered_latest(store: GraphStore) -> int | None:
-    """``latest_event`` for a server: read once per data version, not once per question.
-
-    Finding the newest event scans every member, share, click and purchase (seconds at
-    100,000 members); the version (``window/version``: the load runs' count and latest
-    change) costs a fraction of a millisecond. Data changes through loads, and every
-    load records its run, so a new load is seen at once; while one runs, answers stay
-    as of the newest event when it started. ``forget_latest`` drops what is kept, for
-    writes that bypass the loader.
+    Read from the analytic snapshot of the current data version, where the build
+    recorded it: a question's default "as of" costs one version read, not a scan of
+    every event (the Cypher scan, ``tests/oracle/window``, took seconds at 100,000
+    members). Like every snapshot answer, it moves on with each load; a write that
+    bypasses the loader is seen after ``snapshot.current(..., rebuild=True)``.
     """
-    row = store.run("window/version").single()
-    c = store.config
-    key = (store.backend, str(c.data_dir), c.neo4j_uri, c.graph, row["loads"], row["loaded"])
-    with _remembered_lock:
-        if key in _remembered:
-            return _remembered[key]
-    latest = latest_event(store)
-    with _remembered_lock:
-        if len(_remembered) >= 64:
-            _remembered.clear()
-        _remembered[key] = latest
-    return latest
-
-
-def forget_latest() -> None:
-    with _remembered_lock:
-        _remembered.clear()
+    return snapshot.current(store, store.config.data_dir).latest
 
 
 def resolve(store: GraphStore, as_of: int | None = None, days: int = DEFAULT_DAYS,

@@ -16,7 +16,7 @@ import pytest
 from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
-from refnet.graph.errors import BadInput, NotFound
+from refnet.graph.errors import BadInput, NotFound, ResultTooLarge
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import downline, snapshot
 from refnet.queries.downline.columns import health_from, team_from, upline_from
@@ -25,6 +25,7 @@ from refnet.queries.window import DAY_MS, Window, latest_event
 from tests.graphs import Network, at
 from tests.integration.test_downline import AS_OF, WINDOW, tree
 from tests.oracle import downline as oracle
+from tests.oracle import window as window_oracle
 
 
 def unversioned(h: downline.DownlineHealth) -> downline.DownlineHealth:
@@ -73,7 +74,7 @@ def test_purchases_columns_and_round_trip(tree_store: FalkorDBStore, tmp_path: P
     assert saved.version == snap.version and saved.statuses == snap.statuses
     assert (saved.member_statuses, saved.tiers) == (snap.member_statuses, snap.tiers)
     assert saved.channels == snap.channels
-    for name in snapshot.core._ARRAYS:
+    for name in snapshot.columns.ARRAYS:
         assert np.array_equal(getattr(saved, name), getattr(snap, name)), name
 
 
@@ -129,6 +130,36 @@ def test_trust_shares_clicks_and_referrals_outside_the_forest(store: FalkorDBSto
     assert snap.nbytes > 0
 
 
+class Capped:
+    """The store with a row cap of ``cap`` on every read: the 1M cap, made small."""
+
+    def __init__(self, store: FalkorDBStore, cap: int) -> None:
+        self.store, self.cap = store, cap
+
+    def run(self, name: str, params: dict | None = None, **kw: object) -> object:
+        return self.store.run(name, params, max_rows=self.cap)
+
+    def __getattr__(self, name: str) -> object:
+        return getattr(self.store, name)
+
+
+def test_edge_pages_halve_under_the_row_cap(store: FalkorDBStore, tmp_path: Path) -> None:
+    net = Network()
+    net.chain("a", "b", "c", "d", "e", "f")
+    for src, dst in (("a", "b"), ("b", "c"), ("c", "d"), ("d", "e"), ("e", "f"), ("f", "a")):
+        net.trust(src, dst, 0.5)
+    net.load(store, tmp_path)
+    whole = snapshot.build(store)
+    capped = snapshot.build(Capped(store, 2), page=2)  # 2 members' 2 trust edges fit
+    for name in snapshot.columns.ARRAYS:
+        assert np.array_equal(getattr(capped, name), getattr(whole, name)), name
+    net.trust("a", "c", 0.5)
+    net.trust("a", "d", 0.5)
+    net.load(store, tmp_path / "more")
+    with pytest.raises(ResultTooLarge):  # one member's three edges can never fit in two
+        snapshot.build(Capped(store, 2), page=2)
+
+
 def test_current_builds_once_per_version(tree_store: FalkorDBStore, tmp_path: Path) -> None:
     first = snapshot.current(tree_store, tmp_path)
     where = snapshot.snapshot_dir(tree_store, tmp_path, first.version)
@@ -136,6 +167,14 @@ def test_current_builds_once_per_version(tree_store: FalkorDBStore, tmp_path: Pa
     assert [p.name for p in where.parent.iterdir()] == [first.version]  # no temp dir left
     again = snapshot.current(tree_store, tmp_path)
     assert isinstance(again.size, np.memmap) and again.version == first.version
+    net = Network()
+    net.member("newcomer", day=130)
+    net.load(tree_store, tmp_path / "more")  # the load saves the new version's snapshot
+    newer = snapshot.current(tree_store, tmp_path)
+    assert newer.version != first.version and newer.latest == at(130)
+    # the older version's directory is gone; the mapped arrays stay readable
+    assert [p.name for p in where.parent.iterdir()] == [newer.version]
+    assert int(again.size.sum()) > 0
 
 
 @pytest.fixture
@@ -223,6 +262,7 @@ def test_snapshot_health_equals_cypher(store: FalkorDBStore, net: Network,
     with tempfile.TemporaryDirectory() as out:
         net.load(store, Path(out))
     snap = snapshot.build(store, page=data.draw(st.integers(1, 20)))
+    assert snap.latest == window_oracle.latest_event(store)
     as_of = at(data.draw(st.integers(10, 60)))
     window = Window(as_of - data.draw(st.integers(1, 30)) * 86_400_000, as_of)
     max_depth = data.draw(st.none() | st.integers(1, 4))

@@ -8,7 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refnet.graph.errors import RefnetError
-from refnet.queries.snapshot.core import _preorder
+from refnet.queries.snapshot.forest import preorder as _preorder
 
 
 def preorder(parents: list[int]) -> dict[str, list[int]]:
