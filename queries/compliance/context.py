@@ -83,6 +83,7 @@ class Context:
             forest, scope, policy, window, limit)
         self.flags: list[Flag] = []
         self.checks: list[Check] = []
+        self._timelines: dict[int, list[Month]] = {}
 
     def check(self, code: str, checked: bool, flags: Iterable[Flag] = (), note: str = "") -> None:
         found = list(flags)
@@ -98,7 +99,13 @@ class Context:
         return [self.f.id(int(v)) for v in members[:self.limit]]
 
     def timeline(self, r: int) -> list[Month]:
-        """``r``'s organization at each month's end in the window: size, levels, recruits."""
+        """``r``'s organization at each month's end in the window: size, levels, recruits
+        (kept: the threshold and the velocity flags of one organization show the same)."""
+        if r not in self._timelines:
+            self._timelines[r] = self._timeline(r)
+        return list(self._timelines[r])
+
+    def _timeline(self, r: int) -> list[Month]:
         f, w = self.f, self.window
         members = f.subtree(r)
         joined = f.joined[members]

@@ -65,9 +65,9 @@ def revenue(ctx: Context, sales: Sales) -> dict[str, Any]:
             ranked[key] = (overall, grouped, where)
         overall, grouped, where = ranked[key]
         if o < 0:
-            return ctx.chains(sales.promoter[overall])
+            return ctx.chains(sales.promoter[overall[:ctx.limit]])
         lo, hi = where.get(o, (0, 0))
-        return ctx.chains(sales.promoter[grouped[lo:hi]])
+        return ctx.chains(sales.promoter[grouped[lo:min(hi, lo + ctx.limit)]])
 
     def member(org: int) -> str | None:
         return None if org < 0 else f.id(org)

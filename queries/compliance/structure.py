@@ -211,43 +211,67 @@ def velocity(ctx: Context) -> None:
         return _peak(np.sort(times[lo_at[v]:hi_at[v]]), span)
 
     # A sliding ``span`` ending inside the window overlaps at most two of the window's
-    # ``span``-wide bins: the most joins in two neighbouring bins bounds the peak, so
-    # only members whose bound passes the limit need their joins sorted.
+    # ``span``-wide bins and holds a whole bin when it ends at the bin's last join: the
+    # most joins in two neighbouring bins bounds a member's peak from above, the most
+    # in one bin from below. Only members the bounds leave open have their joins sorted.
+    members = ctx.scope.members
+    members = members[(f.size[members] > limit) & (counted[members] > limit)]
+    members = members[np.argsort(f.pos[members], kind="stable")]
+    up = np.zeros(f.n, dtype=np.int64)
+    low = np.zeros(f.n, dtype=np.int64)
+    up[members] = counted[members]
     bins = -(-(w.end - w.start) // span)
-    slot = (times - w.start - 1) // span
-
-    def may_pass(members: np.ndarray) -> np.ndarray:
-        members = members[(f.size[members] > limit) & (counted[members] > limit)]
-        if bins > 64 or not len(members):
-            return members
+    if bins <= 64 and len(members):
+        slot = (times - w.start - 1) // span
         lo, hi = lo_at[members], hi_at[members]
         most = np.zeros(len(members), dtype=np.int64)
+        single = np.zeros(len(members), dtype=np.int64)
         before = np.zeros(len(members), dtype=np.int64)
         ahead = np.zeros(len(times) + 1, dtype=np.int64)
         for b in range(bins):
             np.cumsum(slot == b, out=ahead[1:])
             now = ahead[hi] - ahead[lo]
             np.maximum(most, before + now, out=most)
+            np.maximum(single, now, out=single)
             before = now
-        return members[most > limit]
+        up[members], low[members] = most, single
+    members = members[up[members] > limit]
+    places = f.pos[members]
+
+    def crossing(r: int) -> tuple[int, list[int]]:
+        """How many members below ``r`` recruited faster than the limit, and the first
+        ``ctx.limit`` of them by most recruits (then id)."""
+        a, b = np.searchsorted(places, [f.pos[r] + 1, f.pos[r] + f.size[r] + 1])
+        below = members[a:b]
+        sure, open_ = below[low[below] > limit], below[low[below] <= limit]
+        found = [(sub, v) for v in open_.tolist() if (sub := peak(v)[0]) > limit]
+        count = len(found) + len(sure)
+        if ctx.limit:
+            rest = sure[np.argsort(-up[sure], kind="stable")].tolist()
+            found.sort(key=lambda x: (-x[0], f.rank[x[1]]))
+            for v in rest:  # the sure ones, while one may still rank among the first
+                if len(found) >= ctx.limit and found[ctx.limit - 1][0] > up[v]:
+                    break
+                found.append((peak(v)[0], v))
+                found.sort(key=lambda x: (-x[0], f.rank[x[1]]))
+        return count, [v for _, v in found[:ctx.limit]]
 
     flags = []
-    for r in may_pass(ctx.scope.roots).tolist():
+    roots = ctx.scope.roots
+    for r in roots[up[roots] > limit].tolist():
         most, when = peak(r)
         if most <= limit:
             continue
-        below = may_pass(f.subtree(r)[1:])
-        inside = [(sub, v) for v in below.tolist() if (sub := peak(v)[0]) > limit]
-        inside.sort(key=lambda x: (-x[0], f.rank[x[1]]))
+        count, first = crossing(r)
         flags.append(Flag(
             "DOWNLINE_RECRUITMENT_VELOCITY", "warning", f.id(r),
             f"{f.id(r)}'s downline grew by {most:,} members in {p.velocity_days} days "
             f"(the policy's rate is {limit:,})",
             {"recruits": most, "peak_at": when, "days": p.velocity_days,
              "max_recruits": limit, "downline": int(f.size[r]),
-             "crossing_members": len(inside) + 1},
+             "crossing_members": count + 1},
             evidence=[f.deepest_path(r)] if ctx.limit else [],
             timeline=ctx.timeline(r),
-            related=ctx.names([v for _, v in inside]),
+            related=ctx.names(first),
         ))
     ctx.check("DOWNLINE_RECRUITMENT_VELOCITY", True, flags)
