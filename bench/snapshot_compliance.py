@@ -126,12 +126,19 @@ def from_files(files: Path) -> Snapshot:
 
 
 def files_only(args: argparse.Namespace) -> None:
-    with tempfile.TemporaryDirectory(prefix="refnet-compliance-files-") as tmp:
-        started = time.perf_counter()
-        synthetic.generate(args.members, Path(tmp), synthetic.DEFAULT_SEED)
-        snap = from_files(Path(tmp))
-        print(f"{snap.members:,} members, {len(snap.p_at):,} purchases; generated and "
-              f"read in {time.perf_counter() - started:,.0f} s")
+    kept = Path(args.keep) if args.keep else None
+    if kept is not None and (kept / "meta.json").is_file():
+        snap = snapshot.open(kept)
+        print(f"{snap.members:,} members, {len(snap.p_at):,} purchases; mapped from {kept}")
+    else:
+        with tempfile.TemporaryDirectory(prefix="refnet-compliance-files-") as tmp:
+            started = time.perf_counter()
+            synthetic.generate(args.members, Path(tmp), synthetic.DEFAULT_SEED)
+            snap = from_files(Path(tmp))
+            print(f"{snap.members:,} members, {len(snap.p_at):,} purchases; generated and "
+                  f"read in {time.perf_counter() - started:,.0f} s")
+        if kept is not None:
+            snap = snapshot.open(snapshot.save(snap, kept))
     cn = policy.load("cn")
     assert snap.latest is not None
     year = Window.days_before(snap.latest, 365)
@@ -156,6 +163,8 @@ def main() -> None:
     ap.add_argument("--profile", action="store_true", help="profile one whole-network report")
     ap.add_argument("--files", action="store_true",
                     help="columns straight from the generated files, no store")
+    ap.add_argument("--keep", metavar="DIR",
+                    help="with --files: save the columns there, or map them when saved")
     args = ap.parse_args()
     if args.files:
         files_only(args)

@@ -60,7 +60,7 @@ def revenue(ctx: Context, sales: Sales) -> dict[str, Any]:
             mine = np.flatnonzero(attributed & (value > 0))
             who = sales.promoter[mine]
             overall = mine[np.lexsort((f.rank[who], -value[mine]))]
-            grouped = mine[np.lexsort((f.rank[who], -value[mine], org_of[mine]))]
+            grouped = overall[np.argsort(org_of[overall], kind="stable")]
             where = {int(org_of[grouped[lo]]): (lo, hi) for lo, hi in runs(org_of[grouped])}
             ranked[key] = (overall, grouped, where)
         overall, grouped, where = ranked[key]

@@ -210,31 +210,33 @@ def velocity(ctx: Context) -> None:
     def peak(v: int) -> tuple[int, int]:
         return _peak(np.sort(times[lo_at[v]:hi_at[v]]), span)
 
-    # A sliding ``span`` ending inside the window overlaps at most two of the window's
-    # ``span``-wide bins and holds a whole bin when it ends at the bin's last join: the
-    # most joins in two neighbouring bins bounds a member's peak from above, the most
-    # in one bin from below. Only members the bounds leave open have their joins sorted.
+    # Cut the window into bins ``span / 2`` wide: a sliding ``span`` ending inside the
+    # window lies within three neighbouring bins, and the one ending at a bin's last join
+    # holds that bin and the one before whole. So the most joins in three neighbouring
+    # bins bounds a member's peak from above, the most in two from below; only members
+    # the bounds leave open have their joins sorted.
     members = ctx.scope.members
     members = members[(f.size[members] > limit) & (counted[members] > limit)]
     members = members[np.argsort(f.pos[members], kind="stable")]
     up = np.zeros(f.n, dtype=np.int64)
     low = np.zeros(f.n, dtype=np.int64)
     up[members] = counted[members]
-    bins = -(-(w.end - w.start) // span)
-    if bins <= 64 and len(members):
-        slot = (times - w.start - 1) // span
+    half = span // 2 if span % 2 == 0 else span
+    parts = span // half
+    bins = -(-(w.end - w.start) // half)
+    if bins <= 128 and len(members):
+        slot = (times - w.start - 1) // half
         lo, hi = lo_at[members], hi_at[members]
         most = np.zeros(len(members), dtype=np.int64)
-        single = np.zeros(len(members), dtype=np.int64)
-        before = np.zeros(len(members), dtype=np.int64)
+        least = np.zeros(len(members), dtype=np.int64)
+        recent: list[np.ndarray] = []  # the last ``parts + 1`` bins' counts
         ahead = np.zeros(len(times) + 1, dtype=np.int64)
         for b in range(bins):
             np.cumsum(slot == b, out=ahead[1:])
-            now = ahead[hi] - ahead[lo]
-            np.maximum(most, before + now, out=most)
-            np.maximum(single, now, out=single)
-            before = now
-        up[members], low[members] = most, single
+            recent = [*recent[-parts:], ahead[hi] - ahead[lo]]
+            np.maximum(most, sum(recent), out=most)
+            np.maximum(least, sum(recent[-parts:]), out=least)
+        up[members], low[members] = most, least
     members = members[up[members] > limit]
     places = f.pos[members]
 
