@@ -25,14 +25,13 @@ from __future__ import annotations
 
 import argparse
 import json
-import statistics
-import time
 from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
+from loaded import median_ms  # bench/loaded.py: run as python bench/<script>.py
 
 from refnet.queries.snapshot.forest import preorder as _preorder
 
@@ -179,15 +178,6 @@ def polars(c: dict[str, np.ndarray]) -> dict[str, Callable[..., list[tuple[int, 
         return [tuple(r) for r in out.rows()]
 
     return {"downline": downline, "channels": channels, "chains": chains}
-
-
-def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    times, out = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        out = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), out
 
 
 def main() -> None:

@@ -10,12 +10,15 @@ snapshot answer is measured against.
 from __future__ import annotations
 
 import importlib
+import statistics
 import sys
 import tempfile
-from collections.abc import Iterator
+import time
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from pathlib import Path
 from types import ModuleType
+from typing import Any
 
 from refnet.graph import cypher
 from refnet.graph.config import Config
@@ -23,7 +26,17 @@ from refnet.graph.connect import open_store
 from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load, privacy, synthetic
 
-__all__ = ["loaded_network", "oracle"]
+__all__ = ["loaded_network", "median_ms", "oracle"]
+
+
+def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
+    """The median wall time of ``runs`` calls of ``fn`` in ms, and its last answer."""
+    times, result = [], None
+    for _ in range(runs):
+        started = time.perf_counter()
+        result = fn()
+        times.append((time.perf_counter() - started) * 1000)
+    return statistics.median(times), result
 
 
 def oracle(question: str) -> ModuleType:

@@ -21,17 +21,14 @@ import argparse
 import cProfile
 import csv
 import pstats
-import statistics
 import tempfile
 import time
-from collections.abc import Callable
 from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
-from typing import Any
 
 import numpy as np
-from loaded import loaded_network, oracle  # bench/loaded.py: run as python bench/<script>.py
+from loaded import loaded_network, median_ms, oracle  # bench/loaded.py: python bench/<script>.py
 
 from refnet.graph.connect import open_store
 from refnet.loaders import synthetic
@@ -42,15 +39,6 @@ from refnet.queries.compliance.report import report_from
 from refnet.queries.snapshot import NONE, Snapshot
 from refnet.queries.snapshot.forest import first_referrals, preorder
 from refnet.queries.window import Window
-
-
-def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
 
 
 def _ms(text: str) -> int:

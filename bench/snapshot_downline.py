@@ -11,27 +11,18 @@ the Cypher walks (``tests/oracle/downline``), the snapshot's build and save, and
 from __future__ import annotations
 
 import argparse
-import statistics
-import time
-from collections.abc import Callable
 from dataclasses import replace
-from typing import Any
 
-from loaded import loaded_network, oracle  # bench/loaded.py: run as python bench/<script>.py
+from loaded import (  # bench/loaded.py: run as python bench/<script>.py
+    loaded_network,
+    median_ms,
+    oracle,
+)
 
 from refnet.graph.connect import open_store
 from refnet.queries import network, snapshot
 from refnet.queries import window as windows
 from refnet.queries.downline.columns import health_from
-
-
-def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
-    times, result = [], None
-    for _ in range(runs):
-        started = time.perf_counter()
-        result = fn()
-        times.append((time.perf_counter() - started) * 1000)
-    return statistics.median(times), result
 
 
 def main() -> None:

@@ -5,13 +5,18 @@ code 1 (2 for usage errors, as click does); a stack trace means a bug.
 
 One module per command group: ``db``, ``data`` (generate, load, profiles), ``query``,
 ``serve``, ``keys``, ``demo``; ``output`` holds what they share. This module defines
-the ``main`` group with the global options and adds the commands to it; the command
-modules never import it back, so there is no import cycle.
+the ``main`` group with the global options; a command's module is imported when that
+command runs (``_Commands``), so ``refnet query downline`` does not pay for the
+loaders, the web server or the algorithms' libraries. The command modules never
+import this one back, so there is no import cycle.
 """
 
 from __future__ import annotations
 
+import importlib
 from pathlib import Path
+from types import MappingProxyType
+from typing import Final
 
 import click
 
@@ -19,13 +24,31 @@ from refnet import __version__
 from refnet.graph.config import Config
 from refnet.graph.errors import RefnetError
 
-from . import data, db, demo, keys, query, serve
 from .output import console, friendly_errors
 
 __all__ = ["console", "friendly_errors", "main"]
 
 
-@click.group()
+class _Commands(click.Group):
+    """The commands by name, each imported from its module on first use (the lazy
+    subcommands of click's documentation)."""
+
+    WHERE: Final = MappingProxyType({
+        "db": "db", "generate": "data", "load": "data", "profiles": "data", "query": "query",
+        "serve": "serve", "keys": "keys", "demo": "demo"})
+
+    def list_commands(self, ctx: click.Context) -> list[str]:
+        return list(self.WHERE)
+
+    def get_command(self, ctx: click.Context, cmd_name: str) -> click.Command | None:
+        if cmd_name not in self.WHERE:
+            return None
+        module = importlib.import_module(f"{__name__}.{self.WHERE[cmd_name]}")
+        command: click.Command = getattr(module, cmd_name)
+        return command
+
+
+@click.group(cls=_Commands)
 @click.version_option(__version__, prog_name="refnet")
 @click.option("--backend", type=click.Choice(["embedded", "neo4j"]), default=None,
               help="Store to use [env: REFNET_BACKEND; default: embedded].")
@@ -40,8 +63,3 @@ def main(ctx: click.Context, backend: str | None, data_dir: Path | None,
         ctx.obj = Config.from_env(backend=backend, data_dir=data_dir, neo4j_uri=neo4j_uri)
     except RefnetError as e:
         raise click.ClickException(str(e)) from e
-
-
-for command in (db.db, data.generate, data.load, data.profiles, query.query, serve.serve,
-                keys.keys, demo.demo):
-    main.add_command(command)

@@ -1,12 +1,15 @@
 """Read the store into the snapshot's columns: paged, flat reads through the store protocol.
 
-Members come first (``snapshot/members``, pages in id order); their edges are read by
-ranges of those ids (``snapshot/referrals``, ``snapshot/trust``, ``snapshot/clicks``),
-shares and purchases by pages of their own ids. Flat rows, one per node or edge: an
-aggregation per page (collecting each member's edges) cost the server twice as much.
-Most of the time goes to turning rows into Python values on the client, while the
-server waits; two or three reads at once overlap one's parsing with another's
-server time (23 s -> 15-17 s at 100,000 members on a busy 2-core machine).
+Node tables (``snapshot/members``, ``snapshot/shares``, ``snapshot/purchases``) are
+read in ranges of internal node ids, a label-and-id scan with no sort (a page ordered
+by id sorted the rest of the table every time). The members' edges are read for pages
+of member ids (``snapshot/referrals``, ``snapshot/trust``, ``snapshot/clicks``:
+``UNWIND $ids``, an index lookup each; ranges of ids would be cheaper to send, but
+FalkorDB's index answers a string range with an upper bound wrongly). Flat rows, one
+per node or edge: an aggregation per page (collecting each member's edges) cost the
+server twice as much. Most of the time goes to turning rows into Python values on the
+client, while the server waits; two or three reads at once overlap one's parsing with
+another's server time (23 s -> 15-17 s at 100,000 members on a busy 2-core machine).
 """
 
 from __future__ import annotations
@@ -18,7 +21,7 @@ from typing import Any, Final
 
 import numpy as np
 
-from refnet.graph.errors import RefnetError, ResultTooLarge
+from refnet.graph.errors import ResultTooLarge
 from refnet.graph.store import GraphStore
 
 from .columns import NONE, Snapshot, version_of
@@ -35,9 +38,8 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
 
     The version is read first: a load finishing while this runs makes a newer
     version, so the snapshot is never labelled newer than what it read. Member index
-    ``i`` is the ``i``-th id in the store's order, and the edge ranges are cut from
-    that order, so they partition the members whatever the store's string collation;
-    preorder positions are assigned once every member is known.
+    ``i`` is the ``i``-th id; preorder positions are assigned once every member is
+    known.
     """
     version = version_of(store)
     members = _members(store, page)
@@ -135,6 +137,8 @@ class _Members:
 
 
 def _members(store: GraphStore, page: int) -> _Members:
+    """The members sorted by id: member index ``i`` is the ``i``-th id, so children come
+    in id order in the preorder."""
     ids: list[str] = []
     joined: list[int] = []
     status: list[int] = []
@@ -146,7 +150,9 @@ def _members(store: GraphStore, page: int) -> _Members:
         joined.append(_time(joined_at))
         status.append(_code(st, statuses))
         tier.append(_code(tr, tiers))
-    return _Members(ids, _i64(joined), _i32(status), _i32(tier), tuple(statuses), tuple(tiers))
+    order = np.argsort(np.array(ids, dtype=str), kind="stable") if ids else _i64([])
+    return _Members([ids[i] for i in order.tolist()], _i64(joined)[order],
+                    _i32(status)[order], _i32(tier)[order], tuple(statuses), tuple(tiers))
 
 
 def _referrals(store: GraphStore, ids: list[str], index: dict[str, int], page: int
@@ -263,19 +269,13 @@ def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
 
 
 def _pages(store: GraphStore, name: str, page: int) -> Iterator[tuple[Any, ...]]:
-    """Rows of a node table (the id first), page by page in id order."""
-    after = ""
-    while True:
-        rows = store.run(name, {"after": after, "limit": page}).rows
-        yield from rows
-        if not rows:
-            return
-        last = str(rows[-1][0])
-        if last == after:  # ids must move on page to page; anything else would never end
-            raise RefnetError(f"{name}: paging did not advance past {after!r}")
-        after = last
-        if len({str(r[0]) for r in rows}) < page:
-            return
+    """Rows of a node table (the id first), for ranges of ``page`` internal node ids up to
+    the largest (``snapshot/last_node``): no sort, and no page holds more than ``page``
+    rows. Nodes made while this runs may be missed or read; the version read before
+    the build says what the snapshot is of."""
+    last = store.run("snapshot/last_node", timeout_ms=_timeout(store)).scalar()
+    for lo in range(0, -1 if last is None else int(last) + 1, page):
+        yield from store.run(name, {"lo": lo, "hi": lo + page}, timeout_ms=_timeout(store)).rows
 
 
 def _unique(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
@@ -289,20 +289,24 @@ def _unique(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
 
 
 def _edges(store: GraphStore, name: str, ids: list[str], page: int) -> Iterator[tuple[Any, ...]]:
-    """Rows of an edge table, by ranges ``($lo, $hi]`` of ``page`` member ids (in the
-    store's order); a range whose edges pass the store's row cap is halved until each
-    half fits."""
+    """Rows of an edge table for ``page`` member ids at a time; a page whose edges pass
+    the store's row cap is halved until each half fits."""
     todo = [(k, min(k + page, len(ids))) for k in range(0, len(ids), page)]
     while todo:
         first, last = todo.pop(0)
-        lo = ids[first - 1] if first else ""
         try:
-            yield from store.run(name, {"lo": lo, "hi": ids[last - 1]}).rows
+            yield from store.run(name, {"ids": ids[first:last]}, timeout_ms=_timeout(store)).rows
         except ResultTooLarge:
             if last - first < 2:
                 raise
             mid = (first + last) // 2
             todo[:0] = [(first, mid), (mid, last)]
+
+
+def _timeout(store: GraphStore) -> int:
+    """A build is a background job, not a click: each read may take the longest a call
+    may ask for (``timeout_max_ms``), not the interactive default."""
+    return store.config.limits.timeout_max_ms
 
 
 def _through(mapping: np.ndarray, idx: np.ndarray) -> np.ndarray:

@@ -1,9 +1,7 @@
-// One page of shares for the analytic snapshot (queries/snapshot): shares with an id
-// after $after, in id order, $limit of them, each with when, the channel and the member
-// who SHARED it (the model has one). Clicks are read apart (snapshot/clicks).
+// The shares whose internal node id is in [$lo, $hi), for the analytic snapshot (paged
+// as snapshot/members): when, the channel and the member who SHARED it (the model has
+// one). Clicks are read apart (snapshot/clicks).
 MATCH (s:Share)
-WHERE s.id > $after
-WITH s ORDER BY s.id LIMIT $limit
+WHERE id(s) >= $lo AND id(s) < $hi
 OPTIONAL MATCH (p:Member)-[:SHARED]->(s)
 RETURN s.id AS id, s.at AS at, s.channel AS channel, p.id AS promoter
-ORDER BY id

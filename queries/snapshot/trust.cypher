@@ -1,5 +1,5 @@
-// The TRUSTS edges out of members whose id is in ($lo, $hi], for the analytic snapshot:
-// one flat row per edge, src trusts dst (paged as snapshot/referrals).
-MATCH (a:Member)-[t:TRUSTS]->(b:Member)
-WHERE $lo < a.id AND a.id <= $hi
+// The TRUSTS edges out of the members named in $ids, for the analytic snapshot: one flat
+// row per edge, src trusts dst (paged as snapshot/referrals, which says why by id lists).
+UNWIND $ids AS id
+MATCH (a:Member {id: id})-[t:TRUSTS]->(b:Member)
 RETURN a.id AS src, b.id AS dst, t.weight AS weight, t.since AS since

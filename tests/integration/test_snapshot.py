@@ -160,6 +160,24 @@ def test_edge_pages_halve_under_the_row_cap(store: FalkorDBStore, tmp_path: Path
         snapshot.build(Capped(store, 2), page=2)
 
 
+def test_pages_of_zero_padded_ids_neither_repeat_nor_lose_an_edge(store: FalkorDBStore,
+                                                                   tmp_path: Path) -> None:
+    """Ids as exports write them (``m0000001``): FalkorDB's index answers a string range
+    with an upper bound wrongly (``m.id <= 'm0000020'`` matched all 40 members here), so
+    pages cut by id ranges repeated edges; pages of id lists do not."""
+    net = Network()
+    ids = [f"m{i:07d}" for i in range(1, 41)]
+    net.member(ids[0])
+    for i, member in enumerate(ids[1:], start=1):
+        net.member(member, ids[(i - 1) // 2], day=i)
+        net.trust(member, ids[0], 0.5, day=i)
+    net.load(store, tmp_path)
+    paged, whole = snapshot.build(store, page=7), snapshot.build(store, page=1_000)
+    for name in snapshot.columns.ARRAYS:
+        assert np.array_equal(getattr(paged, name), getattr(whole, name)), name
+    assert len(paged.x_child) == 0 and len(paged.t_src) == 39 and int(paged.size[0]) == 40
+
+
 def test_current_builds_once_per_version(tree_store: FalkorDBStore, tmp_path: Path) -> None:
     first = snapshot.current(tree_store, tmp_path)
     where = snapshot.snapshot_dir(tree_store, tmp_path, first.version)

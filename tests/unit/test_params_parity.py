@@ -32,7 +32,7 @@ CLI_ONLY = {"as_json"}  # --json: how the command line prints, not what it asks
 
 
 def _cli(cls: type[Params]) -> dict[str, click.Parameter]:
-    query = main.commands["query"]
+    query = main.get_command(click.Context(main), "query")
     assert isinstance(query, click.Group)
     return {p.name: p for p in query.commands[cls.question].params if p.name}
 
