@@ -43,6 +43,13 @@ Definitions (the policy's thresholds are in ``refnet.queries.compliance.policy``
   referral tie) and states how many referral rows the loads refused, by reason when the
   quarantine file the load's run recorded is still there.
 
+The report answers from the analytic snapshot of the store's current data version
+(``queries.snapshot``; ``ComplianceReport.data_version`` names it): the forest as of the
+window's end is the snapshot's preorder forest with later members and referrals cut
+(``forest``), and every check is masks and sums over its columns; only the load runs
+(a handful of rows) are read through Cypher. The Cypher aggregations it replaced are
+the oracle under ``tests/oracle/compliance``.
+
 Structure (levels, people, cycles, second referrers) is as of the window's end; cycles
 and refused loads are whole-graph checks, so they are skipped when ``root_id`` narrows
 the report to one downline. A narrowed report names nobody above ``root_id``: its
@@ -50,10 +57,10 @@ evidence chains start at ``root_id``, so it can be shown to that downline's orga
 """
 
 from .params import MAX_EVIDENCE, ComplianceParams
-from .report import ask, report
+from .report import ask, report, report_from
 from .results import SEVERITIES, Check, ComplianceReport, Flag, Month, Totals
 
 __all__ = [
     "MAX_EVIDENCE", "SEVERITIES", "Check", "ComplianceParams", "ComplianceReport", "Flag",
-    "Month", "Totals", "ask", "report",
+    "Month", "Totals", "ask", "report", "report_from",
 ]

@@ -1,33 +1,77 @@
 """What every compliance check works on: the forest, the scope, the policy, the window,
-and the flags and checks found so far."""
+the purchases, and the flags and checks found so far."""
 
 from __future__ import annotations
 
 from collections.abc import Iterable
 from datetime import UTC, datetime
-from typing import Any
 
 import numpy as np
 
+from refnet.queries.snapshot import Snapshot
 from refnet.queries.window import Window
 
 from .forest import Forest, Scope
 from .policy import Policy
 from .results import Check, Flag, Month
 
-__all__ = ["MAX_MONTHS", "SUMS", "Context", "sales_row"]
+__all__ = ["COUNTED", "MAX_MONTHS", "SUMS", "Context", "Sales", "runs"]
 
 MAX_MONTHS = 120
 
 SUMS = ("purchases", "gmv", "commission", "entry_purchases", "entry_gmv", "entry_commission",
          "internal_gmv", "outside_gmv", "retail_commission", "self_gmv")
+COUNTED = ("paid", "settled")
 
 
-def sales_row(r: dict[str, Any]) -> dict[str, Any]:
-    out = {k: int(r[k] or 0) for k in SUMS}
-    out["promoter"] = r["promoter"]
-    out["status"] = r["status"]
-    return out
+def runs(keys: np.ndarray) -> list[tuple[int, int]]:
+    """(start, end) of each run of equal values in ``keys``."""
+    if not len(keys):
+        return []
+    starts = np.flatnonzero(np.r_[True, keys[1:] != keys[:-1]])
+    return list(zip(starts.tolist(), [*starts[1:].tolist(), len(keys)], strict=True))
+
+
+class Sales:
+    """Paid and settled purchases of a product in the window, summed per promoter.
+
+    ``promoter`` holds the promoter positions (-1: purchases attributed to nobody),
+    ascending; ``sums[k]`` the sum ``k`` of ``SUMS`` for each. The snapshot keeps
+    purchases sorted by promoter, so each sum is one ``np.add.reduceat``.
+    """
+
+    def __init__(self, snap: Snapshot, window: Window) -> None:
+        at = np.asarray(snap.p_at)
+        keep = (np.isin(snap.p_status, snap.status_codes(*COUNTED)) & (at > window.start)
+                & (at <= window.end) & (np.asarray(snap.p_entry) >= 0))
+        rows = np.flatnonzero(keep)
+        promoter = np.asarray(snap.p_promoter, dtype=np.int64)[rows]
+        buyer = np.asarray(snap.p_buyer, dtype=np.int64)[rows]
+        amount = np.asarray(snap.p_amount, dtype=np.int64)[rows]
+        commission = np.asarray(snap.p_commission, dtype=np.int64)[rows]
+        entry = np.asarray(snap.p_entry)[rows] == 1
+        outside = buyer < 0
+        values = {
+            "purchases": np.ones(len(rows), dtype=np.int64),
+            "gmv": amount,
+            "commission": commission,
+            "entry_purchases": entry.astype(np.int64),
+            "entry_gmv": amount * entry,
+            "entry_commission": commission * entry,
+            "internal_gmv": amount * ~outside,
+            "outside_gmv": amount * outside,
+            "retail_commission": commission * (outside & ~entry),
+            "self_gmv": amount * ((buyer == promoter) & ~outside),
+        }
+        starts = np.flatnonzero(np.r_[True, promoter[1:] != promoter[:-1]]) if len(rows) \
+            else np.zeros(0, dtype=np.int64)
+        self.promoter = promoter[starts]
+        self.sums = {k: np.add.reduceat(v, starts) if len(rows) else v[:0]
+                     for k, v in values.items()}
+
+    def select(self, mask: np.ndarray) -> dict[str, int]:
+        """Each sum over the promoters where ``mask`` is true."""
+        return {k: int(v[mask].sum()) for k, v in self.sums.items()}
 
 
 class Context:
@@ -39,24 +83,35 @@ class Context:
             forest, scope, policy, window, limit)
         self.flags: list[Flag] = []
         self.checks: list[Check] = []
+        self._timelines: dict[int, list[Month]] = {}
 
     def check(self, code: str, checked: bool, flags: Iterable[Flag] = (), note: str = "") -> None:
         found = list(flags)
         self.flags += found
         self.checks.append(Check(code, checked, len(found), note))
 
-    def idx(self, member_id: Any) -> int | None:
-        return self.f.index.get(str(member_id)) if member_id is not None else None
+    def chains(self, members: np.ndarray | list[int]) -> list[list[str]]:
+        """The evidence chain of each of the first ``limit`` members."""
+        return [self.f.chain(int(v)) for v in members[:self.limit]]
+
+    def names(self, members: np.ndarray | list[int]) -> list[str]:
+        """The ids of the first ``limit`` members."""
+        return [self.f.id(int(v)) for v in members[:self.limit]]
 
     def timeline(self, r: int) -> list[Month]:
-        """``r``'s organization at each month's end in the window: size, levels, recruits."""
+        """``r``'s organization at each month's end in the window: size, levels, recruits
+        (kept: the threshold and the velocity flags of one organization show the same)."""
+        if r not in self._timelines:
+            self._timelines[r] = self._timeline(r)
+        return list(self._timelines[r])
+
+    def _timeline(self, r: int) -> list[Month]:
         f, w = self.f, self.window
         members = f.subtree(r)
         joined = f.joined[members]
         order = np.argsort(joined, kind="stable")
         joined = joined[order]
-        levels = np.maximum.accumulate(
-            np.array([f.depth[v] - f.depth[r] for v in members])[order]) + 1
+        levels = np.maximum.accumulate((f.depth[members] - f.depth[r])[order]) + 1
         ends = _month_ends(w.start, w.end)[-MAX_MONTHS:]
         out = []
         previous = w.start
@@ -66,8 +121,6 @@ class Context:
             out.append(Month(label, k, int(levels[k - 1]) if k else 0, k - started))
             previous = end
         return out
-
-    # -- revenue --------------------------------------------------------------------
 
 
 def _month_ends(start: int, end: int) -> list[tuple[str, int]]:

@@ -1,82 +1,165 @@
-"""The referral forest a compliance report reads: preorder, sizes, heights, chains.
+"""The referral forest a compliance report reads, as of an instant, from the snapshot.
 
-Built from the members and referrals as of the window's end; ``Scope`` says which of
-its members one report covers (one downline, or every tree)."""
+The snapshot holds the whole forest in preorder (``queries.snapshot``). As of
+``as_of`` a member who had not joined is not there, and a referral made later, or
+made by a member not there, is not either: its member is then a root of its own. A
+member with several referrers hangs under the earliest one there as of then (by
+time, a missing time first, then referrer id), which is the snapshot's parent unless
+that one is not there yet; the later referrers are the snapshot's ``x_*`` edges.
+
+Everything is per member position, computed with a few numpy passes:
+
+* the effective root and depth by pointer jumping up the effective parent column
+  (log2 of the depth passes), so members on a referral cycle, which reach no root,
+  are found too;
+* a preorder of the forest as of then: when every member keeps its snapshot parent
+  or loses it (the common case), the snapshot's order stably sorted by effective root
+  (a cut member's tree is its snapshot slice less the slices cut below it); when a
+  later referrer takes a member over, positions are laid out again level by level;
+* sizes and heights bottom-up, level by level (one ``np.add.at`` per level).
+
+``Scope`` says which of its members one report covers (one downline, or every tree).
+"""
 
 from __future__ import annotations
-
-from collections import defaultdict
-from typing import Any
 
 import numpy as np
 
 from refnet.graph.errors import BadInput, NotFound
+from refnet.queries.snapshot import NONE, Snapshot
 from refnet.queries.window import Window
 
-__all__ = ["Forest", "Scope"]
+__all__ = ["Forest", "Scope", "extra_edges"]
+
+
+def extra_edges(snap: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The referral edges the snapshot's forest does not hold: (child, parent, at)."""
+    return (np.asarray(snap.x_child, dtype=np.int64), np.asarray(snap.x_parent, dtype=np.int64),
+            np.asarray(snap.x_at, dtype=np.int64))
+
+
+def _roots(ep: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """Per member: its root and its depth under parents ``ep`` (-1: a root), and
+    whether it reaches a root at all (members on a cycle or below one do not)."""
+    n = len(ep)
+    has = ep >= 0
+    up = np.where(has, ep, np.arange(n))
+    dist = has.astype(np.int64)
+    for _ in range(max(1, int(n).bit_length() + 1)):
+        nxt = up[up]
+        if np.array_equal(nxt, up):
+            break
+        dist += dist[up]
+        up = nxt
+    reach = keep & (ep[up] < 0) if n else keep
+    return up, dist, reach
 
 
 class Forest:
-    """Members, their first referrer, the trees in preorder, sizes and heights."""
+    """The referral forest as of ``as_of`` over the snapshot's member positions.
 
-    def __init__(self, members: list[tuple[Any, ...]], referrals: list[tuple[Any, ...]]) -> None:
-        members = sorted(members, key=lambda r: str(r[0]))
-        self.ids = [str(r[0]) for r in members]
-        self.index = {m: i for i, m in enumerate(self.ids)}
-        n = len(self.ids)
-        self.joined = np.array([int(r[1] or 0) for r in members], dtype=np.int64)
-        self.parent = [-1] * n
-        self.extra: dict[int, list[str]] = {}  # member -> every referrer, when more than one
-        self.edges: list[tuple[int, int]] = []
-        links: dict[int, list[tuple[int, str]]] = defaultdict(list)
-        for parent, child, at in referrals:
-            p, c = self.index.get(str(parent)), self.index.get(str(child))
-            if p is not None and c is not None:
-                links[c].append((int(at or 0), str(parent)))
-                self.edges.append((p, c))
-        for c, found in links.items():
-            found.sort()
-            self.parent[c] = self.index[found[0][1]]
-            if len(found) > 1:
-                self.extra[c] = [p for _, p in found]
-        self.top = -1  # set by _Scope when a report covers one downline
-        self.children: list[list[int]] = [[] for _ in range(n)]
-        for i, p in enumerate(self.parent):
-            if p >= 0:
-                self.children[p].append(i)
-        for kids in self.children:
-            kids.sort(key=lambda k: (int(self.joined[k]), self.ids[k]))
-        self.depth = [-1] * n  # -1: not under any root (a cycle or below one)
-        self.root = [-1] * n
-        self.order: list[int] = []
-        self.pos = [-1] * n
-        for r in (i for i in range(n) if self.parent[i] < 0):
-            stack = [r]
-            self.depth[r] = 0
-            while stack:
-                v = stack.pop()
-                self.pos[v] = len(self.order)
-                self.order.append(v)
-                self.root[v] = r
-                for c in reversed(self.children[v]):
-                    self.depth[c] = self.depth[v] + 1
-                    stack.append(c)
-        self.size = [0] * n  # members below, the member excluded
-        self.height = [0] * n  # levels below the member
-        for v in reversed(self.order):
-            p = self.parent[v]
-            if p >= 0:
-                self.size[p] += self.size[v] + 1
-                self.height[p] = max(self.height[p], self.height[v] + 1)
+    ``ep`` is each member's parent then (-1 a root or not there), ``root`` and ``depth``
+    its effective root and depth, ``size`` the members below it and ``height`` the levels
+    below it; ``order`` lists the members in a preorder of that forest and ``pos`` each
+    member's place in it (-1 not there, or on a cycle), so ``v``'s downline is
+    ``order[pos[v]:pos[v] + size[v] + 1]``.
+    """
 
-    def subtree(self, v: int) -> list[int]:
+    def __init__(self, snap: Snapshot, as_of: int) -> None:
+        self.snap = snap
+        n = self.n = snap.members
+        joined = np.asarray(snap.joined_at, dtype=np.int64)
+        present = self.present = joined <= as_of  # NONE: always there
+        self.joined = np.where(joined == NONE, 0, joined)
+        self.ids = snap.ids
+        rank = self.rank = np.empty(n, dtype=np.int64)
+        rank[np.asarray(snap.id_order)] = np.arange(n)
+        parent = np.asarray(snap.parent, dtype=np.int64)
+        ref_at = np.asarray(snap.ref_at, dtype=np.int64)
+        has = parent >= 0
+        ok = has & present & (ref_at <= as_of)
+        ok[has] &= present[parent[has]]
+        main = np.where(ok, parent, -1)  # the snapshot's edges still there
+        ep = main.copy()
+
+        # later referrers: who has more than one referrer there, and who is taken over
+        xc, xp, xa = extra_edges(snap)
+        valid = present[xc] & present[xp] & (xa <= as_of) if len(xc) else np.zeros(0, bool)
+        xc, xp, xa = xc[valid], xp[valid], xa[valid]
+        self.extra: dict[int, list[int]] = {}  # member -> every referrer, earliest first
+        self.x_edges = (xc, xp)
+        if len(xc):
+            kids = np.unique(xc)
+            mine = ok[kids]
+            cc = np.concatenate([xc, kids[mine]])
+            pp = np.concatenate([xp, parent[kids[mine]]])
+            at = np.concatenate([xa, ref_at[kids[mine]]])
+            at = np.where(at == NONE, 0, at)  # a missing time first, as coalesce(at, 0)
+            by = np.lexsort((rank[pp], at, cc))
+            cc, pp = cc[by], pp[by]
+            first = np.r_[True, cc[1:] != cc[:-1]]
+            ep[cc[first]] = pp[first]
+            starts = np.flatnonzero(first)
+            counts = np.diff(np.r_[starts, len(cc)])
+            for s, k in zip(starts[counts > 1].tolist(), counts[counts > 1].tolist(),
+                            strict=True):
+                self.extra[int(cc[s])] = pp[s:s + k].tolist()
+        self.main, self.ep = main, ep
+        moved = not np.array_equal(ep, main)
+
+        root, depth, reach = _roots(ep, present)
+        self.root, self.depth, self.reach = root, depth, reach
+        members = np.flatnonzero(reach)
+        # members per level (depth is small: a radix sort)
+        deepest = int(depth[members].max()) if len(members) else 0
+        small = np.int16 if deepest < np.iinfo(np.int16).max else np.int64
+        levels = np.argsort(depth[members].astype(small), kind="stable")
+        by_level = members[levels]
+        bounds = np.searchsorted(depth[by_level], np.arange(deepest + 2 if len(members) else 1))
+        level = [by_level[bounds[d]:bounds[d + 1]] for d in range(len(bounds) - 1)]
+        size = np.zeros(n, dtype=np.int64)
+        height = np.zeros(n, dtype=np.int64)
+        for m in reversed(level[1:]):
+            np.add.at(size, ep[m], size[m] + 1)
+            np.maximum.at(height, ep[m], height[m] + 1)
+        self.size, self.height = size, height
+
+        pos = np.full(n, -1, dtype=np.int64)
+        if not moved:
+            # the snapshot's preorder less the members not there, each cut tree moved to
+            # after the trees before its root: a preorder of the forest as of then
+            order = members if np.all(np.diff(root[members]) >= 0) else \
+                members[np.argsort(root[members], kind="stable")]
+        else:
+            tops = level[0] if level else members[:0]
+            pos[tops] = np.cumsum(size[tops] + 1) - (size[tops] + 1)
+            for m in level[1:]:
+                m = m[np.argsort(ep[m], kind="stable")]
+                p = ep[m]
+                width = size[m] + 1
+                before = np.cumsum(width) - width
+                first = np.r_[True, p[1:] != p[:-1]]
+                group = np.cumsum(first) - 1
+                pos[m] = pos[p] + 1 + before - before[first][group]
+            order = np.empty(len(members), dtype=np.int64)
+            order[pos[members]] = members
+        pos[order] = np.arange(len(order))
+        self.order, self.pos = order, pos
+        self.top = -1  # set by Scope when a report covers one downline
+
+    # -- single members ------------------------------------------------------------------
+
+    def id(self, v: int) -> str:
+        return str(self.ids[v])
+
+    def subtree(self, v: int) -> np.ndarray:
         """``v`` and its downline, in preorder."""
-        return self.order[self.pos[v]:self.pos[v] + self.size[v] + 1]
+        p = int(self.pos[v])
+        return self.order[p:p + int(self.size[v]) + 1]
 
-    def is_below(self, v: int, top: int) -> bool:
-        """Is ``v`` in ``top``'s downline (``top`` itself excluded)?"""
-        return self.pos[top] >= 0 and self.pos[top] < self.pos[v] <= self.pos[top] \
-            + self.size[top]
+    def children(self, v: int) -> np.ndarray:
+        below = self.subtree(v)[1:]
+        return below[self.ep[below] == v]
 
     def chain(self, v: int) -> list[str]:
         """Root -> ... -> v; in a report on one downline, that downline's root -> ... -> v,
@@ -85,18 +168,23 @@ class Forest:
         seen = set()
         while v >= 0 and v not in seen:
             seen.add(v)
-            out.append(self.ids[v])
+            out.append(self.id(v))
             if v == self.top:
                 break
-            v = self.parent[v]
+            v = int(self.ep[v])
         return out[::-1]
 
     def deepest_path(self, v: int) -> list[str]:
-        """Root -> ... -> v -> ... -> the deepest member below v."""
+        """Root -> ... -> v -> ... -> the deepest member below v: at each step the child
+        with the most levels, then the most members below it, then the earliest joined
+        (then the smallest id)."""
         path = self.chain(v)
-        while self.children[v]:
-            v = max(self.children[v], key=lambda c: (self.height[c], self.size[c]))
-            path.append(self.ids[v])
+        while self.size[v]:
+            kids = self.children(v)
+            best = np.lexsort((self.rank[kids], self.joined[kids], -self.size[kids],
+                               -self.height[kids]))[0]
+            v = int(kids[best])
+            path.append(self.id(v))
         return path
 
 
@@ -105,29 +193,46 @@ class Scope:
 
     def __init__(self, forest: Forest, root_id: str | None, window: Window) -> None:
         self.forest = forest
+        f = forest
         if root_id is None:
-            self.roots = [v for v in forest.order if forest.parent[v] < 0]
-            self.members = list(forest.order)
+            self.roots = f.order[f.ep[f.order] < 0]
+            self.members = f.order
+            self.top = -1
+            self.base = 0
         else:
             if not isinstance(root_id, str) or not root_id.strip():
                 raise BadInput("root_id must be a member id")
-            v = forest.index.get(root_id)
-            if v is None:
+            v = f.snap.position(root_id)
+            if v is None or not f.present[v]:
                 raise NotFound(f"no member {root_id!r} had joined by "
                                f"{window.describe()['as_of']}")
-            if forest.pos[v] < 0:
+            if f.pos[v] < 0:
                 raise BadInput(f"member {root_id!r} sits in a referral cycle; run the report "
                                "without a root to see it")
-            self.roots = [v]
-            self.members = forest.subtree(v)
-            forest.top = v
+            self.roots = np.array([v], dtype=np.int64)
+            self.members = f.subtree(v)
+            f.top = self.top = v
+            self.base = int(f.depth[v])
         self.whole = root_id is None
 
-    def org(self, v: int | None) -> int:
-        """The organization (scope root) ``v`` belongs to, or -1 outside the scope."""
-        if v is None or self.forest.pos[v] < 0:
-            return -1
+    def level(self, v: np.ndarray | int) -> np.ndarray | int:
+        """Levels above ``v`` inside the scope: its depth, from ``root_id`` when one is set
+        (a report on one downline counts nobody above it)."""
+        return self.forest.depth[v] - self.base
+
+    def org(self, v: np.ndarray) -> np.ndarray:
+        """The organization (scope root) of each member position in ``v`` (-1: none, or
+        outside the scope); ``v`` may hold -1 for no member."""
+        f = self.forest
+        v = np.asarray(v, dtype=np.int64)
+        ok = v >= 0
+        out = np.full(len(v), -1, dtype=np.int64)
+        w = v[ok]
         if self.whole:
-            return self.forest.root[v]
-        top = self.roots[0]
-        return top if v == top or self.forest.is_below(v, top) else -1
+            out[ok] = np.where(f.pos[w] >= 0, f.root[w], -1)
+        else:
+            top = self.top
+            lo = int(f.pos[top])
+            inside = (f.pos[w] >= lo) & (f.pos[w] <= lo + int(f.size[top]))
+            out[ok] = np.where(inside, top, -1)
+        return out

@@ -8,42 +8,39 @@ from collections import Counter
 from typing import Any
 
 import networkx as nx
+import numpy as np
 
 from refnet.loaders.quarantine import read_refused_referrals
 
-from .context import Context
+from .context import Context, Sales
+from .forest import Forest
 from .results import Flag
 
 __all__ = ['integrity', 'refused_referrals']
 
 
-def integrity(ctx: Context, sales: list[dict[str, Any]]) -> None:
+def integrity(ctx: Context, sales: Sales) -> None:
     f = ctx.f
     flags = []
-    for v, referrers in sorted(ctx.f.extra.items(), key=lambda x: f.ids[x[0]]):
-        if ctx.scope.org(v) < 0 and not ctx.scope.whole:
+    for v in sorted(f.extra, key=lambda v: f.rank[v]):
+        if not ctx.scope.whole and ctx.scope.org(np.array([v]))[0] < 0:
             continue
+        referrers = [f.id(r) for r in f.extra[v]]
         flags.append(Flag(
-            "SECOND_REFERRER", "critical", f.ids[v],
-            f"{f.ids[v]} has {len(referrers)} referrers in the graph "
+            "SECOND_REFERRER", "critical", f.id(v),
+            f"{f.id(v)} has {len(referrers)} referrers in the graph "
             f"({', '.join(referrers)}); the first one stays in the tree",
             {"referrers": len(referrers)},
-            evidence=[[r, f.ids[v]] for r in referrers[:ctx.limit]],
+            evidence=[[r, f.id(v)] for r in referrers[:ctx.limit]],
             related=referrers[:ctx.limit]))
     ctx.check("SECOND_REFERRER", True, flags)
 
     if not ctx.scope.whole:
         ctx.check("REFERRAL_CYCLE", False, note="a whole-graph check (no root)")
     else:
-        # With one referrer each, a cycle is exactly what no root reaches; only a
-        # second referrer can tie a cycle to a tree, so the full search runs only then.
-        cyclic = f.extra or any(pos < 0 for pos in f.pos)
-        graph = nx.DiGraph(f.edges if cyclic else [])
         flags = []
-        for component in nx.strongly_connected_components(graph):
-            if len(component) < 2:
-                continue
-            cycle = [f.ids[a] for a, _ in nx.find_cycle(graph.subgraph(component))]
+        for component, graph in _cycles(f):
+            cycle = [f.id(a) for a, _ in nx.find_cycle(graph)]
             first = min(range(len(cycle)), key=lambda i: cycle[i])
             cycle = cycle[first:] + cycle[:first]
             flags.append(Flag(
@@ -51,40 +48,84 @@ def integrity(ctx: Context, sales: list[dict[str, Any]]) -> None:
                 f"referrals form a cycle through {len(component)} members: "
                 f"{' → '.join([*cycle, cycle[0]])}",
                 {"members": len(component)}, evidence=[[*cycle, cycle[0]]],
-                related=sorted(f.ids[v] for v in component)[:ctx.limit]))
+                related=sorted(f.id(v) for v in component)[:ctx.limit]))
         ctx.check("REFERRAL_CYCLE", True, flags)
 
-    stubs: list[tuple[int, dict[str, Any]]] = []
-    untied: list[tuple[int, dict[str, Any]]] = []
-    for row in sales:
-        pr = ctx.idx(row["promoter"])
-        if pr is None or (ctx.scope.org(pr) < 0 and not ctx.scope.whole):
-            continue
-        if row["status"] == "stub":
-            stubs.append((pr, row))
-        elif f.parent[pr] < 0 and not f.children[pr]:
-            untied.append((pr, row))
+    promoter = sales.promoter
+    known = promoter >= 0
+    known[known] &= f.present[promoter[known]]
+    if not ctx.scope.whole:
+        known &= ctx.scope.org(promoter) >= 0
+    who = np.maximum(promoter, 0)
+    stub = [i for i, s in enumerate(f.snap.member_statuses) if s == "stub"]
+    is_stub = known & np.isin(np.asarray(f.snap.m_status)[who], stub)
+    recruits = np.bincount(f.ep[f.ep >= 0], minlength=f.n)
+    # a report on one downline knows no referrer above its root (as it always has)
+    untied = known & ~is_stub & ((f.ep[who] < 0) | (who == ctx.scope.top)) \
+        & (recruits[who] == 0)
     flags = []
     for code, severity, found, what in (
-        ("STUB_PROMOTER", "warning", stubs,
+        ("STUB_PROMOTER", "warning", np.flatnonzero(is_stub),
          "stub members (accounts no member claims)"),
-        ("UNTIED_PROMOTER", "info", untied,
+        ("UNTIED_PROMOTER", "info", np.flatnonzero(untied),
          "members with no referral tie (no referrer, no recruits)"),
     ):
-        if not found:
+        if not len(found):
             continue
-        found.sort(key=lambda x: (-x[1]["gmv"], f.ids[x[0]]))
-        gmv = sum(x[1]["gmv"] for x in found)
-        purchases = sum(x[1]["purchases"] for x in found)
+        gmv = sales.sums["gmv"][found]
+        found = found[np.lexsort((f.rank[promoter[found]], -gmv))]
+        total = int(gmv.sum())
+        purchases = int(sales.sums["purchases"][found].sum())
         flags.append(Flag(
             code, severity, None,
-            f"{purchases:,} purchases ({gmv / 100:,.2f} in GMV) are attributed to "
+            f"{purchases:,} purchases ({total / 100:,.2f} in GMV) are attributed to "
             f"{len(found):,} {what}",
-            {"promoters": len(found), "purchases": purchases, "gmv": gmv,
-             "commission": sum(x[1]["commission"] for x in found)},
-            evidence=[[f.ids[pr]] for pr, _ in found[:ctx.limit]],
-            related=[f.ids[pr] for pr, _ in found[:ctx.limit]]))
+            {"promoters": len(found), "purchases": purchases, "gmv": total,
+             "commission": int(sales.sums["commission"][found].sum())},
+            evidence=[[f.id(pr)] for pr in promoter[found[:ctx.limit]].tolist()],
+            related=ctx.names(promoter[found])))
     ctx.check("STUB_OR_UNTIED_PROMOTER", True, flags)
+
+
+def _cycles(f: Forest) -> list[tuple[list[int], nx.DiGraph]]:
+    """Each strongly connected set of two or more members under the referrals there as
+    of then, with the graph of its referrals.
+
+    The snapshot's own edges form a forest, so every cycle takes a later edge (``x_*``).
+    The search runs on the members those edges touch, each tied to its nearest such
+    member above it in the forest; a set found there is then filled in with the
+    members on the forest paths between its own.
+    """
+    xc, xp = f.x_edges
+    if not len(xc):
+        return []
+    touched = set(xc.tolist()) | set(xp.tolist())
+    above: dict[int, int] = {}  # touched member -> nearest touched member above it
+    graph = nx.DiGraph(zip(xp.tolist(), xc.tolist(), strict=True))
+    for b in touched:
+        w = int(f.main[b])
+        while w >= 0 and w not in touched:
+            w = int(f.main[w])
+        if w >= 0:
+            above[b] = w
+            graph.add_edge(w, b)
+    out = []
+    for found in nx.strongly_connected_components(graph):
+        if len(found) < 2:
+            continue
+        component = set(found)
+        for b in found:
+            if above.get(b) in found:
+                w = int(f.main[b])
+                while w != above[b]:
+                    component.add(w)
+                    w = int(f.main[w])
+        members = sorted(component)
+        edges = [(int(f.main[c]), c) for c in members if int(f.main[c]) in component]
+        edges += [(p, c) for p, c in zip(xp.tolist(), xc.tolist(), strict=True)
+                  if p in component and c in component]
+        out.append((members, nx.DiGraph(edges)))
+    return out
 
 
 def refused_referrals(ctx: Context, runs: list[dict[str, Any]]) -> int:

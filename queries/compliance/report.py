@@ -1,37 +1,30 @@
-"""The compliance report: read the forest and the sales, run each check the policy
-asks for, sort the flags."""
+"""The compliance report from the analytic snapshot: the forest as of the window's end
+and the window's sales from columns, each check the policy asks for, the flags sorted.
+
+The load runs (a handful of rows, for the refused-referral counts) are the one read
+of the store besides the snapshot's data version. ``tests/oracle/compliance`` keeps
+the Cypher aggregations this replaced, and the property tests hold the two equal.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Callable
+from typing import Any
 
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
+from refnet.queries import snapshot as snapshots
+from refnet.queries.snapshot import Snapshot
 from refnet.queries.window import Window, latest_event
 
 from . import integrity, revenue, structure
-from .context import Context, sales_row
+from .context import Context, Sales
 from .forest import Forest, Scope
 from .params import MAX_EVIDENCE, ComplianceParams
 from .policy import Policy, load
 from .results import SEVERITIES, ComplianceReport, Totals
 
-__all__ = ["ask", "report"]
-
-_WHOLE = {
-    "members": "compliance/members",
-    "referrals": "compliance/referrals",
-    "promoter_sales": "compliance/promoter_sales",
-    "member_pairs": "compliance/member_pairs",
-    "buyers": "compliance/buyers",
-}
-_BELOW = {
-    "members": "downline/team",  # the one way to scope to a team
-    "referrals": "compliance/referrals_below",
-    "promoter_sales": "compliance/promoter_sales_below",
-    "member_pairs": "compliance/member_pairs_below",
-    "buyers": "compliance/buyers_below",
-}
+__all__ = ["ask", "report", "report_from"]
 
 
 def ask(store: GraphStore, params: ComplianceParams,
@@ -44,11 +37,20 @@ def ask(store: GraphStore, params: ComplianceParams,
 
 def report(store: GraphStore, policy: Policy, window: Window, *, root_id: str | None = None,
            evidence_limit: int = 5) -> ComplianceReport:
-    """Run every check ``policy`` asks for over ``window`` (optionally one downline).
+    """Run every check ``policy`` asks for over ``window`` (optionally one downline),
+    from the snapshot of the store's current data version.
 
     ``evidence_limit`` bounds the chains (and related members) each flag lists; the
     counts in its numbers are always complete.
     """
+    _check(policy, window, evidence_limit)
+    snap = snapshots.current(store, store.config.data_dir)
+    runs = store.run("compliance/load_runs").records() if root_id is None else []
+    return report_from(snap, policy, window, root_id=root_id, evidence_limit=evidence_limit,
+                       runs=runs)
+
+
+def _check(policy: Any, window: Any, evidence_limit: Any) -> None:
     if not isinstance(policy, Policy):
         raise BadInput("policy must be a Policy "
                        "(refnet.queries.compliance.policy.load(name_or_path))")
@@ -58,36 +60,36 @@ def report(store: GraphStore, policy: Policy, window: Window, *, root_id: str | 
             or not 0 <= evidence_limit <= MAX_EVIDENCE:
         raise BadInput(f"evidence_limit must be a whole number from 0 to {MAX_EVIDENCE}, "
                        f"got {evidence_limit!r}")
-    params = window.params()
-    # A report on one downline reads only that downline (the *_below queries, anchored
-    # on the root), so an organizer's report costs what its team costs.
-    names = _WHOLE if root_id is None else _BELOW
-    if root_id is not None:
-        params["root"] = root_id
-    forest = Forest(store.run(names["members"], params).rows,
-                     store.run(names["referrals"], params).rows)
+
+
+def report_from(snap: Snapshot, policy: Policy, window: Window, *,
+                root_id: str | None = None, evidence_limit: int = 5,
+                runs: list[dict[str, Any]] | None = None) -> ComplianceReport:
+    """The report from ``snap``'s columns; ``runs`` are the load runs
+    (``compliance/load_runs``) whose refused referrals a whole-network report counts."""
+    _check(policy, window, evidence_limit)
+    forest = Forest(snap, window.end)
     scope = Scope(forest, root_id, window)
-    sales = [sales_row(r) for r in store.run(names["promoter_sales"], params).records()]
-    pairs = store.run(names["member_pairs"], params).records()
-    buyers = store.run(names["buyers"], params).records()
-    runs = store.run("compliance/load_runs").records() if root_id is None else []
+    sales = Sales(snap, window)
     ctx = Context(forest, scope, policy, window, evidence_limit)
     structure.threshold(ctx)
-    structure.commission_depth(ctx, pairs)
+    structure.commission_depth(ctx)
     structure.plan_depth(ctx, sales)
     structure.velocity(ctx)
     money = revenue.revenue(ctx, sales)
-    buying, entry_only = revenue.entry_only(ctx, buyers)
+    buying, entry_only = revenue.entry_only(ctx)
     integrity.integrity(ctx, sales)
-    refused = integrity.refused_referrals(ctx, runs)
+    refused = integrity.refused_referrals(ctx, runs or [])
+    roots = scope.roots
     totals = Totals(
-        members=len(forest.ids) if scope.whole else len(scope.members),
-        organizations=sum(1 for r in scope.roots if forest.children[r]),
-        deepest_levels=max((forest.height[r] + 1 for r in scope.roots), default=0),
+        members=int(forest.present.sum()) if scope.whole else len(scope.members),
+        organizations=int((forest.size[roots] > 0).sum()),
+        deepest_levels=int(forest.height[roots].max()) + 1 if len(roots) else 0,
         **money, buying_members=buying, entry_only_buyers=entry_only,
         refused_referrals=refused,
     )
     rank = {s: i for i, s in enumerate(SEVERITIES)}
     flags = sorted(ctx.flags, key=lambda f: (-rank[f.severity], f.code, f.member or ""))
     return ComplianceReport(policy, window.describe(), window.start, window.end, root_id,
-                            evidence_limit, totals, ctx.checks, flags)
+                            evidence_limit, totals, ctx.checks, flags,
+                            data_version=snap.version)

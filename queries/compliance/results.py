@@ -86,6 +86,7 @@ class ComplianceReport:
     totals: Totals
     checks: list[Check]
     flags: list[Flag]
+    data_version: str | None = None  # the data version the report answers from (the snapshot's)
 
     def by_severity(self) -> dict[str, int]:
         counts = Counter(f.severity for f in self.flags)

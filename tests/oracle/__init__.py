@@ -1,5 +1,7 @@
-"""Oracles: the Cypher aggregations the analytic snapshot replaced, kept as test code.
+"""The Cypher oracles of the questions the analytic snapshot answers.
 
-Each question is a package (its ``.py`` and its ``.cypher`` files); tests register this
-root with ``refnet.graph.cypher.add_root("tests.oracle")`` so the files resolve by name.
+Each package here is a question's former implementation (its Python and its .cypher
+files), kept only for the property tests that hold the snapshot's answers equal to
+it. Test code registers this root for the Cypher names:
+``refnet.graph.cypher.add_root("tests.oracle")``.
 """
