@@ -9,7 +9,11 @@ the warm snapshot of the current data version. Anchors measured in the same run:
   and GMV per level: three ``bincount`` over one slice), the limit of this design;
 * **Cypher**: the answers the snapshot replaced (``tests/oracle``: downline health of
   the largest tree), the "before"; skipped above 200,000 members unless ``--cypher``
-  (minutes each there).
+  (minutes each there). IMM is skipped there too unless ``--imm``.
+
+The first call of each question in the process is shown apart: it maps the snapshot's
+pages and builds what a question keeps per snapshot (conversion's window-independent
+facts, numba's compiled kernels).
 
 Also: the snapshot's build and save, opening (mapping) it, its bytes per member and
 per event, and ``refnet query downline ROOT --json`` end to end (a new process, so
@@ -73,7 +77,7 @@ def numpy_pass(snap: snapshot.Snapshot, root: int, since: int) -> list[int]:
             int(gmv.sum())]
 
 
-def cases(store: GraphStore, snap: snapshot.Snapshot, cypher: bool
+def cases(store: GraphStore, snap: snapshot.Snapshot, cypher: bool, imm: bool
           ) -> list[tuple[str, Callable[[], Any]]]:
     """Each question as ``refnet demo`` and the CLI ask it, on the largest organization
     and on a team of about 1,000 members."""
@@ -92,9 +96,11 @@ def cases(store: GraphStore, snap: snapshot.Snapshot, cypher: bool
         ("compliance cn, 1,000-member team",
          lambda: compliance.report(store, cn, year, root_id=team)),
         ("influence PageRank", lambda: influence.rank(store, month, top=20)),
-        ("influence IMM k=10", lambda: influence.seeds(store, month, k=10, runs=200)),
         ("network summary", lambda: network.summary(store)),
     ]
+    if imm:
+        out.append(("influence IMM k=10, ε=0.5", lambda: influence.seeds(store, month, k=10,
+                                                                         runs=200)))
     out += [(f"conversion by {g}", lambda g=g: conversion.funnel(store, quarter, group_by=g))
             for g in ("trust", "level", "channel", "promoter")]
     if cypher:
@@ -141,6 +147,9 @@ def main() -> None:
     parser.add_argument("--data", help="a data dir loaded before (skips generate and load)")
     parser.add_argument("--cypher", action="store_true",
                         help="time the Cypher answers above 200,000 members too")
+    parser.add_argument("--imm", action="store_true",
+                        help="time IMM above 200,000 members too (minutes a run there; "
+                             "bench/influence.py times it alone)")
     args = parser.parse_args()
     cypher = args.cypher or args.members <= 200_000
 
@@ -157,7 +166,7 @@ def main() -> None:
         snap = snapshot.current(store, config.data_dir)  # what the questions read
         events = len(snap.p_at) + len(snap.c_at) + len(snap.s_at) + len(snap.t_src)
         timings: dict[str, list[float]] = {}
-        todo = cases(store, snap, cypher)
+        todo = cases(store, snap, cypher, args.imm or args.members <= 200_000)
         with progress_bar(console, unit="runs") as bar:
             task = bar.add_task("questions", total=len(todo) * args.runs)
             for name, ask in todo:
@@ -170,13 +179,15 @@ def main() -> None:
         cli_s = end_to_end(config, root, args.runs)
 
     medians = {name: statistics.median(t) for name, t in timings.items()}
+    firsts = {name: t[0] for name, t in timings.items()}
     anchor = medians["anchor: numpy pass, largest tree"]
     table = Table(title=f"Questions on {snap.members:,} members, from the snapshot "
                         f"(median of {args.runs})")
-    for column in ("question", "median", "× numpy anchor"):
+    for column in ("question", "median", "× numpy anchor", "first call"):
         table.add_column(column, justify="left" if column == "question" else "right")
     for name, seconds in medians.items():
-        table.add_row(name, f"{seconds * 1000:,.1f} ms", f"{seconds / anchor:,.0f}")
+        table.add_row(name, f"{seconds * 1000:,.1f} ms", f"{seconds / anchor:,.0f}",
+                      f"{firsts[name] * 1000:,.1f} ms")
     table.add_row("refnet query downline ROOT --json (process)", f"{cli_s * 1000:,.0f} ms", "")
     console.print(table)
     memory = {"bytes": built.nbytes, "members": built.members, "events": events,
@@ -190,6 +201,7 @@ def main() -> None:
         "date": datetime.now(UTC).strftime("%Y-%m-%d"), "members": snap.members,
         "runs": args.runs, "median_ms": {k: round(v * 1000, 2) for k, v in medians.items()},
         "vs_numpy_anchor": {k: round(v / anchor, 1) for k, v in medians.items()},
+        "first_call_ms": {k: round(v * 1000, 2) for k, v in firsts.items()},
         "cli_downline_process_ms": round(cli_s * 1000),
         "snapshot": {"build_s": round(build_s, 2), "save_s": round(save_s, 2),
                      "open_ms": round(open_ms, 2), **memory},
