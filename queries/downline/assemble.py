@@ -109,13 +109,16 @@ def _activity(c: Mapping[str, int]) -> dict[str, Any]:
 
 
 def _recruits(rows: Iterable[Mapping[str, Any]], size: int, top: int) -> Recruits:
-    """Buckets from downline/recruits' rows (k >= 1); the rest of ``size`` recruited 0."""
+    """Buckets from downline/recruits-shaped rows (k >= 1: how many members recruited k,
+    and the ids of those who may be in the top, or all of them); the rest of ``size``
+    recruited 0."""
     counts: dict[int, int] = {}
     recruiters: list[Recruiter] = []
     for row in rows:
         k = int(row["recruits"])
         counts[k] = counts.get(k, 0) + int(row["members"])
         recruiters.extend(Recruiter(str(i), k) for i in row["ids"])
+    named = sum(counts.values())
     counts[0] = size - sum(counts.values())
     recruiters.sort(key=lambda r: (-r.recruits, r.id))
     buckets = [
@@ -126,7 +129,7 @@ def _recruits(rows: Iterable[Mapping[str, Any]], size: int, top: int) -> Recruit
     total = sum(k * n for k, n in counts.items())
     return Recruits(
         buckets=buckets,
-        recruiters=len(recruiters),
+        recruiters=named,
         mean=ratio(total, size),
         max_recruits=max((k for k, n in counts.items() if n), default=0),
         top=recruiters[:top],

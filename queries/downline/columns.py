@@ -18,6 +18,7 @@ computed from ``queries.snapshot`` columns instead of two Cypher walks:
 from __future__ import annotations
 
 from collections.abc import Callable
+from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -230,7 +231,7 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
     commission = np.asarray(snap.p_commission[sold_lo:sold_hi])
     entry = np.asarray(snap.p_entry[sold_lo:sold_hi]) == 1
 
-    buyers = np.asarray(snap.p_buyer)[snap.by_buyer]
+    buyers = _buyers_sorted(snap)
     b_lo, b_hi = np.searchsorted(buyers, [lo, hi])
     b_idx = np.asarray(snap.by_buyer[b_lo:b_hi])
     b_at = np.asarray(snap.p_at)[b_idx]
@@ -242,9 +243,9 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
     def per(who: np.ndarray, mask: np.ndarray, weights: np.ndarray | None = None) -> np.ndarray:
         if weights is None:
             return np.bincount(who[mask], minlength=n)
-        out = np.zeros(n, dtype=np.int64)  # exact integer money, not bincount's floats
-        np.add.at(out, who[mask], weights[mask])
-        return out
+        # bincount adds in float64, exact while every partial sum stays below 2**53 fen
+        # (90 trillion yuan per member): money comes back as exact integers
+        return np.bincount(who[mask], weights=weights[mask], minlength=n).astype(np.int64)
 
     orders = per(s_who, s_now)
     gmv = per(s_who, s_now, amount)
@@ -279,28 +280,54 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
         branch_of[below] = children[np.searchsorted(children, idx[below], side="right") - 1]
     columns = {k: np.asarray(v, dtype=np.int64)[idx] for k, v in member_counts.items()}
 
-    depth = int(level.max()) if len(level) else 0
-    by_level = {k: _sums(columns, level == k) for k in range(depth + 1)}
+    # per level: bincount (exact, as in ``per``); per branch: a branch is a contiguous
+    # run of the preorder slice, so its sums are one reduceat over the shown members
+    depth = int(level.max())  # the root is always shown: level 0 is there
+    levels = {k: np.bincount(level, weights=v, minlength=depth + 1).astype(np.int64)
+              for k, v in columns.items()}
+    by_level = {d: {k: int(v[d]) for k, v in levels.items()} for d in range(depth + 1)}
     by_branch = {}
-    for c in children.tolist():
-        mask = branch_of == c
-        by_branch[str(snap.ids[lo + c])] = (int(level[mask].max()) - 1, _sums(columns, mask))
+    if len(children):
+        # each child is shown, its run starting there; idx[0] is the root, so a run's
+        # place among the shown members below the root is one less
+        starts = np.searchsorted(idx, children) - 1
+        head = {k: np.add.reduceat(v[below], starts) for k, v in columns.items()}
+        deepest = np.maximum.reduceat(level[below], starts)
+        for j, c in enumerate(children.tolist()):
+            by_branch[str(snap.ids[lo + c])] = (int(deepest[j]) - 1,
+                                                {k: int(v[j]) for k, v in head.items()})
 
-    # recruits: present children of each shown downline member, counted at the parent
+    # recruits: present children of each shown downline member, counted at the parent;
+    # ids only for those who can be in the top (most recruits, then smallest id)
     kids = present & (level_all >= 2)
     if max_depth is not None:
         kids &= level_all <= max_depth + 1
     parents = np.asarray(snap.parent[lo:hi], dtype=np.int64)[kids] - lo
     recruits = np.bincount(parents, minlength=n)
-    rows = []
-    for k in sorted(set(recruits[recruits > 0].tolist()), reverse=True):
-        who = np.flatnonzero(recruits == k)
-        rows.append({"recruits": k, "members": len(who),
-                     "ids": [str(snap.ids[lo + i]) for i in who.tolist()]})
+    who = np.flatnonzero(recruits)
+    k_of = recruits[who]
+    first = who[np.lexsort((_id_rank(snap)[lo + who], -k_of))[:top]]
+    ks, counts = np.unique(k_of, return_counts=True)
+    named: dict[int, list[str]] = {}
+    for i in first.tolist():
+        named.setdefault(int(recruits[i]), []).append(str(snap.ids[lo + i]))
+    rows = [{"recruits": int(k), "members": int(c), "ids": named.get(int(k), [])}
+            for k, c in zip(ks[::-1].tolist(), counts[::-1].tolist(), strict=True)]
 
     return assemble(root_id, window, max_depth, top, by_level, by_branch, rows,
                     data_version=snap.version)
 
 
-def _sums(columns: dict[str, np.ndarray], mask: np.ndarray) -> dict[str, int]:
-    return {k: int(v[mask].sum()) for k, v in columns.items()}
+@lru_cache(maxsize=4)
+def _buyers_sorted(snap: Snapshot) -> np.ndarray:
+    """Each purchase's buyer position in ``by_buyer`` order, once per snapshot (a gather
+    over every purchase, which a small team's answer should not pay each time)."""
+    return np.asarray(snap.p_buyer)[snap.by_buyer]
+
+
+@lru_cache(maxsize=4)
+def _id_rank(snap: Snapshot) -> np.ndarray:
+    """Each position's place in id order, once per snapshot: ties broken by id."""
+    rank = np.empty(snap.members, dtype=np.int64)
+    rank[np.asarray(snap.id_order)] = np.arange(snap.members)
+    return rank
