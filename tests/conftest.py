@@ -74,14 +74,12 @@ def synthetic_store(server_config: Config, server_info: ServerInfo,
                     network_dir: Path) -> Iterator[FalkorDBStore]:
     """The 2,000-member synthetic network (``network_dir``) loaded once; tests only read it."""
     from refnet.loaders.load import load_paths
-    from refnet.queries.influence import projection
     from tests.graphs import HASHER
 
     s = _fresh_graph(server_config, server_info)
     report = load_paths(s, [network_dir], hasher=HASHER)
     assert report.bad == 0
     yield s
-    projection.invalidate(s)
     _drop(s)
 
 

@@ -15,4 +15,4 @@ HOSTILE = {
 }
 # Refused in production mode only (FORBIDDEN), and over GET (a 405).
 INTROSPECTION = "{ __schema { types { name } } }"
-MUTATION = "mutation { recomputeInfluence { dropped } }"
+MUTATION = "mutation { recomputeInfluence { dataVersion } }"

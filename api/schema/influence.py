@@ -1,5 +1,5 @@
 """Influence over GraphQL: the ``influence`` field and its resolver, and the
-``recomputeInfluence`` mutation that drops the cached trust projections it reads.
+``recomputeInfluence`` mutation that rebuilds the analytic snapshot it reads.
 
 The field's arguments are generated from ``queries.influence.InfluenceParams`` and its
 type from ``queries.influence.Influence`` (the ranking, and seeds when asked for).
@@ -14,7 +14,6 @@ import graphene
 
 from refnet.queries import influence as influence_q
 from refnet.queries import snapshot as snapshots
-from refnet.queries.influence import projection
 
 from ..answers import graphene_type, to_graph
 from .context import Context
@@ -44,25 +43,28 @@ class InfluenceQueries(graphene.ObjectType):
 
 
 class RecomputeInfluence(graphene.Mutation):
-    """Rebuild the analytic snapshot of the current data version and drop the cached trust
-    projections, so the next answers read the graph afresh (after a write that did not
-    go through refnet load, and so made no new data version)."""
+    """Rebuild the analytic snapshot of the current data version, so the next answers read
+    the graph afresh (after a write that did not go through refnet load, and so made no
+    new data version)."""
 
     class Arguments:
         pass
 
-    dropped = graphene.Int(required=True, description="Cached projections dropped.")
+    data_version = graphene.String(required=True, description="The data version rebuilt.")
+    dropped = graphene.Int(
+        required=True, description="Always 0: no trust projection is cached any more.",
+        deprecation_reason="The snapshot replaced the projection cache; read dataVersion.")
 
     @staticmethod
     def mutate(_root: Any, info: Any) -> RecomputeInfluence:
         ctx: Context = info.context
         ctx.scope.require("admin")
-        snapshots.current(ctx.store, ctx.store.config.data_dir, rebuild=True)
-        return RecomputeInfluence(dropped=projection.invalidate(ctx.store))
+        snap = snapshots.current(ctx.store, ctx.store.config.data_dir, rebuild=True)
+        return RecomputeInfluence(data_version=snap.version, dropped=0)
 
 
 class InfluenceMutations(graphene.ObjectType):
     """The mutation that belongs to influence."""
 
     recompute_influence = RecomputeInfluence.Field(
-        description="Rebuild the analytic snapshot and drop the cached trust projections.")
+        description="Rebuild the analytic snapshot of the current data version.")

@@ -25,7 +25,7 @@ import scipy.sparse as sp
 from refnet.graph.errors import NotFound
 from refnet.queries.snapshot import Snapshot
 
-__all__ = ["Projection", "invalidate", "project"]
+__all__ = ["Projection", "project"]
 
 
 @dataclass(frozen=True, eq=False)
@@ -86,11 +86,3 @@ def project(snap: Snapshot, as_of: int, team: np.ndarray | None = None) -> Proje
     keep = (src >= 0) & (dst >= 0) & (np.asarray(snap.t_since) <= as_of)
     weight = np.nan_to_num(np.asarray(snap.t_weight, dtype=float)[keep], nan=0.0)
     return Projection(int(as_of), snap, nodes, node_of, src[keep], dst[keep], weight)
-
-
-def invalidate(store: object = None) -> int:
-    """The projections dropped: none, as none are cached any more (the snapshot is the
-    per-version copy; ``recomputeInfluence`` rebuilds it). Kept for that mutation's
-    ``dropped`` count; ``store`` is ignored."""
-    del store
-    return 0

@@ -180,7 +180,6 @@ def test_projection_follows_the_data_version(hand: FalkorDBStore, tmp_path: Path
     snap = snapshot.current(hand, hand.config.data_dir)
     fresh = projection.project(snap, WINDOW.as_of)
     assert (fresh.n, fresh.m) == (5, 4)
-    assert projection.invalidate(hand) == 0  # nothing cached but the mapped snapshots
     assert fresh.index("e") == 4 and fresh.member(4) == "e"
     with pytest.raises(NotFound):
         fresh.index("nobody")
