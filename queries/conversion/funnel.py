@@ -12,9 +12,9 @@ import numpy as np
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
 from refnet.queries import snapshot as snapshots
-from refnet.queries.downline.columns import _check_team_args, _present, _root_position
+from refnet.queries.downline import team_slice
 from refnet.queries.params import MAX_TOP
-from refnet.queries.snapshot import NONE, Snapshot
+from refnet.queries.snapshot import Snapshot
 from refnet.queries.stats import ratio, spearman
 from refnet.queries.window import DAY_MS, Window, latest_event
 
@@ -204,15 +204,9 @@ def first_purchase_from(snap: Snapshot, window: Window, *,
 def _team(snap: Snapshot, root_id: str, as_of: int) -> Scope:
     """``root_id``'s team as of ``as_of`` as a mask (the members ``downline.team`` lists:
     below the root through referrals made by then, joined by then) and its base level."""
-    _check_team_args(root_id, as_of)
-    p = _root_position(snap, root_id, as_of)
-    lo, hi = p, p + int(snap.size[p])
-    present = _present(snap, lo, hi, as_of)
-    joined = np.asarray(snap.joined_at[lo:hi])
-    present &= (joined == NONE) | (joined <= as_of)
-    present[0] = True
+    p, inside = team_slice(snap, root_id, as_of)
     members = np.zeros(snap.members, dtype=bool)
-    members[lo:hi] = present
+    members[p:p + len(inside)] = inside
     return Scope(members, columns.member_level(snap, p, as_of), p)
 
 

@@ -55,6 +55,7 @@ from .columns import (
     health_from,
     team,
     team_from,
+    team_slice,
     upline,
     upline_from,
 )
@@ -95,6 +96,7 @@ __all__ = [
     "health_from",
     "team",
     "team_from",
+    "team_slice",
     "upline",
     "upline_from",
 ]

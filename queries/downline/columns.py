@@ -46,6 +46,7 @@ __all__ = [
     "health_from",
     "team",
     "team_from",
+    "team_slice",
     "upline",
     "upline_from",
 ]
@@ -91,11 +92,7 @@ def team_from(snap: Snapshot, root_id: str, as_of: int) -> list[str]:
     ``as_of`` (the same cut as ``health_from``) and it had joined by then; a referral
     or join with no time counts as always there.
     """
-    _check_team_args(root_id, as_of)
-    p = _root_position(snap, root_id, as_of)
-    lo, hi = p, p + int(snap.size[p])
-    present = _present(snap, lo, hi, as_of)
-    present &= np.asarray(snap.joined_at[lo:hi]) <= as_of  # NONE: always there
+    lo, present = team_slice(snap, root_id, as_of)
     present[0] = False
     rest = sorted(str(snap.ids[lo + i]) for i in np.flatnonzero(present).tolist())
     return [root_id, *rest]
@@ -154,6 +151,23 @@ def _check_upline_args(member_id: Any, as_of: Any) -> None:
         raise BadInput(f"a member id is a non-empty string, got {member_id!r}")
     if control_character(member_id, CONTROL) is not None:
         raise NotFound(f"no member {member_id!r}: member ids contain no control characters")
+
+
+def team_slice(snap: Snapshot, root_id: str, as_of: int) -> tuple[int, np.ndarray]:
+    """``root_id``'s team as of ``as_of``: the root's position ``p`` and a mask over the
+    slice ``[p, p + size[p])`` of who is in it (the root, and each member below it
+    reached through referrals made by ``as_of`` who had joined by then; a referral or
+    join with no time counts as always there). The one way every question scopes to a
+    team (``team_from``, conversion's and influence's team masks). Raises ``BadInput``
+    for a bad id or instant, ``NotFound`` for an unknown root or one that joined later.
+    """
+    _check_team_args(root_id, as_of)
+    p = _root_position(snap, root_id, as_of)
+    lo, hi = p, p + int(snap.size[p])
+    inside = _present(snap, lo, hi, as_of)
+    inside &= np.asarray(snap.joined_at[lo:hi]) <= as_of  # NONE (no time): always there
+    inside[0] = True  # the root joined by as_of, or _root_position refused it
+    return p, inside
 
 
 def _check_team_args(root_id: Any, as_of: Any) -> None:

@@ -9,7 +9,7 @@ import numpy as np
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
 from refnet.queries import snapshot as snapshots
-from refnet.queries.downline.columns import _check_team_args, _present, _root_position
+from refnet.queries.downline import team_slice
 from refnet.queries.params import MAX_TOP
 from refnet.queries.snapshot import Snapshot
 from refnet.queries.stats import spearman
@@ -153,13 +153,9 @@ def team_mask(snap: Snapshot, root_id: str, as_of: int) -> np.ndarray:
     """``root_id``'s team as of ``as_of`` as a mask over snapshot positions: the same
     members as ``downline.team_from`` (its slice, the as-of cut, joined by then),
     without turning a million positions into ids."""
-    _check_team_args(root_id, as_of)
-    p = _root_position(snap, root_id, as_of)
-    lo, hi = p, p + int(snap.size[p])
-    inside = _present(snap, lo, hi, as_of) & (np.asarray(snap.joined_at[lo:hi]) <= as_of)
-    inside[0] = True  # the root (it joined by as_of, or _root_position refused it)
+    p, inside = team_slice(snap, root_id, as_of)
     mask = np.zeros(snap.members, dtype=bool)
-    mask[lo:hi] = inside
+    mask[p:p + len(inside)] = inside
     return mask
 
 
