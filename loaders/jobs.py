@@ -23,6 +23,7 @@ import os
 import subprocess
 import sys
 import threading
+import time
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -64,9 +65,7 @@ def start(store: GraphStore, config: Config, paths: Sequence[Path], *, profile: 
     where = loads_dir(config)
     lock = os.open(where / f"{run_id}.lock", os.O_RDWR | os.O_CREAT, 0o600)
     try:
-        try:
-            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
+        if not _take(lock):
             return Started(run_id, started=False)
         report = load.LoadReport(run_id, files=[
             load.FileReport(str(path), prof.name, detected) for path, _, prof, detected in plan])
@@ -80,6 +79,22 @@ def start(store: GraphStore, config: Config, paths: Sequence[Path], *, profile: 
         return Started(run_id, started=True)
     finally:
         os.close(lock)  # the process holds its own copy of the locked descriptor
+
+
+def _take(lock: int, wait_s: float = 2.0) -> bool:
+    """Take the files' lock, waiting up to ``wait_s`` for it: a load that has recorded
+    its run as finished still holds the lock while its process closes the store and
+    exits, and a client that starts the same files again on seeing "finished" should
+    get a new run, not be told they are still loading."""
+    deadline = time.monotonic() + wait_s
+    while True:
+        try:
+            fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            return True
+        except BlockingIOError:
+            if time.monotonic() >= deadline:
+                return False
+            time.sleep(0.05)
 
 
 def _spawn(spec_path: Path, log_path: Path, lock: int, config: Config) -> None:
@@ -104,7 +119,7 @@ def run_spec(spec: dict[str, Any]) -> load.LoadReport:
     with open_store(config) as store:
         return load.load_paths(
             store, paths, plan=plan, hasher=privacy.hasher_for(config.data_dir),
-            max_bad=spec["max_bad"], quarantine_dir=loads_dir(config))
+            max_bad=spec["max_bad"], quarantine_dir=loads_dir(config), snapshot=False)
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -119,9 +134,11 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"failed: {type(e).__name__}: {e}", flush=True)
         raise
     finally:
-        os.close(spec["lock_fd"])
+        os.close(spec["lock_fd"])  # the lock guards the writes; the snapshot only reads
     print(f"finished: {report.records:,} records in {report.seconds:.1f} s, "
           f"{report.bad:,} quarantined", flush=True)
+    with open_store(Config.from_env(**spec["config"])) as store:
+        load.build_snapshot(store)
     return 0
 
 

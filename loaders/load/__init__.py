@@ -75,8 +75,14 @@ def load_paths(
     quarantine_dir: Path | None = None,
     progress: Callable[[str, int], None] | None = None,
     plan: list[tuple[Path, readers.Source, Profile, bool]] | None = None,
+    snapshot: bool = True,
 ) -> LoadReport:
     """Load files (or directories of them); ``max_bad`` is a count, or a fraction < 1.
+
+    The load ends by building the analytic snapshot of the version it made
+    (``build_snapshot``); a background load (``jobs``) passes ``snapshot=False`` and
+    builds it after releasing the files' lock, so a client that sees the run finished
+    can start it again at once.
 
     ``quarantine_dir`` is where ``<load id>.bad.csv`` goes: the CLI and background loads
     pass ``<data dir>/loads`` (``jobs.loads_dir``). Without one (library use) it goes
@@ -103,7 +109,8 @@ def load_paths(
     record_run(store, report, started_ms, "finished")
     if report.quarantine and not report.quarantine.exists():
         report.quarantine = None
-    build_snapshot(store, progress)
+    if snapshot:
+        build_snapshot(store, progress)
     return report
 
 

@@ -116,6 +116,7 @@ def test_a_server_file_loads_in_the_background_and_balances(server: Server) -> N
     # The same files again: the same run id, and nothing new written.
     again = server.post(START, paths=["net"])["data"]["startLoad"]
     assert again["run"]["id"] == answer["run"]["id"]
+    assert again["started"] is True  # the first run had ended: a new run, not "still loading"
     rerun = server.wait(again["run"]["id"])
     counts = rerun["counts"] if isinstance(rerun["counts"], dict) else json.loads(rerun["counts"])
     assert sum(c["written"] for c in counts.values()) == 0
