@@ -292,7 +292,11 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
     below = level > 0
     if len(children):
         branch_of[below] = children[np.searchsorted(children, idx[below], side="right") - 1]
-    columns = {k: np.asarray(v, dtype=np.int64)[idx] for k, v in member_counts.items()}
+    # every member shown (no late referral, no depth cut: the usual question) needs no
+    # gather of a dozen slice-long columns
+    every = len(idx) == n
+    columns = {k: np.asarray(v, dtype=np.int64) if every else np.asarray(v, dtype=np.int64)[idx]
+               for k, v in member_counts.items()}
 
     # per level: bincount (exact, as in ``per``); per branch: a branch is a contiguous
     # run of the preorder slice, so its sums are one reduceat over the shown members
