@@ -57,7 +57,7 @@ _COUNTED = ("paid", "settled")
 def ask(store: GraphStore, params: DownlineParams,
         latest: Callable[[GraphStore], int | None] = latest_event) -> DownlineHealth:
     """The downline question as every front end asks it, answered from the snapshot
-    (``health``); ``ask_cypher`` is the same question through Cypher."""
+    (``health``); ``tests/oracle/downline`` holds the Cypher walks it replaced."""
     return health(store, params.root_id, params.window(store, latest),
                            max_depth=params.max_depth, top=params.top)
 
@@ -76,8 +76,9 @@ def team(store: GraphStore, root_id: str, as_of: int) -> list[str]:
     The one way a question is scoped to a team (an organizer's influence and
     conversion): members reached through referrals made by ``as_of`` who had joined by
     then (a referral or join with no time is taken as always there). Answered from the
-    snapshot of the store's current data version; ``health.team_cypher`` is the Cypher
-    oracle. Raises ``NotFound`` for an unknown root or one that joined after ``as_of``.
+    snapshot of the store's current data version (the Cypher oracle:
+    ``tests/oracle/downline``). Raises ``NotFound`` for an unknown root or one that
+    joined after ``as_of``.
     """
     _check_team_args(root_id, as_of)
     snap = snapshots.current(store, store.config.data_dir)
@@ -86,7 +87,7 @@ def team(store: GraphStore, root_id: str, as_of: int) -> list[str]:
 
 def team_from(snap: Snapshot, root_id: str, as_of: int) -> list[str]:
     """The ids of ``root_id``'s team as of ``as_of`` from ``snap``: the root first, then
-    sorted; the same members as the Cypher ``downline/team`` (``health.team``).
+    sorted; the same members as the Cypher ``downline/team`` (``tests/oracle/downline``).
 
     A member is in it when no referral on the way down from the root was made after
     ``as_of`` (the same cut as ``health_from``) and it had joined by then; a referral
@@ -100,7 +101,7 @@ def team_from(snap: Snapshot, root_id: str, as_of: int) -> list[str]:
 
 def ask_upline(store: GraphStore, params: UplineParams) -> Upline:
     """The upline question as every front end asks it, answered from the snapshot;
-    ``health.ask_upline_cypher`` is the same question through Cypher."""
+    ``tests/oracle/downline``'s ``upline_cypher`` is its oracle."""
     as_of = parse_instant(params.as_of) if params.as_of is not None else None
     return upline(store, params.member_id, as_of)
 
@@ -110,7 +111,7 @@ def upline(store: GraphStore, member_id: str, as_of: int | None = None) -> Uplin
 
     A referral made after ``as_of`` is not there yet, so the chain then starts at the
     highest member still connected. Answered from the snapshot of the store's current
-    data version; ``health.upline_cypher`` (``downline/chain``) is the oracle. Raises
+    data version (the Cypher oracle: ``tests/oracle/downline``). Raises
     ``NotFound`` for an unknown member or one that joined after ``as_of``.
     """
     _check_upline_args(member_id, as_of)

@@ -3,20 +3,18 @@ run each check the policy asks for, sort the flags."""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
-from refnet.queries.compliance.params import MAX_EVIDENCE, ComplianceParams
-from refnet.queries.compliance.policy import Policy, load
+from refnet.queries.compliance.params import MAX_EVIDENCE
+from refnet.queries.compliance.policy import Policy
 from refnet.queries.compliance.results import SEVERITIES, ComplianceReport, Totals
-from refnet.queries.window import Window, latest_event
+from refnet.queries.window import Window
 
 from . import integrity, revenue, structure
 from .context import Context, sales_row
 from .forest import Forest, Scope
 
-__all__ = ["ask", "report"]
+__all__ = ["report"]
 
 _WHOLE = {
     "members": "compliance/members",
@@ -34,12 +32,6 @@ _BELOW = {
 }
 
 
-def ask(store: GraphStore, params: ComplianceParams,
-        latest: Callable[[GraphStore], int | None] = latest_event) -> ComplianceReport:
-    """The compliance question as every front end asks it."""
-    policy = load(params.policy).with_plan_levels(params.plan_levels)
-    return report(store, policy, params.window(store, latest), root_id=params.root_id,
-                  evidence_limit=params.evidence)
 
 
 def report(store: GraphStore, policy: Policy, window: Window, *, root_id: str | None = None,

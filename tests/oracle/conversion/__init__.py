@@ -1,5 +1,5 @@
 """The conversion question's Cypher oracle (see ``funnel``)."""
 
-from .funnel import ask, first_purchase, funnel, split
+from .funnel import first_purchase, funnel, split
 
-__all__ = ["ask", "first_purchase", "funnel", "split"]
+__all__ = ["first_purchase", "funnel", "split"]

@@ -9,7 +9,7 @@ scope is ``downline.team_cypher``, the Cypher team walk.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from dataclasses import dataclass, replace
 from typing import Any, Final, Literal
 
@@ -21,18 +21,18 @@ from refnet.queries.conversion import (
     MIN_CLICKS,
     NO_CHANNEL,
     TRUST_BUCKETS,
-    ConversionParams,
     ConversionReport,
     FirstPurchase,
     Funnel,
     coverage_vs_conversion,
 )
+from refnet.queries.conversion.funnel import _COUNTS
 from refnet.queries.params import MAX_TOP
 from refnet.queries.stats import ratio
-from refnet.queries.window import DAY_MS, Window, latest_event
+from refnet.queries.window import DAY_MS, Window
 from tests.oracle.downline import team_cypher
 
-__all__ = ["ask", "first_purchase", "funnel", "split"]
+__all__ = ["first_purchase", "funnel", "split"]
 
 Group = Literal["promoter", "trust", "level", "channel"]
 # The queries behind each grouping's funnel; promoter, channel and "all" share theirs
@@ -43,16 +43,8 @@ _STEPS: Final = {
               "conversion/level_purchases"),
     "trust": ("conversion/trust_clicks", "conversion/trust_purchases"),
 }
-_COUNTS: Final = ("shares", "clicks", "clickers", "purchases", "buyers", "outside_orders",
-                  "converted", "converting_clickers", "gmv", "commission")
 
 
-def ask(store: GraphStore, params: ConversionParams,
-        latest: Callable[[GraphStore], int | None] = latest_event) -> ConversionReport:
-    """The conversion question as every front end asks it."""
-    return funnel(store, params.window(store, latest), promoter_id=params.promoter_id,
-                  group_by=params.group_by, top=params.top,  # type: ignore[arg-type]
-                  min_clicks=params.min_clicks, root_id=params.root_id)
 
 
 def funnel(store: GraphStore, window: Window, *, promoter_id: str | None = None,

@@ -10,34 +10,22 @@ groups with the product's ``assemble``.
 
 from __future__ import annotations
 
-from collections.abc import Callable
 from typing import Any
 
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.store import GraphStore
 from refnet.graph.text import CONTROL, control_character
 from refnet.queries.downline.assemble import _COUNTERS, _add, _check_int, _check_window, assemble
-from refnet.queries.downline.params import MAX_DEPTH, DownlineParams, UplineParams
+from refnet.queries.downline.params import MAX_DEPTH
 from refnet.queries.downline.results import DownlineHealth, Upline, UplineMember
 from refnet.queries.params import MAX_TOP
-from refnet.queries.window import Window, format_instant, latest_event, parse_instant
+from refnet.queries.window import Window, format_instant
 
-__all__ = ["ask_cypher", "ask_upline_cypher", "health", "team_cypher", "upline_cypher"]
-
-
-def ask_cypher(store: GraphStore, params: DownlineParams,
-               latest: Callable[[GraphStore], int | None] = latest_event) -> DownlineHealth:
-    """The downline question answered by the two Cypher walks (``ask`` reads the snapshot;
-    this one stays as its oracle)."""
-    return health(store, params.root_id, params.window(store, latest),
-                  max_depth=params.max_depth, top=params.top)
+__all__ = ["health", "team_cypher", "upline_cypher"]
 
 
-def ask_upline_cypher(store: GraphStore, params: UplineParams) -> Upline:
-    """The upline question through Cypher (``ask_upline`` reads the snapshot; this one
-    stays as its oracle)."""
-    as_of = parse_instant(params.as_of) if params.as_of is not None else None
-    return upline_cypher(store, params.member_id, as_of)
+
+
 
 
 def health(store: GraphStore, root_id: str, window: Window, *, max_depth: int | None = None,
