@@ -26,12 +26,12 @@ is a ``bincount`` over the codes.
 
 from __future__ import annotations
 
-import weakref
 from dataclasses import dataclass
 from typing import Final
 
 import numpy as np
 
+from refnet.queries import snapshot as snapshots
 from refnet.queries.snapshot import NONE, Snapshot
 from refnet.queries.window import Window
 
@@ -319,12 +319,13 @@ class _ByTime:
 
 @dataclass(frozen=True, eq=False)
 class _Facts:
-    """What the events are whatever the window, built once per snapshot in a process:
-    the shares, clicks and counted purchases through a share in time order with the
-    columns a count reads (each click's and purchase's trust bucket, each purchase's
-    first click by its buyer on its share by then, each click's (promoter, viewer)
-    pair), and each member's first paid or settled purchase. About 23 bytes per click
-    and 55 per purchase, per process."""
+    """What the events are whatever the window, worked out once per snapshot and
+    shared by every process beside its columns (``snapshot.derived``): the shares,
+    clicks and counted purchases through a share in time order with the columns a
+    count reads (each click's and purchase's trust bucket, each purchase's first click
+    by its buyer on its share by then, each click's (promoter, viewer) pair), and each
+    member's first paid or settled purchase. About 23 bytes per click and 55 per
+    purchase."""
 
     shares: _ByTime
     clicks: _ByTime
@@ -333,13 +334,36 @@ class _Facts:
     first_purchase: np.ndarray  # int64 per member; int64 max: none
 
 
-_facts_cache: weakref.WeakKeyDictionary[Snapshot, _Facts] = weakref.WeakKeyDictionary()
+    def arrays(self) -> dict[str, np.ndarray]:
+        """Flat, as ``snapshot.derived`` keeps arrays: ``<table>_<column>``."""
+        out = {"pair_promoter": self.pair_promoter, "first_purchase": self.first_purchase}
+        for table in _TABLES:
+            by_time: _ByTime = getattr(self, table)
+            out[f"{table}_at"] = by_time.at
+            out.update({f"{table}_{k}": v for k, v in by_time.columns.items()})
+        return out
+
+    @classmethod
+    def of(cls, arrays: dict[str, np.ndarray]) -> _Facts:
+        tables = {}
+        for table in _TABLES:
+            head = f"{table}_"
+            columns = {k[len(head):]: v for k, v in arrays.items()
+                       if k.startswith(head) and k != f"{table}_at"}
+            tables[table] = _ByTime(arrays[f"{table}_at"], columns)
+        return cls(**tables, pair_promoter=arrays["pair_promoter"],
+                   first_purchase=arrays["first_purchase"])
+
+
+_TABLES: Final = ("shares", "clicks", "purchases")
 
 
 def _facts(snap: Snapshot) -> _Facts:
-    cached = _facts_cache.get(snap)
-    if cached is not None:
-        return cached
+    return _Facts.of(snapshots.derived(snap, "conversion.facts.1",
+                                       lambda s: _work_out_facts(s).arrays()))
+
+
+def _work_out_facts(snap: Snapshot) -> _Facts:
     n = snap.members
     s_promoter = np.asarray(snap.s_promoter, dtype=np.intp)
     channel = np.asarray(snap.s_channel, dtype=np.intp) + 1  # 0: none
@@ -372,7 +396,7 @@ def _facts(snap: Snapshot) -> _Facts:
     mine = counted & (buyer >= 0)
     np.minimum.at(first_purchase, buyer[mine], p_at[mine])
 
-    facts = _Facts(
+    return _Facts(
         shares=_ByTime.of(np.asarray(snap.s_at), s_promoter >= 0,
                           promoter=s_promoter.astype(np.int32), channel=channel.astype(np.int32)),
         clicks=_ByTime.of(c_at, c_prom >= 0, promoter=c_prom.astype(np.int32),
@@ -389,8 +413,6 @@ def _facts(snap: Snapshot) -> _Facts:
         pair_promoter=pair_promoter,
         first_purchase=first_purchase,
     )
-    _facts_cache[snap] = facts
-    return facts
 
 
 def _first_click(snap: Snapshot, share: np.ndarray, buyer: np.ndarray,

@@ -18,7 +18,6 @@ computed from ``queries.snapshot`` columns instead of two Cypher walks:
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -332,7 +331,7 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
     at_least = np.cumsum(tally[::-1])[::-1]  # members with k or more recruits
     floor = int(np.flatnonzero(at_least >= top)[-1]) if len(who) > top else 0
     who, k_of = who[k_of >= floor], k_of[k_of >= floor]
-    first = who[np.lexsort((_id_rank(snap)[lo + who], -k_of))[:top]]
+    first = who[np.lexsort((snapshots.id_rank(snap)[lo + who], -k_of))[:top]]
     named: dict[int, list[str]] = {}
     for i in first.tolist():
         named.setdefault(int(recruits[i]), []).append(str(snap.ids[lo + i]))
@@ -351,16 +350,11 @@ def _bounds(ascending: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
     return int(at[0]), int(at[1])
 
 
-@lru_cache(maxsize=4)
 def _buyers_sorted(snap: Snapshot) -> np.ndarray:
-    """Each purchase's buyer position in ``by_buyer`` order, once per snapshot (a gather
-    over every purchase, which a small team's answer should not pay each time)."""
-    return np.asarray(snap.p_buyer)[snap.by_buyer]
+    """Each purchase's buyer position in ``by_buyer`` order (a gather over every
+    purchase, which a small team's answer should not pay each time)."""
+    return snapshots.derived(snap, "downline.buyers.1", _buyers)["buyer"]
 
 
-@lru_cache(maxsize=4)
-def _id_rank(snap: Snapshot) -> np.ndarray:
-    """Each position's place in id order, once per snapshot: ties broken by id."""
-    rank = np.empty(snap.members, dtype=np.int64)
-    rank[np.asarray(snap.id_order)] = np.arange(snap.members)
-    return rank
+def _buyers(snap: Snapshot) -> dict[str, np.ndarray]:
+    return {"buyer": np.asarray(snap.p_buyer)[snap.by_buyer]}

@@ -3,7 +3,7 @@ docstring)."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass, fields
+from dataclasses import dataclass, field, fields
 from typing import Final
 
 import numpy as np
@@ -76,6 +76,8 @@ class Snapshot:
     p_at: np.ndarray  # int64
     p_entry: np.ndarray  # int8: 1 an entry package, 0 another product, -1 no product
     by_buyer: np.ndarray  # int32: purchase indexes sorted by buyer position
+    # the directory it was mapped from (None: built in memory); ``derived`` arrays go there
+    home: str | None = field(default=None, kw_only=True)
 
     @property
     def members(self) -> int:
@@ -114,7 +116,7 @@ class Snapshot:
 
 TABLES: Final = ("statuses", "member_statuses", "tiers", "channels")
 ARRAYS: Final = tuple(f.name for f in fields(Snapshot)
-                      if f.name not in ("version", "latest", *TABLES))
+                      if f.name not in ("version", "latest", "home", *TABLES))
 
 
 def version_of(store: GraphStore) -> str:

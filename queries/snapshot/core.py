@@ -50,7 +50,7 @@ def open(directory: str | os.PathLike[str]) -> Snapshot:
     arrays = {name: np.load(src / f"{name}.npy", mmap_mode="r", allow_pickle=False)
               for name in ARRAYS}
     return Snapshot(version=meta["version"], latest=meta["latest"],
-                    **{t: tuple(meta[t]) for t in TABLES}, **arrays)
+                    **{t: tuple(meta[t]) for t in TABLES}, **arrays, home=str(src))
 
 
 def snapshot_dir(store: GraphStore, data_dir: str | os.PathLike[str], version: str) -> Path:
