@@ -20,6 +20,12 @@ ENV PIP_NO_CACHE_DIR=1 \
 RUN python -m venv /opt/venv
 ENV PATH=/opt/venv/bin:$PATH
 
+# npm: the web app's front-end libraries come from the npm registry at install time
+# (api/web/assets/build.py); only the build stage needs it.
+RUN apt-get update \
+    && apt-get install -y --no-install-recommends nodejs npm \
+    && rm -rf /var/lib/apt/lists/*
+
 WORKDIR /src
 
 # Dependencies first, from pyproject.toml alone, so that a source change does not

@@ -51,9 +51,9 @@ from refnet.graph.connect import open_store
 from refnet.graph.errors import BadInput, LimitExceeded, RefnetError
 from refnet.graph.store import GraphStore
 
-from . import keys
+from . import keys, web
 from .body import MAX_BODY_BYTES, READ_TIMEOUT_S, BodyRefused, check_shape, read_json_body
-from .errors import api_code, format_error
+from .errors import api_code, format_error, http_status
 from .limits import Limits, document_rules, parse_document, request_errors
 from .schema import schema
 from .schema.context import Context
@@ -303,10 +303,6 @@ def _bearer(header: str | None) -> str | None:
     return None
 
 
-# The HTTP status of a request refused before GraphQL runs, by its public code.
-_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "UNAVAILABLE": 503}
-
-
 def _refused(error: RefnetError, status: int | None = None) -> Response:
     """A request refused before any GraphQL work, coded by its error class like a
     resolver's error (``api.errors.api_code``)."""
@@ -314,7 +310,7 @@ def _refused(error: RefnetError, status: int | None = None) -> Response:
     if code == "INTERNAL":  # e.g. a ConfigError or StoreError while authenticating
         return _internal(error)
     message = str(error) if code != "UNAVAILABLE" else "the graph store is unavailable"
-    return _error_response(status or _STATUS.get(code, 400), message, code)
+    return _error_response(status or http_status(code), message, code)
 
 
 def _internal(error: BaseException | None) -> Response:
@@ -353,6 +349,7 @@ def create_app(config: Config | None = None, *, production: bool = False,
     logging.getLogger("graphql_server.execution").setLevel(logging.CRITICAL)
     app = Flask("refnet")
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
+    web.register(app, stores.get, config.data_dir, config.timezone)
     app.add_url_rule("/graphql", view_func=RefnetGraphQLView.as_view(
         "graphql", stores=stores, documents=_Documents(schema.graphql_schema, limits),
         limits=limits, production=production, import_dir=import_dir))

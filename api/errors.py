@@ -19,7 +19,7 @@ from graphql import GraphQLError
 
 from refnet.graph import errors
 
-__all__ = ["CODES", "api_code", "format_error"]
+__all__ = ["CODES", "HTTP_STATUS", "api_code", "format_error", "http_status"]
 
 log = logging.getLogger("refnet.api")
 
@@ -30,6 +30,16 @@ CODES: Final = (
 
 # graphql-core's "Did you mean ...?" hints leak the schema to a prober.
 _SUGGESTION = re.compile(r"\s*Did you mean .*\?$")
+
+
+# The HTTP status of a request refused outright (no GraphQL answer, or a web page), by
+# its public code; any other refusal is a 400.
+HTTP_STATUS = {"UNAUTHENTICATED": 401, "FORBIDDEN": 403, "NOT_FOUND": 404,
+               "UNAVAILABLE": 503, "INTERNAL": 500}
+
+
+def http_status(code: str) -> int:
+    return HTTP_STATUS.get(code, 400)
 
 
 def api_code(error: BaseException) -> str:

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any, Literal
 from urllib.parse import urlsplit, urlunsplit
+from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 
 import platformdirs
 
@@ -53,8 +54,14 @@ class Config:
     neo4j_password: str = ""
     neo4j_database: str = "neo4j"
     limits: Limits = field(default_factory=Limits)
+    timezone: str = "Asia/Shanghai"  # the organization's: days, weeks and months are its own
 
     def __post_init__(self) -> None:
+        try:
+            ZoneInfo(self.timezone)
+        except (ZoneInfoNotFoundError, ValueError):
+            raise ConfigError(f"unknown time zone {self.timezone!r}; use an IANA name such "
+                              f"as Asia/Shanghai") from None
         if self.backend not in BACKENDS:
             raise ConfigError(f"unknown backend {self.backend!r}; choose one of {BACKENDS}")
         if self.fsync not in FSYNC_POLICIES:
@@ -76,6 +83,7 @@ class Config:
             "neo4j_user": "NEO4J_USER",
             "neo4j_password": "NEO4J_PASSWORD",
             "neo4j_database": "NEO4J_DATABASE",
+            "timezone": "REFNET_TZ",
         }
         for attr, var in names.items():
             if env.get(var):

@@ -24,7 +24,8 @@ from refnet.graph import times
 from refnet.graph.errors import BadInput, NotFound, Unauthenticated
 from refnet.graph.store import GraphStore, run_idempotent
 
-__all__ = ["ROLES", "ApiKey", "NewKey", "authenticate", "create", "list_keys", "revoke"]
+__all__ = ["ROLES", "ApiKey", "NewKey", "active", "authenticate", "create", "list_keys",
+           "revoke"]
 
 ROLES: Final = ("admin", "compliance", "organizer")
 PREFIX: Final = "rn"
@@ -114,6 +115,16 @@ def authenticate(store: GraphStore, token: str | None) -> ApiKey:
     key = _key(rows[0])
     if not key.active:
         raise Unauthenticated(f"API key {key.id} was revoked")
+    return key
+
+
+def active(store: GraphStore, key_id: str) -> ApiKey:
+    """The key with this id while it still works (a signed-in session asks on every
+    page, so a revoked key stops its sessions at once), else ``Unauthenticated``."""
+    rows = store.run("keys/get", {"id": key_id}).records()
+    key = _key(rows[0]) if rows else None
+    if key is None or not key.active:
+        raise Unauthenticated("this sign-in's API key was revoked or removed: sign in again")
     return key
 
 

@@ -1,0 +1,267 @@
+"""The web app through Flask's test client on a real store (the 2,000-member synthetic
+network): sign-in, sessions, CSRF, scope, language, and the dashboard's numbers
+against the question they come from."""
+
+from __future__ import annotations
+
+import re
+import time
+from collections.abc import Iterator
+from html import unescape
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
+
+from refnet.api import keys
+from refnet.api.app import create_app
+from refnet.api.web import auth
+from refnet.api.web.i18n import yuan
+from refnet.api.web.periods import period
+from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.queries import downline, network
+from refnet.queries import snapshot as snapshots
+
+
+@pytest.fixture(scope="module")
+def app(synthetic_store: FalkorDBStore) -> Flask:
+    return create_app(synthetic_store.config, store=synthetic_store)
+
+
+@pytest.fixture
+def client(app: Flask) -> Iterator[FlaskClient]:
+    with app.test_client() as c:
+        yield c
+
+
+@pytest.fixture(scope="module")
+def tree(synthetic_store: FalkorDBStore) -> dict[str, str]:
+    """The largest organization's root, one member deep inside it (an organizer with a
+    downline), a member below that one, and a member of another organization."""
+    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+    largest = network.summary(synthetic_store, top=2).largest
+    root = snap.position(largest[0].root)
+    kids = [i for i in range(root + 1, root + int(snap.size[root]))
+            if snap.parent[i] == root and snap.size[i] >= 5]
+    organizer = kids[0]
+    below = next(i for i in range(organizer + 1, organizer + int(snap.size[organizer]))
+                 if snap.parent[i] == organizer)
+    return {"root": largest[0].root, "organizer": str(snap.ids[organizer]),
+            "below": str(snap.ids[below]), "outside": largest[1].root}
+
+
+def csrf(client: FlaskClient) -> str:
+    page = client.get("/signin").get_data(as_text=True)
+    return re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+
+
+def sign_in(client: FlaskClient, token: str) -> None:
+    r = client.post("/signin", data={"key": token, "csrf_token": csrf(client)})
+    assert r.status_code == 302, r.get_data(as_text=True)
+
+
+def text(response: TestResponse) -> str:
+    """The page's words, tags dropped."""
+    page = response.get_data(as_text=True)
+    return re.sub(r"\s+", " ", unescape(re.sub(r"<[^>]+>", " ", page)))
+
+
+def token(store: FalkorDBStore, role: str, member: str | None = None) -> str:
+    return keys.create(store, role, member_id=member).token
+
+
+# -- signing in --------------------------------------------------------------------------
+
+
+def test_pages_need_a_session_and_send_you_back_after_sign_in(
+        client: FlaskClient, synthetic_store: FalkorDBStore) -> None:
+    r = client.get("/team?period=last_month")
+    assert r.status_code == 302
+    assert r.headers["Location"] == "/signin?next=/team?period%3Dlast_month"
+    page = client.get(r.headers["Location"]).get_data(as_text=True)
+    assert 'name="next" value="/team?period=last_month"' in page
+    r = client.post("/signin", data={"key": token(synthetic_store, "admin"),
+                                     "csrf_token": csrf(client), "next": "/team?period=last_month"})
+    assert r.headers["Location"] == "/team?period=last_month"
+    assert client.get("/team?period=last_month").status_code == 200
+
+
+@pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil",
+                                    "javascript:alert(1)"])
+def test_next_never_leaves_the_site(client: FlaskClient, synthetic_store: FalkorDBStore,
+                                    target: str) -> None:
+    r = client.post("/signin", data={"key": token(synthetic_store, "admin"),
+                                     "csrf_token": csrf(client), "next": target})
+    assert r.headers["Location"] == "/team"
+
+
+def test_a_post_without_its_csrf_token_is_refused(client: FlaskClient,
+                                                 synthetic_store: FalkorDBStore) -> None:
+    r = client.post("/signin", data={"key": token(synthetic_store, "admin")})
+    assert r.status_code == 400 and "BAD_USER_INPUT" in text(r)
+    assert "表单已过期" in text(r)  # zh-CN first
+    sign_in(client, token(synthetic_store, "admin"))
+    assert client.post("/signout").status_code == 400  # signing out is a form too
+    assert client.get("/team").status_code == 200
+
+
+def test_a_wrong_key_is_401_and_repeated_failures_are_limited(
+        synthetic_store: FalkorDBStore) -> None:
+    app = create_app(synthetic_store.config, store=synthetic_store)  # a fresh count
+    with app.test_client() as client:
+        for _ in range(auth.MAX_FAILURES):
+            r = client.post("/signin", data={"key": "rn_0123456789ab_" + "x" * 43,
+                                             "csrf_token": csrf(client)})
+            assert r.status_code == 401 and "密钥无效" in text(r)
+        r = client.post("/signin", data={"key": token(synthetic_store, "admin"),
+                                         "csrf_token": csrf(client)})
+        assert r.status_code == 429 and 0 < int(r.headers["Retry-After"]) <= auth.FAILURE_WINDOW
+
+
+def test_failures_slide_out_of_their_window() -> None:
+    class Request:
+        remote_addr = "10.0.0.1"
+
+    failures = auth.Failures(limit=2, window=60)
+    failures.failed(Request(), now=0)
+    failures.failed(Request(), now=30)
+    assert failures.wait(Request(), now=31) == 30
+    assert failures.wait(Request(), now=61) == 0  # the first one left the window
+
+
+def test_the_session_cookie_is_httponly_samesite_and_holds_no_key(
+        client: FlaskClient, synthetic_store: FalkorDBStore) -> None:
+    secret = token(synthetic_store, "admin")
+    r = client.post("/signin", data={"key": secret, "csrf_token": csrf(client)})
+    cookie = next(v for k, v in r.headers.items() if k == "Set-Cookie"
+                  and v.startswith("refnet_session="))
+    assert "HttpOnly" in cookie and "SameSite=Lax" in cookie and "Secure" not in cookie
+    assert secret.split("_")[2] not in cookie
+    with client.session_transaction(base_url="https://localhost") as s:
+        s["touch"] = 1
+    r = client.get("/team", base_url="https://localhost")
+    assert "Secure" in r.headers["Set-Cookie"]  # over TLS the cookie is Secure
+
+
+@pytest.mark.parametrize("gap", ["idle", "lifetime"])
+def test_sessions_end(client: FlaskClient, synthetic_store: FalkorDBStore, gap: str) -> None:
+    sign_in(client, token(synthetic_store, "admin"))
+    with client.session_transaction() as s:
+        if gap == "idle":
+            s["seen"] = time.time() - auth.IDLE - 1
+        else:
+            s["started"] = time.time() - auth.LIFETIME - 1
+    r = client.get("/team")
+    assert r.status_code == 302 and r.headers["Location"].startswith("/signin")
+    assert client.get("/team").status_code == 302  # and it stays ended
+
+
+def test_revoking_the_key_ends_its_sessions(client: FlaskClient,
+                                            synthetic_store: FalkorDBStore) -> None:
+    made = keys.create(synthetic_store, "admin")
+    sign_in(client, made.token)
+    assert client.get("/team").status_code == 200
+    keys.revoke(synthetic_store, made.key.id)
+    assert client.get("/team").status_code == 302
+
+
+def test_signing_out(client: FlaskClient, synthetic_store: FalkorDBStore) -> None:
+    sign_in(client, token(synthetic_store, "admin"))
+    page = client.get("/team").get_data(as_text=True)
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+    assert client.post("/signout", data={"csrf_token": form_token}).status_code == 302
+    assert client.get("/team").status_code == 302
+
+
+# -- scope -------------------------------------------------------------------------------
+
+
+def test_an_organizer_sees_their_team_and_nothing_else(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    own = client.get("/team")
+    assert own.status_code == 200 and "我的团队" in text(own)
+    assert client.get(f"/team?root={tree['below']}").status_code == 200  # a sub-team
+    outside = client.get(f"/team?root={tree['outside']}")
+    upline = client.get(f"/team?root={tree['root']}")
+    missing = client.get("/team?root=no-such-member")
+    for r in (outside, upline, missing):
+        assert r.status_code == 403 and "FORBIDDEN" in text(r)
+    # a member that does not exist reads like one outside: the page says which id was
+    # asked and nothing about whether it exists
+    assert text(missing).replace("no-such-member", "X") == \
+        text(outside).replace(tree["outside"], "X")
+    assert tree["outside"] not in text(own)
+
+
+def test_a_compliance_key_starts_at_the_largest_organization(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "compliance"))
+    assert f"{tree['root']} 的团队" in text(client.get("/team"))
+    assert client.get(f"/team?root={tree['outside']}").status_code == 200
+
+
+# -- the dashboard -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize("preset", ["today", "week", "month", "last_month", "last_30"])
+def test_the_dashboard_shows_the_questions_numbers_for_the_period(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str],
+        preset: str) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    page = text(client.get(f"/team?period={preset}"))
+    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+    p = period(preset, snap.latest, synthetic_store.config.timezone)
+    want = downline.health(synthetic_store, tree["organizer"], p.window)
+    with create_app(synthetic_store.config, store=synthetic_store).test_request_context():
+        gmv, commission = yuan(want.totals.gmv), yuan(want.totals.commission)
+    assert f"团队人数 {want.size:,}" in page
+    assert f"活跃 {want.totals.active:,}" in page
+    assert f"销售额 {gmv}" in page and f"佣金 {commission}" in page
+    assert f"{p.first} 至 {p.last}" in page
+
+
+def test_custom_periods_and_bad_ones(client: FlaskClient, synthetic_store: FalkorDBStore,
+                                    tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "admin"))
+    ok = client.get(f"/team?root={tree['organizer']}&period=custom&from=2026-01-01&to=2026-06-30")
+    assert ok.status_code == 200 and "2026-01-01 至 2026-06-30" in text(ok)
+    for query in ("period=custom&from=2026-06-30&to=2026-01-01", "period=custom&from=x&to=y",
+                  "period=fortnight", "period=custom&from=2020-01-01&to=2026-01-01"):
+        r = client.get(f"/team?{query}")
+        assert r.status_code == 400 and "BAD_USER_INPUT" in text(r), query
+
+
+def test_chinese_first_english_by_choice(client: FlaskClient,
+                                         synthetic_store: FalkorDBStore) -> None:
+    sign_in(client, token(synthetic_store, "admin"))
+    zh = client.get("/team", headers={"Accept-Language": "en-US"})  # not guessed
+    assert "团队人数" in text(zh) and '<html lang="zh-CN">' in zh.get_data(as_text=True)
+    en = client.get("/team?lang=en")
+    assert "Team size" in text(en) and "团队人数" not in text(en)
+    assert "Team size" in text(client.get("/team"))  # remembered
+    assert "团队人数" in text(client.get("/team?lang=zh"))
+
+
+def test_pages_load_nothing_from_another_host(client: FlaskClient,
+                                              synthetic_store: FalkorDBStore) -> None:
+    sign_in(client, token(synthetic_store, "admin"))
+    r = client.get("/team")
+    page = r.get_data(as_text=True)
+    links = re.findall(r'(?:src|href|action)="([^"]*)"', page)
+    # relative, or data: (the page's empty icon): nothing names another host
+    assert links and all(not re.match(r"^(?!data:)[a-z]+:|^//", u) for u in links), links
+    assert "default-src 'self'" in r.headers["Content-Security-Policy"]
+    assert r.headers["Cache-Control"] == "no-store"
+    for asset in re.findall(r'src="(/assets/[^"]+)"', page):
+        got = client.get(asset)
+        assert got.status_code == 200 and got.mimetype == "text/javascript", asset
+    assert b"echarts" in client.get("/assets/vendor/echarts.min.js").data[:2000].lower()
+
+
+def test_the_api_still_answers_bearer_keys_without_csrf(
+        client: FlaskClient, synthetic_store: FalkorDBStore) -> None:
+    r = client.post("/graphql", json={"query": "{ __typename }"},
+                    headers={"Authorization": f"Bearer {token(synthetic_store, 'admin')}"})
+    assert r.status_code == 200 and r.get_json()["data"] == {"__typename": "Query"}
