@@ -9,14 +9,18 @@ an unexpected error gets a 500 page with an incident id, and the log has the res
 from __future__ import annotations
 
 import logging
+import re
 import uuid
 from collections.abc import Callable
+from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
+from zoneinfo import ZoneInfo
 
 from flask import (
     Blueprint,
     Response,
+    current_app,
     make_response,
     redirect,
     render_template,
@@ -28,16 +32,26 @@ from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from refnet.graph.errors import BadInput, RefnetError, Unauthenticated
+from refnet.graph.errors import BadInput, NotFound, RefnetError, Unauthenticated
 from refnet.graph.store import GraphStore
 from refnet.graph.times import now_ms
 from refnet.queries import downline, network
 from refnet.queries import snapshot as snapshots
+from refnet.queries.downline.members import (
+    SORTS,
+    STATES,
+    MemberFilter,
+    MemberRow,
+    member_list,
+)
+from refnet.queries.snapshot import Snapshot
 
 from ..errors import api_code, http_status
+from ..scope import Scope
 from . import auth
-from .i18n import LANGUAGES
-from .periods import PRESETS, period
+from .export import XLSX_MIME, to_csv, to_xlsx
+from .i18n import LANGUAGES, instant
+from .periods import PRESETS, Period, midnight, parse_day, period
 
 __all__ = ["blueprint"]
 
@@ -48,6 +62,22 @@ PERIOD_LABELS = {"today": _l("Today"), "week": _l("This week"), "month": _l("Thi
                  "last_month": _l("Last month"), "last_30": _l("Last 30 days"),
                  "custom": _l("Custom")}
 assert tuple(PERIOD_LABELS) == PRESETS
+STATE_LABELS = {"all": _l("Everyone"), "active": _l("Active"), "inactive": _l("Inactive"),
+                "never_bought": _l("Never bought"), "new": _l("New members"),
+                "churned": _l("Churned")}
+assert tuple(STATE_LABELS) == STATES
+SORT_LABELS = {"gmv": _l("GMV"), "orders": _l("Orders"), "bought_gmv": _l("Bought"),
+               "recruits": _l("Direct recruits"), "joined_at": _l("Joined"),
+               "level": _l("Level"), "id": _l("Member"), "last_bought": _l("Last purchase")}
+assert tuple(SORT_LABELS) == SORTS
+# the export's columns, in order (the row: ``_export_row``); money in yuan
+EXPORT_COLUMNS = {"id": _l("Member"), "level": _l("Level"), "branch": _l("Branch"),
+                  "referrer": _l("Referrer"), "joined_at": _l("Joined"), "state": _l("State"),
+                  "status": _l("Status"), "tier": _l("Tier"), "recruits": _l("Direct recruits"),
+                  "orders": _l("Orders"), "gmv": _l("GMV (¥)"), "commission": _l("Commission (¥)"),
+                  "gmv_prev": _l("GMV before (¥)"), "bought_gmv": _l("Bought (¥)"),
+                  "last_bought": _l("Last purchase")}
+PAGE = 50  # members per page
 
 
 def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str) -> Blueprint:
@@ -104,26 +134,61 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
         auth.sign_out()
         return redirect(url_for("web.signin_form"))
 
-    @bp.get("/team")
-    def team() -> Any:
+    def chosen_team() -> tuple[Scope, Snapshot, str | None, Period]:
+        """The signed-in scope, the snapshot, the team asked (``?root=``, else the key's
+        own; the largest organization for a key that sees everything) and the period."""
         s = store()
         scope = auth.scope(s)
         snap = snapshots.current(s, s.config.data_dir)
         root = (request.args.get("root") or "").strip() or scope.root
-        if root is None:  # a key that sees everything starts at the largest organization
+        if root is None:
             largest = network.summary(s, top=1).largest
             root = largest[0].root if largest else None
+        if root is not None:
+            scope.check(root)
+        p = period(request.args.get("period") or "last_30",
+                   snap.latest if snap.latest is not None else now_ms(), timezone,
+                   request.args.get("from"), request.args.get("to"))
+        return scope, snap, root, p
+
+    @bp.get("/team")
+    def team() -> Any:
+        scope, snap, root, p = chosen_team()
         if root is None:
             return render_template("empty.html")
-        scope.check(root)
-        chosen = request.args.get("period") or "last_30"
-        p = period(chosen, snap.latest if snap.latest is not None else now_ms(), timezone,
-                   request.args.get("from"), request.args.get("to"))
-        health = downline.health(s, root, p.window, top=10)
+        health = downline.health(store(), root, p.window, top=10)
         return render_template(
             "team.html", health=health, period=p, periods=PERIOD_LABELS, root=root,
             own=root == scope.root, latest=snap.latest, version=snap.version,
             chart=_level_chart(health))
+
+    @bp.get("/members")
+    def members() -> Any:
+        scope, snap, root, p = chosen_team()
+        if root is None:
+            return render_template("empty.html")
+        which = _member_filter(limit=PAGE)
+        listed = member_list(snap, root, p.window, which)
+        return render_template(
+            "members.html", listed=listed, which=which, period=p, periods=PERIOD_LABELS,
+            root=root, own=root == scope.root, states=STATE_LABELS, sorts=SORT_LABELS,
+            page=which.offset // PAGE + 1, pages=max(1, -(-listed.matched // PAGE)))
+
+    @bp.get("/members.<kind>")
+    def members_file(kind: str) -> Any:
+        if kind not in ("xlsx", "csv"):
+            raise NotFound(f"no export as {kind!r}; exports are .xlsx and .csv")
+        _scope, snap, root, p = chosen_team()
+        if root is None:
+            return render_template("empty.html")
+        listed = member_list(snap, root, p.window, _member_filter(limit=None))
+        headers = [str(h) for h in EXPORT_COLUMNS.values()]
+        rows = (_export_row(r) for r in listed.rows)
+        name = f"members-{_file_safe(root)}-{p.first}-{p.last}.{kind}"
+        body = to_xlsx(str(_("Member list")), headers, rows) if kind == "xlsx" \
+            else to_csv(headers, rows)
+        return Response(body, mimetype=XLSX_MIME if kind == "xlsx" else "text/csv",
+                        headers={"Content-Disposition": _attachment(name)})
 
     @bp.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> Any:
@@ -167,6 +232,64 @@ def _refused(error: RefnetError, status: int | None = None) -> Any:
     code = api_code(error)
     return render_template("error.html", code=code, message=str(error)), \
         status or http_status(code)
+
+
+def _member_filter(limit: int | None) -> MemberFilter:
+    """The member list's filter from the query string; ``limit`` None for an export."""
+    args = request.args
+    page = _whole("page", args.get("page") or "1", low=1)
+    zone = ZoneInfo(current_app.config["BABEL_DEFAULT_TIMEZONE"])
+    joined_from = joined_to = None
+    if args.get("joined_from"):
+        joined_from = midnight(parse_day("joined_from", args["joined_from"]), zone)
+    if args.get("joined_to"):  # the whole last day
+        last = parse_day("joined_to", args["joined_to"])
+        joined_to = midnight(last + timedelta(days=1), zone) - 1
+    return MemberFilter(
+        state=args.get("state") or "all",
+        level_min=_whole("level_min", args["level_min"], low=1) if args.get("level_min") else None,
+        level_max=_whole("level_max", args["level_max"], low=1) if args.get("level_max") else None,
+        branch=(args.get("branch") or "").strip() or None,
+        joined_from=joined_from, joined_to=joined_to,
+        sort=args.get("sort") or "gmv", descending=args.get("order", "desc") != "asc",
+        offset=0 if limit is None else (page - 1) * limit, limit=limit)
+
+
+def _whole(name: str, text: str, low: int) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise BadInput(f"{name} must be a whole number, got {text!r}") from None
+    if value < low:
+        raise BadInput(f"{name} must be at least {low}, got {value}")
+    return value
+
+
+def _export_row(r: MemberRow) -> list[Any]:
+    return [r.id, r.level, r.branch, r.referrer, instant(r.joined_at), _state(r),
+            r.status or "", r.tier or "", r.recruits, r.orders, r.gmv / 100,
+            r.commission / 100, r.gmv_prev / 100, r.bought_gmv / 100, instant(r.last_bought)]
+
+
+def _state(r: MemberRow) -> str:
+    """The member's state in words, as the list's filter names them."""
+    words = [STATE_LABELS["active"] if r.active else STATE_LABELS["inactive"]]
+    if r.new:
+        words.append(STATE_LABELS["new"])
+    if r.churned:
+        words.append(STATE_LABELS["churned"])
+    if r.never_bought:
+        words.append(STATE_LABELS["never_bought"])
+    return "、".join(str(w) for w in words)
+
+
+def _file_safe(text: str) -> str:
+    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:40]
+
+
+def _attachment(name: str) -> str:
+    """A Content-Disposition naming ``name`` (ASCII already: ``_file_safe``)."""
+    return f'attachment; filename="{name}"'
 
 
 def _change(now: int, before: int) -> float | None:

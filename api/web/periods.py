@@ -20,7 +20,7 @@ from zoneinfo import ZoneInfo
 from refnet.graph.errors import BadInput
 from refnet.queries.window import Window
 
-__all__ = ["MAX_DAYS", "PRESETS", "Period", "period"]
+__all__ = ["MAX_DAYS", "PRESETS", "Period", "midnight", "parse_day", "period"]
 
 PRESETS: Final = ("today", "week", "month", "last_month", "last_30", "custom")
 MAX_DAYS: Final = 3 * 366  # a custom period longer than three years is refused
@@ -54,7 +54,7 @@ def period(preset: str, now_ms: int, zone: str, first: str | None = None,
     elif preset == "last_30":
         a, b = today - timedelta(days=29), today
     elif preset == "custom":
-        a, b = _day("from", first), _day("to", last)
+        a, b = parse_day("from", first), parse_day("to", last)
         if b < a:
             raise BadInput(f"the period ends ({b}) before it starts ({a})")
         if (b - a).days >= MAX_DAYS:
@@ -62,17 +62,19 @@ def period(preset: str, now_ms: int, zone: str, first: str | None = None,
                            f"{(b - a).days + 1}")
     else:
         raise BadInput(f"unknown period {preset!r}; periods are {', '.join(PRESETS)}")
-    start = _midnight(a, tz)
-    end = _midnight(b + timedelta(days=1), tz)
+    start = midnight(a, tz)
+    end = midnight(b + timedelta(days=1), tz)
     return Period(preset, a, b, Window(start - 1, end - 1))
 
 
-def _day(name: str, text: str | None) -> date:
+def parse_day(name: str, text: str | None) -> date:
+    """The ISO date ``text`` (``2026-11-01``), or ``BadInput`` naming the field."""
     try:
         return date.fromisoformat((text or "").strip())
     except ValueError:
         raise BadInput(f"'{name}' must be a date like 2026-11-01, got {text!r}") from None
 
 
-def _midnight(day: date, tz: ZoneInfo) -> int:
+def midnight(day: date, tz: ZoneInfo) -> int:
+    """The first instant of ``day`` in ``tz``, epoch ms."""
     return int(datetime.combine(day, time(0), tz).timestamp() * 1000)

@@ -18,6 +18,7 @@ computed from ``queries.snapshot`` columns instead of two Cypher walks:
 from __future__ import annotations
 
 from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 import numpy as np
@@ -232,30 +233,10 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
     present = _present(snap, lo, hi, as_of)
     shown = present if max_depth is None else present & (level_all <= max_depth)
 
-    # the purchases of the slice, as events at member offsets; both lists ascend (the
-    # snapshot sorts purchases by promoter, and ``by_buyer`` by buyer)
-    counted = snap.status_codes(*_COUNTED)
-    sold_lo, sold_hi = _bounds(snap.p_promoter, lo, hi)
-    s_at = np.asarray(snap.p_at[sold_lo:sold_hi])
-    s_ok = (np.isin(snap.p_status[sold_lo:sold_hi], counted) & (s_at != NONE)
-            & (s_at > prev_since) & (s_at <= as_of) & (snap.p_entry[sold_lo:sold_hi] >= 0))
-    s_who = np.asarray(snap.p_promoter[sold_lo:sold_hi], dtype=np.int64) - lo
-    s_ok &= shown[s_who]
-    s_now = s_ok & (s_at > since)
-    s_prev = s_ok & (s_at <= since)
-    amount = np.asarray(snap.p_amount[sold_lo:sold_hi], dtype=np.int64)
-    commission = np.asarray(snap.p_commission[sold_lo:sold_hi], dtype=np.int64)
-    entry = np.asarray(snap.p_entry[sold_lo:sold_hi]) == 1
-
-    buyers = _buyers_sorted(snap)
-    b_lo, b_hi = _bounds(buyers, lo, hi)
-    b_idx = np.asarray(snap.by_buyer[b_lo:b_hi])
-    b_at = np.asarray(snap.p_at)[b_idx]
-    b_who = buyers[b_lo:b_hi].astype(np.int64) - lo
-    b_ok = (np.isin(np.asarray(snap.p_status)[b_idx], counted) & (b_at != NONE)
-            & (b_at <= as_of) & shown[b_who])
-    b_now = b_ok & (b_at > since)
-    b_prev = b_ok & (b_at > prev_since) & (b_at <= since)
+    ev = slice_events(snap, lo, shown, window)
+    s_who, s_now, s_prev, amount = ev.s_who, ev.s_now, ev.s_prev, ev.amount
+    commission, entry = ev.commission, ev.entry
+    b_who, b_ok, b_now, b_prev = ev.b_who, ev.b_ok, ev.b_now, ev.b_prev
 
     # groups: level, and branch = the root's child whose slice holds the member; the
     # children split the slice into runs, so a sorted list of offsets splits at them
@@ -304,8 +285,7 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
         "commission": group(s_who[s_now], commission[s_now]),
         "entry_gmv": group(s_who[s_now & entry], amount[s_now & entry]),
         "gmv_prev": group(s_who[s_prev], amount[s_prev]),
-        "bought_gmv": group(b_who[b_now], np.asarray(snap.p_amount, dtype=np.int64)[
-            b_idx[b_now]]),
+        "bought_gmv": group(b_who[b_now], ev.b_amount[b_now]),
     }
     by_level = {d: {k: int(v[0][d]) for k, v in sums.items()} for d in range(depth + 1)}
     by_branch = {}
@@ -341,6 +321,58 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
 
     return assemble(root_id, window, max_depth, top, by_level, by_branch, rows,
                     data_version=snap.version)
+
+
+@dataclass(frozen=True)
+class SliceEvents:
+    """The paid and settled purchases of a slice's shown members up to ``as_of``, as
+    events at member offsets, both lists ascending (the snapshot sorts purchases by
+    promoter, and ``by_buyer`` by buyer). Sales (``s_*``, a product attached) reach back
+    to the previous window's start; purchases made (``b_*``) to the first."""
+
+    s_who: np.ndarray  # promoter offset per sale
+    s_at: np.ndarray
+    s_ok: np.ndarray  # counted, in the previous window or this one
+    s_now: np.ndarray  # ... in this one
+    s_prev: np.ndarray  # ... in the previous one
+    amount: np.ndarray
+    commission: np.ndarray
+    entry: np.ndarray  # an entry package
+    b_who: np.ndarray  # buyer offset per purchase made
+    b_at: np.ndarray
+    b_ok: np.ndarray  # counted, by as_of
+    b_now: np.ndarray
+    b_prev: np.ndarray
+    b_amount: np.ndarray
+
+
+def slice_events(snap: Snapshot, lo: int, shown: np.ndarray, window: Window) -> SliceEvents:
+    """The purchases sold and made by the members ``shown`` of the slice at ``lo``."""
+    since, as_of, prev_since = window.start, window.end, window.previous().start
+    hi = lo + len(shown)
+    counted = snap.status_codes(*_COUNTED)
+    sold_lo, sold_hi = _bounds(snap.p_promoter, lo, hi)
+    s_at = np.asarray(snap.p_at[sold_lo:sold_hi])
+    s_who = np.asarray(snap.p_promoter[sold_lo:sold_hi], dtype=np.int64) - lo
+    s_ok = (np.isin(snap.p_status[sold_lo:sold_hi], counted) & (s_at != NONE)
+            & (s_at > prev_since) & (s_at <= as_of) & (snap.p_entry[sold_lo:sold_hi] >= 0)
+            & shown[s_who])
+    buyers = _buyers_sorted(snap)
+    b_lo, b_hi = _bounds(buyers, lo, hi)
+    b_idx = np.asarray(snap.by_buyer[b_lo:b_hi])
+    b_at = np.asarray(snap.p_at)[b_idx]
+    b_who = buyers[b_lo:b_hi].astype(np.int64) - lo
+    b_ok = (np.isin(np.asarray(snap.p_status)[b_idx], counted) & (b_at != NONE)
+            & (b_at <= as_of) & shown[b_who])
+    return SliceEvents(
+        s_who=s_who, s_at=s_at, s_ok=s_ok, s_now=s_ok & (s_at > since),
+        s_prev=s_ok & (s_at <= since),
+        amount=np.asarray(snap.p_amount[sold_lo:sold_hi], dtype=np.int64),
+        commission=np.asarray(snap.p_commission[sold_lo:sold_hi], dtype=np.int64),
+        entry=np.asarray(snap.p_entry[sold_lo:sold_hi]) == 1,
+        b_who=b_who, b_at=b_at, b_ok=b_ok, b_now=b_ok & (b_at > since),
+        b_prev=b_ok & (b_at > prev_since) & (b_at <= since),
+        b_amount=np.asarray(snap.p_amount, dtype=np.int64)[b_idx])
 
 
 def _bounds(ascending: np.ndarray, lo: int, hi: int) -> tuple[int, int]:

@@ -4,11 +4,14 @@ against the question they come from."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 import time
 from collections.abc import Iterator
 from html import unescape
 
+import openpyxl
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
@@ -22,6 +25,7 @@ from refnet.api.web.periods import period
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import downline, network
 from refnet.queries import snapshot as snapshots
+from refnet.queries.downline.members import MemberFilter, member_list
 
 
 @pytest.fixture(scope="module")
@@ -265,3 +269,74 @@ def test_the_api_still_answers_bearer_keys_without_csrf(
     r = client.post("/graphql", json={"query": "{ __typename }"},
                     headers={"Authorization": f"Bearer {token(synthetic_store, 'admin')}"})
     assert r.status_code == 200 and r.get_json()["data"] == {"__typename": "Query"}
+
+
+# -- the member list and its export ----------------------------------------------------------
+
+
+def test_the_member_list_filters_pages_and_exports_what_it_counts(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "compliance"))
+    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+    p = period("last_30", snap.latest, synthetic_store.config.timezone)
+    root = tree["root"]
+    query = f"root={root}&state=inactive&level_min=2&sort=joined_at&order=asc"
+    want = member_list(snap, root, p.window, MemberFilter(
+        state="inactive", level_min=2, sort="joined_at", descending=False, limit=None))
+    assert want.matched > 60  # more than a page
+    page1 = client.get(f"/members?{query}")
+    assert page1.status_code == 200
+    assert f"团队 {want.size:,} 人中符合条件 {want.matched:,} 人" in text(page1)
+    ids = re.findall(r"<tr>\s*<td>([^<]+)</td>", page1.get_data(as_text=True))
+    assert ids == [r.id for r in want.rows[:50]]
+    page2 = client.get(f"/members?{query}&page=2").get_data(as_text=True)
+    assert re.findall(r"<tr>\s*<td>([^<]+)</td>", page2) == [r.id for r in want.rows[50:100]]
+
+    xlsx = client.get(f"/members.xlsx?{query}")
+    assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
+    assert f'filename="members-{root}-{p.first}-{p.last}.xlsx"' in \
+        xlsx.headers["Content-Disposition"]
+    sheet = openpyxl.load_workbook(io.BytesIO(xlsx.data), read_only=True).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][:3] == ("成员", "层级", "分支")
+    assert [r[0] for r in rows[1:]] == [r.id for r in want.rows]  # every row, not a page
+    assert sum(round(r[10] * 100) for r in rows[1:]) == sum(r.gmv for r in want.rows)
+
+    data = client.get(f"/members.csv?{query}").data
+    assert data.startswith(b"\xef\xbb\xbf")  # UTF-8 with a BOM, for Chinese Excel
+    lines = list(csv.reader(io.StringIO(data.decode("utf-8-sig"))))
+    assert lines[0][0] == "成员" and [r[0] for r in lines[1:]] == [r.id for r in want.rows]
+
+    en = client.get(f"/members.csv?{query}&lang=en").data.decode("utf-8-sig")
+    assert en.startswith("Member,Level,Branch")
+
+
+def test_the_dashboards_counts_open_their_members(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    page = client.get("/team?period=last_month").get_data(as_text=True)
+    link = re.search(r'href="(/members\?[^"]*state=churned[^"]*)"', page).group(1)
+    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+    p = period("last_month", snap.latest, synthetic_store.config.timezone)
+    churned = downline.health(synthetic_store, tree["organizer"], p.window).totals.churned
+    listed = text(client.get(unescape(link)))
+    assert f"符合条件 {churned:,} 人" in listed
+
+
+def test_an_organizer_cannot_list_or_export_another_team(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    for path in ("/members", "/members.xlsx", "/members.csv"):
+        assert client.get(f"{path}?root={tree['outside']}").status_code == 403, path
+        assert client.get(f"{path}?root={tree['root']}").status_code == 403, path
+    assert client.get("/members.xlsx").status_code == 200
+    assert client.get("/members.pdf").status_code == 404
+
+
+@pytest.mark.parametrize("query", ["state=asleep", "sort=name", "level_min=0", "level_min=x",
+                                   "page=0", "joined_from=yesterday", "branch=nobody"])
+def test_bad_member_filters_are_coded_errors(client: FlaskClient,
+                                             synthetic_store: FalkorDBStore, query: str) -> None:
+    sign_in(client, token(synthetic_store, "admin"))
+    r = client.get(f"/members?{query}")
+    assert r.status_code == 400 and "BAD_USER_INPUT" in text(r), query
