@@ -12,6 +12,7 @@ import logging
 import re
 import uuid
 from collections.abc import Callable
+from dataclasses import asdict
 from datetime import timedelta
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -44,6 +45,7 @@ from refnet.queries.downline.members import (
     MemberRow,
     member_list,
 )
+from refnet.queries.downline.tree import TreeLevel, children_from
 from refnet.queries.snapshot import Snapshot
 
 from ..errors import api_code, http_status
@@ -190,6 +192,38 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
         return Response(body, mimetype=XLSX_MIME if kind == "xlsx" else "text/csv",
                         headers={"Content-Disposition": _attachment(name)})
 
+    @bp.get("/tree")
+    def tree() -> Any:
+        scope, snap, root, p = chosen_team()
+        if root is None:
+            return render_template("empty.html")
+        focus = (request.args.get("focus") or "").strip() or None
+        path = [root]
+        if focus is not None and focus != root:
+            scope.check(focus)
+            chain = [m.id for m in downline.upline_from(snap, focus, p.window.end).chain]
+            if root not in chain:
+                raise BadInput(_("%(member)s is not in the team of %(root)s.",
+                                 member=focus, root=root))
+            path = chain[chain.index(root):]
+        levels = []  # the root's level, then each one down to the member looked for
+        for k, member in enumerate(path):
+            level = _tree_json(children_from(snap, member, p.window))
+            if k + 1 < len(path) and path[k + 1] not in {c["id"] for c in level["children"]}:
+                level["children"].append(  # opened on the way down though not in the top
+                    _tree_json(children_from(snap, path[k + 1], p.window, limit=1))["node"])
+            levels.append(level)
+        return render_template("tree.html", root=root, own=root == scope.root, period=p,
+                               periods=PERIOD_LABELS, levels=levels, focus=focus,
+                               labels=_tree_labels())
+
+    @bp.get("/tree/children")
+    def tree_children() -> Any:
+        scope, snap, _root, p = chosen_team()
+        member = (request.args.get("member") or "").strip()
+        scope.check(member)
+        return _tree_json(children_from(snap, member, p.window))
+
     @bp.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> Any:
         return _refused(BadInput(_("This form expired or did not come from refnet: "
@@ -197,6 +231,9 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
 
     @bp.errorhandler(RefnetError)
     def refused(error: RefnetError) -> Any:
+        if request.path == "/tree/children":  # asked by the page's script: JSON
+            code = api_code(error)
+            return {"error": {"code": code, "message": str(error)}}, http_status(code)
         if isinstance(error, Unauthenticated):
             return redirect(url_for("web.signin_form", next=request.full_path.rstrip("?")))
         return _refused(error)
@@ -290,6 +327,20 @@ def _file_safe(text: str) -> str:
 def _attachment(name: str) -> str:
     """A Content-Disposition naming ``name`` (ASCII already: ``_file_safe``)."""
     return f'attachment; filename="{name}"'
+
+
+def _tree_json(level: TreeLevel) -> dict[str, Any]:
+    """A tree level as the page's script reads it (money in fen)."""
+    return {"node": asdict(level.node), "children": [asdict(c) for c in level.children],
+            "more": level.more}
+
+
+def _tree_labels() -> dict[str, str]:
+    return {"team_size": _("Team size"), "recruits": _("Direct recruits"), "gmv": _("Own sales"),
+            "team_gmv": _("Team sales"), "active": _("Active"), "inactive": _("Inactive"),
+            "more": _("%(n)s more", n="{n}"), "failed": _("Could not open this member."),
+            "open_team": _("Open this member's team"),
+            "open_members": _("List this member's team")}
 
 
 def _change(now: int, before: int) -> float | None:

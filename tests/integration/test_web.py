@@ -6,9 +6,12 @@ from __future__ import annotations
 
 import csv
 import io
+import itertools
+import json
 import re
 import time
 from collections.abc import Iterator
+from dataclasses import asdict
 from html import unescape
 
 import openpyxl
@@ -26,6 +29,7 @@ from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import downline, network
 from refnet.queries import snapshot as snapshots
 from refnet.queries.downline.members import MemberFilter, member_list
+from refnet.queries.downline.tree import children_from
 
 
 @pytest.fixture(scope="module")
@@ -340,3 +344,54 @@ def test_bad_member_filters_are_coded_errors(client: FlaskClient,
     sign_in(client, token(synthetic_store, "admin"))
     r = client.get(f"/members?{query}")
     assert r.status_code == 400 and "BAD_USER_INPUT" in text(r), query
+
+
+# -- the genealogy tree ----------------------------------------------------------------------
+
+
+def tree_data(response: TestResponse) -> dict:
+    page = response.get_data(as_text=True)
+    return json.loads(unescape(re.search(
+        r'<script type="application/json" id="tree-data">(.*?)</script>', page, re.S).group(1)))
+
+
+def test_the_tree_opens_a_level_at_a_time_within_the_scope(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+    p = period("last_30", snap.latest, synthetic_store.config.timezone)
+    page = client.get("/tree")
+    assert page.status_code == 200 and "族谱" in text(page)
+    first = tree_data(page)["levels"][0]
+    want = children_from(snap, tree["organizer"], p.window)
+    assert first["node"]["id"] == tree["organizer"]
+    assert [c["id"] for c in first["children"]] == [c.id for c in want.children]
+    opened = client.get(f"/tree/children?member={tree['below']}")
+    assert opened.status_code == 200
+    assert opened.get_json()["node"] == asdict(children_from(snap, tree["below"], p.window).node)
+    for member in (tree["outside"], tree["root"], "no-such-member"):
+        r = client.get(f"/tree/children?member={member}")
+        assert r.status_code == 403 and r.get_json()["error"]["code"] == "FORBIDDEN"
+        assert client.get(f"/tree?focus={member}").status_code == 403
+    assert client.get(f"/tree?root={tree['outside']}").status_code == 403
+
+
+def test_finding_a_member_opens_the_way_down_to_them(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "admin"))
+    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+    deepest = max(range(snap.members), key=lambda i: (int(snap.depth[i]), -i))
+    focus = str(snap.ids[deepest])
+    root = str(snap.ids[int(snap.root[deepest])])
+    levels = tree_data(client.get(f"/tree?root={root}&focus={focus}"))["levels"]
+    chain = [m.id for m in downline.upline_from(snap, focus).chain]
+    assert [lv["node"]["id"] for lv in levels] == chain
+    for upper, lower in itertools.pairwise(levels):  # each step down is among the opened
+        assert lower["node"]["id"] in {c["id"] for c in upper["children"]}
+    r = client.get(f"/tree?root={tree['outside']}&focus={focus}")
+    assert r.status_code == 400 and "不在" in text(r)
+
+
+def test_the_trees_data_needs_a_session(client: FlaskClient, tree: dict[str, str]) -> None:
+    r = client.get(f"/tree/children?member={tree['root']}")
+    assert r.status_code == 401 and r.get_json()["error"]["code"] == "UNAUTHENTICATED"
