@@ -265,10 +265,18 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
     return bp
 
 
+# what each refusal means, in the reader's language (the error's own words follow)
+CODE_LABELS = {"FORBIDDEN": _l("This member is outside the team your key may see."),
+               "NOT_FOUND": _l("Nothing by that name."),
+               "BAD_USER_INPUT": _l("Something in the request is not right."),
+               "UNAVAILABLE": _l("The database is not answering just now; try again shortly."),
+               "LIMIT_EXCEEDED": _l("This asks for more than one page may.")}
+
+
 def _refused(error: RefnetError, status: int | None = None) -> Any:
     code = api_code(error)
-    return render_template("error.html", code=code, message=str(error)), \
-        status or http_status(code)
+    return render_template("error.html", code=code, meaning=CODE_LABELS.get(code),
+                           message=str(error)), status or http_status(code)
 
 
 def _member_filter(limit: int | None) -> MemberFilter:

@@ -90,23 +90,31 @@
       var p = document.createElement("p"); p.appendChild(a); detail.appendChild(p);
     });
   }
-  chart.on("click", function (p) {
-    var path = (p.treeAncestors || []).slice(1).map(function (a) { return a.name; });
-    var node = find(root, path);
-    if (!node || !node.member) { return; }
+  function open(node) {  // a click on a member: show it, fold it, or fetch its recruits
     show(node.member);
-    if (node.loaded) { node.collapsed = !node.collapsed; return; }  // ECharts folds it
-    if (!node.member.recruits) { return; }
+    if (node.loaded) { node.collapsed = !node.collapsed; return Promise.resolve(node); }
+    if (!node.member.recruits) { return Promise.resolve(node); }
     var url = cfg.children + "?" + (cfg.query ? cfg.query + "&" : "") + "member=" + encodeURIComponent(node.member.id);
-    fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
+    return fetch(url, { credentials: "same-origin", headers: { "Accept": "application/json" } })
       .then(function (r) { return r.json().then(function (body) { return { ok: r.ok, body: body }; }); })
       .then(function (r) {
-        if (!r.ok) { detail.textContent = L.failed + " " + (r.body.error ? r.body.error.message : ""); return; }
+        if (!r.ok) { detail.textContent = L.failed + " " + (r.body.error ? r.body.error.message : ""); return node; }
         attach(node, r.body);
         draw();
+        return node;
       })
-      .catch(function () { detail.textContent = L.failed; });
+      .catch(function () { detail.textContent = L.failed; return node; });
+  }
+  chart.on("click", function (p) {
+    var node = find(root, (p.treeAncestors || []).slice(1).map(function (a) { return a.name; }));
+    if (node && node.member) { open(node); }
   });
+  // open the shown member named ``id`` as a click would (browser tests walk the tree)
+  el.openMember = function (id) {
+    var hit = null;
+    (function walk(n) { if (n.name === id && n.member) { hit = n; } (n.children || []).forEach(walk); })(root);
+    return hit ? open(hit).then(function (n) { return n.children ? n.children.filter(function (c) { return c.member; }).map(function (c) { return c.name; }) : []; }) : Promise.resolve(null);
+  };
   draw();
   show(at.member);
   window.addEventListener("resize", function () { chart.resize(); });

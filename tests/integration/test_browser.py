@@ -1,0 +1,191 @@
+"""The web app in a real browser (headless chromium) against ``refnet serve`` on
+loopback, on the 2,000-member synthetic network: a team leader signs in, sees the team
+and its chart, opens the tree three levels down, finds who went quiet and exports them
+to Excel, in Chinese (and English by choice), and nothing leaves the machine.
+
+Screenshots of each page go to a temporary directory, printed at the end of the run
+(``pytest -s``), to be looked at.
+"""
+
+from __future__ import annotations
+
+import io
+import re
+from collections.abc import Iterator
+from pathlib import Path
+from urllib.parse import urlsplit
+
+import openpyxl
+import pytest
+
+from refnet.api import keys
+from refnet.graph.config import Config
+from refnet.graph.connect import open_store
+from refnet.graph.server import EmbeddedServer
+from refnet.loaders import load
+from refnet.queries import network
+from refnet.queries import snapshot as snapshots
+from tests.browser import chromium
+from tests.graphs import HASHER
+from tests.serving import serving
+
+sync_api = pytest.importorskip("playwright.sync_api")
+
+
+class Site:
+    def __init__(self, url: str, config: Config, shots: Path) -> None:
+        self.url, self.config, self.shots = url, config, shots
+
+    def key(self, role: str, member: str | None = None) -> str:
+        with open_store(self.config) as store:
+            return keys.create(store, role, member_id=member).token
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory, network_dir: Path) -> Iterator[Site]:
+    data = tmp_path_factory.mktemp("web-data")
+    config = Config.from_env(env={}, data_dir=data)
+    server = EmbeddedServer(config)
+    server.start()
+    try:
+        with open_store(config) as store:
+            load.load_paths(store, [network_dir], hasher=HASHER)
+        with serving(data, workers=2) as url:
+            shots = tmp_path_factory.mktemp("screenshots")
+            yield Site(url, config, shots)
+            print(f"\nscreenshots of the web app: {shots}")
+    finally:
+        server.stop()
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[object]:
+    path, why = chromium()
+    if path is None:
+        pytest.skip(why)
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=path, args=["--no-sandbox"])
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def page(browser: object, site: Site) -> Iterator[object]:
+    """A fresh browser context; a request to any host but the server's is refused and
+    recorded, and so is every console error."""
+    context = browser.new_context(viewport={"width": 1280, "height": 900},
+                                  accept_downloads=True)
+    pg = context.new_page()
+    pg.outside, pg.errors = [], []
+    here = urlsplit(site.url).netloc
+
+    def route(r: object) -> None:
+        if urlsplit(r.request.url).netloc == here or r.request.url.startswith("data:"):
+            r.continue_()
+        else:
+            pg.outside.append(r.request.url)
+            r.abort()
+
+    pg.route("**/*", route)
+    pg.on("console", lambda m: pg.errors.append(m.text) if m.type == "error" else None)
+    pg.on("pageerror", lambda e: pg.errors.append(str(e)))
+    yield pg
+    context.close()
+
+
+def sign_in(page: object, site: Site, key: str) -> None:
+    page.goto(f"{site.url}/team")
+    assert "/signin" in page.url
+    page.fill("#key", key)
+    page.click("form[action='/signin'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/team"))
+
+
+def clean(page: object) -> None:
+    assert page.errors == [] and page.outside == []
+
+
+def test_a_team_leader_signs_in_and_reads_the_team(page: object, site: Site) -> None:
+    with open_store(site.config) as store:
+        root = network.summary(store, top=1).largest[0].root
+    sign_in(page, site, site.key("organizer", root))
+    page.wait_for_selector("#levels-chart[data-drawn] canvas")
+    assert page.locator("h1").inner_text() == "我的团队"
+    assert page.locator("text=团队人数").count() == 1
+    page.screenshot(path=site.shots / "team-zh.png", full_page=True)
+
+    page.click("a[hreflang=en]")
+    page.wait_for_selector("#levels-chart[data-drawn] canvas")
+    assert page.locator("h1").inner_text() == "My team"
+    page.screenshot(path=site.shots / "team-en.png", full_page=True)
+    page.goto(f"{site.url}/team?lang=zh")
+    clean(page)
+
+
+def test_the_tree_opens_three_levels_down(page: object, site: Site) -> None:
+    with open_store(site.config) as store:
+        root = network.summary(store, top=1).largest[0].root
+        snap = snapshots.current(store, site.config.data_dir)
+    sign_in(page, site, site.key("organizer", root))
+    page.goto(f"{site.url}/tree")
+    page.wait_for_selector("#tree-chart[data-drawn] canvas")
+    p = snap.position(root)
+    member, opened = root, []
+    for _ in range(3):  # each time the member with the largest team among those shown
+        kids = [i for i in range(p + 1, p + int(snap.size[p])) if snap.parent[i] == p]
+        p = max(kids, key=lambda i: (int(snap.size[i]), -i))
+        member = str(snap.ids[p])
+        shown = page.evaluate("id => document.getElementById('tree-chart').openMember(id)",
+                              member)
+        assert shown is not None, member
+        opened.append(member)
+    assert page.locator("#tree-detail h2").inner_text() == opened[-1]
+    page.screenshot(path=site.shots / "tree.png", full_page=True)
+    clean(page)
+
+
+def test_who_went_quiet_exports_to_excel(page: object, site: Site) -> None:
+    with open_store(site.config) as store:
+        root = network.summary(store, top=1).largest[0].root
+    sign_in(page, site, site.key("organizer", root))
+    page.click("a.kpi:has-text('流失')")
+    page.wait_for_url(re.compile(r"/members\?.*state=churned"))
+    summary = page.locator("p.summary").inner_text()
+    matched = int(re.search(r"符合条件 ([\d,]+) 人", summary).group(1).replace(",", ""))
+    assert matched > 0
+    page.screenshot(path=site.shots / "members.png", full_page=True)
+    with page.expect_download() as got:
+        page.click("text=导出 Excel")
+    sheet = openpyxl.load_workbook(io.BytesIO(Path(got.value.path()).read_bytes())).active
+    rows = list(sheet.iter_rows(values_only=True))
+    assert rows[0][0] == "成员" and len(rows) - 1 == matched
+    assert all("流失" in r[5] for r in rows[1:])  # the state column says why each is there
+    clean(page)
+
+
+def test_another_team_is_403_and_forms_need_their_token(page: object, site: Site) -> None:
+    with open_store(site.config) as store:
+        two = network.summary(store, top=2).largest
+    sign_in(page, site, site.key("organizer", two[0].root))
+    for path in (f"/team?root={two[1].root}", f"/members?root={two[1].root}",
+                 f"/tree?focus={two[1].root}"):
+        r = page.goto(f"{site.url}{path}")
+        assert r.status == 403 and "FORBIDDEN" in page.content(), path
+    page.screenshot(path=site.shots / "forbidden.png")
+    r = page.request.post(f"{site.url}/signout")  # no CSRF token
+    assert r.status == 400
+    assert page.goto(f"{site.url}/team").status == 200  # still signed in
+    page.click("text=退出")
+    page.wait_for_url(re.compile(r"/signin"))
+    page.screenshot(path=site.shots / "signin.png")
+    assert page.goto(f"{site.url}/team").url.startswith(f"{site.url}/signin")
+
+
+def test_a_revoked_key_ends_the_session(page: object, site: Site) -> None:
+    with open_store(site.config) as store:
+        made = keys.create(store, "admin")
+    sign_in(page, site, made.token)
+    with open_store(site.config) as store:
+        keys.revoke(store, made.key.id)
+    page.goto(f"{site.url}/team")
+    assert "/signin" in page.url
