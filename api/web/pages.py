@@ -44,6 +44,7 @@ from refnet.queries.downline.members import (
     MemberFilter,
     MemberRow,
     member_list,
+    member_money,
 )
 from refnet.queries.downline.tree import TreeLevel, children_from
 from refnet.queries.snapshot import Snapshot
@@ -80,6 +81,7 @@ EXPORT_COLUMNS = {"id": _l("Member"), "level": _l("Level"), "branch": _l("Branch
                   "gmv_prev": _l("GMV before (¥)"), "bought_gmv": _l("Bought (¥)"),
                   "last_bought": _l("Last purchase")}
 PAGE = 50  # members per page
+CARD_ROWS = 20  # purchases and sales a member card lists, newest first
 
 
 def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str) -> Blueprint:
@@ -224,6 +226,32 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
         scope.check(member)
         return _tree_json(children_from(snap, member, p.window))
 
+    @bp.get("/member/<member_id>")
+    def member(member_id: str) -> Any:
+        scope, snap, _root, p = chosen_team()
+        scope.check(member_id)
+        s = store()
+        found = s.run("schema/members_by_id", {"ids": [member_id]}).records()
+        if not found:  # in scope but gone since the snapshot: say so, leak nothing
+            raise NotFound(f"no member {member_id!r}")
+        chain = [m.id for m in downline.upline_from(snap, member_id, p.window.end).chain]
+        if scope.root is not None and scope.root in chain:  # nothing above the key's root
+            chain = chain[chain.index(scope.root):]
+        trust = s.run("schema/trust", {"id": member_id}).single()
+        sales = s.run("web/sales", {"id": member_id, "limit": CARD_ROWS}).records()
+        for row in sales:  # a buyer outside the scope stays unnamed
+            if not scope.allows(row["buyer_id"]):
+                row["buyer_id"] = None
+        return render_template(
+            "member.html", m=found[0], chain=chain, period=p, periods=PERIOD_LABELS,
+            level=children_from(snap, member_id, p.window),
+            money=member_money(snap, member_id, p.window.end),
+            bought=s.run("schema/purchases", {"id": member_id, "after_at": None,
+                                              "after_id": None, "limit": CARD_ROWS}).records(),
+            sales=sales,
+            trusts=[t for t in trust["trusts"] if scope.allows(t["other"])],
+            trusted_by=[t for t in trust["trusted_by"] if scope.allows(t["other"])])
+
     @bp.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> Any:
         return _refused(BadInput(_("This form expired or did not come from refnet: "
@@ -347,6 +375,7 @@ def _tree_labels() -> dict[str, str]:
     return {"team_size": _("Team size"), "recruits": _("Direct recruits"), "gmv": _("Own sales"),
             "team_gmv": _("Team sales"), "active": _("Active"), "inactive": _("Inactive"),
             "more": _("%(n)s more", n="{n}"), "failed": _("Could not open this member."),
+            "open_card": _("Open the member card"),
             "open_team": _("Open this member's team"),
             "open_members": _("List this member's team")}
 

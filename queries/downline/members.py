@@ -26,10 +26,17 @@ from refnet.graph.errors import BadInput
 from refnet.queries.snapshot import NONE, Snapshot, id_rank
 from refnet.queries.window import Window
 
-from .columns import _check_team_args, _present, _root_position, slice_events
+from .columns import (
+    _bounds,
+    _buyers_sorted,
+    _check_team_args,
+    _present,
+    _root_position,
+    slice_events,
+)
 
-__all__ = ["MAX_PAGE", "SORTS", "STATES", "MemberFilter", "MemberList", "MemberRow",
-           "member_list"]
+__all__ = ["MAX_PAGE", "SORTS", "STATES", "MemberFilter", "MemberList", "MemberMoney",
+           "MemberRow", "member_list", "member_money"]
 
 STATES: Final = ("all", "active", "inactive", "never_bought", "new", "churned")
 SORTS: Final = ("gmv", "orders", "bought_gmv", "recruits", "joined_at", "level", "id",
@@ -212,3 +219,41 @@ def member_list(snap: Snapshot, root_id: str, window: Window,
             new=bool(states["new"][i]), churned=bool(states["churned"][i])))
     return MemberList(root=root_id, since=since, as_of=as_of, size=int(team.sum()),
                       matched=len(rows), rows=out, data_version=snap.version)
+
+
+@dataclass(frozen=True)
+class MemberMoney:
+    """A member's money up to ``as_of``, in fen: commission on its sales settled and still
+    pending (paid, not yet settled), what it sold and bought, and when it last did."""
+
+    commission_settled: int
+    commission_pending: int
+    sold: int  # paid and settled sales
+    bought: int  # paid and settled purchases of its own
+    last_active: int | None  # its latest paid or settled purchase or sale
+
+
+def member_money(snap: Snapshot, member_id: str, as_of: int) -> MemberMoney:
+    """``member_id``'s commission, sales and purchases up to ``as_of``, from the snapshot
+    (the member card's totals)."""
+    _check_team_args(member_id, as_of)
+    q = _root_position(snap, member_id, as_of)
+    settled, paid = snap.status_codes("settled"), snap.status_codes("paid")
+    lo, hi = _bounds(snap.p_promoter, q, q + 1)  # its sales: purchases sort by promoter
+    at = np.asarray(snap.p_at[lo:hi])
+    status = np.asarray(snap.p_status[lo:hi])
+    by = (at != NONE) & (at <= as_of)
+    commission = np.asarray(snap.p_commission[lo:hi], dtype=np.int64)
+    sold = by & np.isin(status, np.r_[settled, paid])
+    b_lo, b_hi = _bounds(_buyers_sorted(snap), q, q + 1)  # its own purchases
+    mine = np.asarray(snap.by_buyer[b_lo:b_hi])
+    b_at = np.asarray(snap.p_at)[mine]
+    bought = (b_at != NONE) & (b_at <= as_of) & np.isin(np.asarray(snap.p_status)[mine],
+                                                         np.r_[settled, paid])
+    times = np.r_[at[sold], b_at[bought]]
+    return MemberMoney(
+        commission_settled=int(commission[by & np.isin(status, settled)].sum()),
+        commission_pending=int(commission[by & np.isin(status, paid)].sum()),
+        sold=int(np.asarray(snap.p_amount[lo:hi], dtype=np.int64)[sold].sum()),
+        bought=int(np.asarray(snap.p_amount, dtype=np.int64)[mine][bought].sum()),
+        last_active=int(times.max()) if len(times) else None)

@@ -12,7 +12,10 @@ import re
 import time
 from collections.abc import Iterator
 from dataclasses import asdict
+from datetime import datetime
 from html import unescape
+from pathlib import Path
+from zoneinfo import ZoneInfo
 
 import openpyxl
 import pytest
@@ -291,10 +294,11 @@ def test_the_member_list_filters_pages_and_exports_what_it_counts(
     page1 = client.get(f"/members?{query}")
     assert page1.status_code == 200
     assert f"团队 {want.size:,} 人中符合条件 {want.matched:,} 人" in text(page1)
-    ids = re.findall(r"<tr>\s*<td>([^<]+)</td>", page1.get_data(as_text=True))
+    ids = re.findall(r"<tr>\s*<td><a [^>]*>([^<]+)</a></td>", page1.get_data(as_text=True))
     assert ids == [r.id for r in want.rows[:50]]
     page2 = client.get(f"/members?{query}&page=2").get_data(as_text=True)
-    assert re.findall(r"<tr>\s*<td>([^<]+)</td>", page2) == [r.id for r in want.rows[50:100]]
+    assert re.findall(r"<tr>\s*<td><a [^>]*>([^<]+)</a></td>", page2) == \
+        [r.id for r in want.rows[50:100]]
 
     xlsx = client.get(f"/members.xlsx?{query}")
     assert xlsx.status_code == 200 and xlsx.mimetype.endswith("spreadsheetml.sheet")
@@ -395,3 +399,49 @@ def test_finding_a_member_opens_the_way_down_to_them(
 def test_the_trees_data_needs_a_session(client: FlaskClient, tree: dict[str, str]) -> None:
     r = client.get(f"/tree/children?member={tree['root']}")
     assert r.status_code == 401 and r.get_json()["error"]["code"] == "UNAUTHENTICATED"
+
+
+# -- the member card -----------------------------------------------------------------------
+
+
+def test_a_member_card_recounts_from_the_export_files(
+        client: FlaskClient, synthetic_store: FalkorDBStore, network_dir: Path,
+        tree: dict[str, str]) -> None:
+    with open(network_dir / "purchases.csv", newline="", encoding="utf-8") as f:
+        rows = list(csv.DictReader(f))
+    by_promoter: dict[str, list[dict]] = {}
+    for r in rows:
+        by_promoter.setdefault(r["promoter_id"], []).append(r)
+    member = max((m for m in by_promoter if m), key=lambda m: (len(by_promoter[m]), m))
+    sign_in(client, token(synthetic_store, "admin"))
+    page = client.get(f"/member/{member}")
+    assert page.status_code == 200
+    words = text(page)
+    with create_app(synthetic_store.config, store=synthetic_store).test_request_context():
+        settled = yuan(sum(int(r["commission"] or 0) for r in by_promoter[member]
+                           if r["status"] == "settled"))
+        pending = yuan(sum(int(r["commission"] or 0) for r in by_promoter[member]
+                           if r["status"] == "paid"))
+        counted = [r for r in rows if r["status"] in ("paid", "settled")]
+        sold = yuan(sum(int(r["amount"]) for r in counted if r["promoter_id"] == member))
+        bought = yuan(sum(int(r["amount"]) for r in counted if r["buyer_id"] == member))
+    assert f"已结算佣金 {settled}" in words and f"待结算：{pending}" in words
+    assert f"累计销售额 {sold}" in words and f"累计购买：{bought}" in words
+    last = max(r["at"] for r in counted if member in (r["promoter_id"], r["buyer_id"]))
+    day = datetime.fromisoformat(last).astimezone(ZoneInfo("Asia/Shanghai")).date()
+    assert f"最近活跃 {day}" in words
+    newest = sorted(by_promoter[member], key=lambda r: (r["at"], r["order_id"]))[-1]
+    assert newest["order_id"] in words  # the newest sale is listed
+
+
+def test_an_organizer_sees_cards_in_their_team_only_and_no_upline(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    card = client.get(f"/member/{tree['below']}")
+    assert card.status_code == 200
+    chain = re.search(r'<nav class="chain"[^>]*>(.*?)</nav>', card.get_data(as_text=True),
+                      re.S).group(1)
+    assert tree["organizer"] in chain and tree["root"] not in chain  # cut at the key's root
+    for member in (tree["root"], tree["outside"], "no-such-member"):
+        r = client.get(f"/member/{member}")
+        assert r.status_code == 403 and "FORBIDDEN" in text(r), member

@@ -83,6 +83,10 @@
      [L.team_gmv, money(n.team_gmv)]].forEach(function (row) {
       var p = document.createElement("p"); p.textContent = row[0] + ": " + row[1]; detail.appendChild(p);
     });
+    var card = document.createElement("a");
+    card.href = cfg.member.replace("__ID__", encodeURIComponent(n.id)) + (cfg.query ? "?" + cfg.query : "");
+    card.textContent = L.open_card;
+    var cp = document.createElement("p"); cp.appendChild(card); detail.appendChild(cp);
     [[cfg.team, L.open_team], [cfg.members, L.open_members]].forEach(function (link) {
       var a = document.createElement("a");
       a.href = link[0] + "?" + q.replace(/(^|&)root=[^&]*/g, "") + "root=" + encodeURIComponent(n.id);
