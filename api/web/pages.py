@@ -34,9 +34,10 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from refnet.graph.errors import BadInput, NotFound, RefnetError, Unauthenticated
+from refnet.graph.model import MEMBER_STATUSES, PURCHASE_STATUSES
 from refnet.graph.store import GraphStore
 from refnet.graph.times import now_ms
-from refnet.queries import downline, network
+from refnet.queries import conversion, downline, influence, network
 from refnet.queries import snapshot as snapshots
 from refnet.queries.downline.members import (
     SORTS,
@@ -81,7 +82,22 @@ EXPORT_COLUMNS = {"id": _l("Member"), "level": _l("Level"), "branch": _l("Branch
                   "gmv_prev": _l("GMV before (¥)"), "bought_gmv": _l("Bought (¥)"),
                   "last_bought": _l("Last purchase")}
 PAGE = 50  # members per page
+SPLIT_LABELS = {"trust": _l("By trust"), "level": _l("By level"), "channel": _l("By channel"),
+                "promoter": _l("By promoter")}
+assert set(SPLIT_LABELS) == set(conversion.GROUPS)
+BUCKET_LABELS = {"none": _l("No trust"), "(0, 0.25]": _l("Weak trust (0–0.25]"),
+                 "(0.25, 0.5]": _l("Some trust (0.25–0.5]"),
+                 "(0.5, 0.75]": _l("Strong trust (0.5–0.75]"),
+                 "(0.75, 1]": _l("Close trust (0.75–1]"), "self": _l("Bought themselves"),
+                 "outside": _l("Buyers outside the network")}
+assert set(BUCKET_LABELS) == set(conversion.TRUST_BUCKETS.values())
 CARD_ROWS = 20  # purchases and sales a member card lists, newest first
+# the model's member and purchase statuses (graph.model), and the loader's stub members
+STATUS_LABELS = {"active": _l("active"), "inactive": _l("inactive"), "banned": _l("banned"),
+                 "stub": _l("stub"), "paid": _l("paid"), "settled": _l("settled"),
+                 "refunded": _l("refunded"), "invalid": _l("invalid")}
+assert set(MEMBER_STATUSES) | set(PURCHASE_STATUSES) <= set(STATUS_LABELS)
+MAX_SEEDS = 20  # seed members the influence page chooses at most (IMM, on a click)
 
 
 def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str) -> Blueprint:
@@ -226,6 +242,33 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
         scope.check(member)
         return _tree_json(children_from(snap, member, p.window))
 
+    @bp.get("/conversion")
+    def conversion_page() -> Any:
+        scope, snap, root, p = chosen_team()
+        if root is None:
+            return render_template("empty.html")
+        group = request.args.get("split") or "trust"
+        report = conversion.funnel_from(snap, p.window, group_by=group, root_id=root,
+                                        top=20)
+        return render_template(
+            "conversion.html", r=report, period=p, periods=PERIOD_LABELS, root=root,
+            own=root == scope.root, splits=SPLIT_LABELS, group=group,
+            label=lambda key: _slice_label(group, key),
+            chart=_funnel_chart(report, lambda key: _slice_label(group, key)))
+
+    @bp.get("/influence")
+    def influence_page() -> Any:
+        scope, snap, root, p = chosen_team()
+        if root is None:
+            return render_template("empty.html")
+        ranking = influence.rank_from(snap, p.window, top=20, root_id=root)
+        k = _whole("seeds", request.args["seeds"], low=1, high=MAX_SEEDS) \
+            if request.args.get("seeds") else 0
+        chosen = influence.seeds_from(snap, p.window, k=k, root_id=root) if k else None
+        return render_template(
+            "influence.html", ranking=ranking, seeds=chosen, period=p, periods=PERIOD_LABELS,
+            root=root, own=root == scope.root, chart=_influence_chart(ranking))
+
     @bp.get("/member/<member_id>")
     def member(member_id: str) -> Any:
         scope, snap, _root, p = chosen_team()
@@ -278,6 +321,13 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
     def common() -> dict[str, Any]:
         return {"languages": LANGUAGES, "get_locale": get_locale, "change": _change}
 
+    bp.add_app_template_filter(_status, "status")
+
+    @bp.app_template_filter("urlencode_only")
+    def urlencode_only(args: Any, *names: str) -> str:
+        """Only ``names`` of this page's query string (the team and the period)."""
+        return urlencode({k: args[k] for k in names if args.get(k)})
+
     @bp.app_template_filter("urlencode_args")
     def urlencode_args(args: Any, **changes: str | None) -> str:
         """This page's query string with ``changes`` (None drops a parameter); the
@@ -328,20 +378,26 @@ def _member_filter(limit: int | None) -> MemberFilter:
         offset=0 if limit is None else (page - 1) * limit, limit=limit)
 
 
-def _whole(name: str, text: str, low: int) -> int:
+def _whole(name: str, text: str, low: int, high: int | None = None) -> int:
     try:
         value = int(text)
     except ValueError:
         raise BadInput(f"{name} must be a whole number, got {text!r}") from None
-    if value < low:
-        raise BadInput(f"{name} must be at least {low}, got {value}")
+    if value < low or (high is not None and value > high):
+        bounds = f"at least {low}" if high is None else f"between {low} and {high}"
+        raise BadInput(f"{name} must be {bounds}, got {value}")
     return value
 
 
 def _export_row(r: MemberRow) -> list[Any]:
     return [r.id, r.level, r.branch, r.referrer, instant(r.joined_at), _state(r),
-            r.status or "", r.tier or "", r.recruits, r.orders, r.gmv / 100,
+            _status(r.status), r.tier or "", r.recruits, r.orders, r.gmv / 100,
             r.commission / 100, r.gmv_prev / 100, r.bought_gmv / 100, instant(r.last_bought)]
+
+
+def _status(value: str | None) -> str:
+    """A member's or an order's status in the reader's language (as stored if unknown)."""
+    return "—" if value is None else str(STATUS_LABELS.get(value, value))
 
 
 def _state(r: MemberRow) -> str:
@@ -363,6 +419,50 @@ def _file_safe(text: str) -> str:
 def _attachment(name: str) -> str:
     """A Content-Disposition naming ``name`` (ASCII already: ``_file_safe``)."""
     return f'attachment; filename="{name}"'
+
+
+def _slice_label(group: str, key: str) -> str:
+    """A conversion slice's name for the reader: trust buckets and "no channel" in words."""
+    if group == "trust":
+        return str(BUCKET_LABELS.get(key, key))
+    if group == "level":
+        return str(_("Level %(n)s", n=key))
+    if group == "channel" and key == conversion.NO_CHANNEL:
+        return str(_("No channel"))
+    return key
+
+
+def _funnel_chart(report: Any, label: Callable[[str], str]) -> dict[str, Any]:
+    """Clicks per slice (bars) and their conversion in percent (a line)."""
+    clicks, rate = str(_("Clicks")), str(_("Conversion (%)"))
+    groups = report.groups
+    return {
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0, "data": [clicks, rate]},
+        "grid": {"left": 56, "right": 64, "top": 56, "bottom": 56},
+        "xAxis": {"type": "category", "data": [label(g.key) for g in groups],
+                  "axisLabel": {"interval": 0, "rotate": 30 if len(groups) > 8 else 0}},
+        "yAxis": [{"type": "value", "name": clicks}, {"type": "value", "name": rate}],
+        "series": [
+            {"name": clicks, "type": "bar", "data": [g.clicks for g in groups]},
+            {"name": rate, "type": "line", "yAxisIndex": 1,
+             "data": [None if g.conversion is None else round(g.conversion * 100, 2)
+                      for g in groups]},
+        ],
+    }
+
+
+def _influence_chart(ranking: Any) -> dict[str, Any]:
+    """The listed members' PageRank against the GMV attributed to them."""
+    return {
+        "tooltip": {"trigger": "item"},
+        "grid": {"left": 64, "right": 32, "top": 32, "bottom": 48},
+        "xAxis": {"type": "value", "name": "PageRank", "scale": True},
+        "yAxis": {"type": "value", "name": str(_("GMV (¥)"))},
+        "series": [{"type": "scatter", "symbolSize": 10,
+                    "data": [{"name": r.member, "value": [r.pagerank, r.gmv / 100]}
+                             for r in ranking.rows]}],
+    }
 
 
 def _tree_json(level: TreeLevel) -> dict[str, Any]:
@@ -398,13 +498,21 @@ def _local(target: str | None) -> str | None:
 
 
 def _level_chart(health: downline.DownlineHealth) -> dict[str, Any]:
-    """The per-level chart's data (ECharts reads it from the page as JSON)."""
+    """The ECharts option of the per-level chart: members and active members (bars),
+    GMV in yuan (a line on its own axis)."""
     levels = [lv for lv in health.levels if lv.level > 0]
+    members, active, gmv = str(_("Members")), str(_("Active")), str(_("GMV (¥)"))
     return {
-        "levels": [lv.level for lv in levels],
-        "members": [lv.members for lv in levels],
-        "active": [lv.active for lv in levels],
-        "gmv": [lv.gmv / 100 for lv in levels],  # yuan, for the axis only
-        "labels": {"members": _("Members"), "active": _("Active"), "gmv": _("GMV (¥)"),
-                   "level": _("Level")},
+        "tooltip": {"trigger": "axis"},
+        "legend": {"top": 0, "data": [members, active, gmv]},
+        "grid": {"left": 56, "right": 72, "top": 56, "bottom": 32},
+        "xAxis": {"type": "category", "name": str(_("Level")),
+                  "data": [lv.level for lv in levels]},
+        "yAxis": [{"type": "value", "name": members}, {"type": "value", "name": gmv}],
+        "series": [
+            {"name": members, "type": "bar", "data": [lv.members for lv in levels]},
+            {"name": active, "type": "bar", "data": [lv.active for lv in levels]},
+            {"name": gmv, "type": "line", "yAxisIndex": 1,
+             "data": [lv.gmv / 100 for lv in levels]},  # yuan, for the axis only
+        ],
     }

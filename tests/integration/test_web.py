@@ -29,7 +29,7 @@ from refnet.api.web import auth
 from refnet.api.web.i18n import yuan
 from refnet.api.web.periods import period
 from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.queries import downline, network
+from refnet.queries import conversion, downline, influence, network
 from refnet.queries import snapshot as snapshots
 from refnet.queries.downline.members import MemberFilter, member_list
 from refnet.queries.downline.tree import children_from
@@ -445,3 +445,45 @@ def test_an_organizer_sees_cards_in_their_team_only_and_no_upline(
     for member in (tree["root"], tree["outside"], "no-such-member"):
         r = client.get(f"/member/{member}")
         assert r.status_code == 403 and "FORBIDDEN" in text(r), member
+
+
+# -- conversion and influence ----------------------------------------------------------------
+
+
+@pytest.mark.parametrize("split", ["trust", "level", "channel", "promoter"])
+def test_the_conversion_page_shows_the_teams_funnel(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str],
+        split: str) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["root"]))
+    page = client.get(f"/conversion?split={split}&period=last_month")
+    assert page.status_code == 200
+    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+    p = period("last_month", snap.latest, synthetic_store.config.timezone)
+    want = conversion.funnel_from(snap, p.window, group_by=split, root_id=tree["root"], top=20)
+    words = text(page)
+    assert f"分享 {want.overall.shares:,}" in words and f"点击 {want.overall.clicks:,}" in words
+    rows = re.findall(r"<tr><td>([^<]*)</td><td>[^<]*</td><td>([\d,]+)</td>",
+                      page.get_data(as_text=True))
+    assert [int(c.replace(",", "")) for _, c in rows] == [g.clicks for g in want.groups]
+    option = json.loads(unescape(re.search(r'id="funnel-data">(.*?)</script>',
+                                           page.get_data(as_text=True), re.S).group(1)))
+    assert option["series"][0]["data"] == [g.clicks for g in want.groups]
+
+
+def test_the_influence_page_ranks_and_chooses_seeds_in_the_team(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["root"]))
+    page = client.get("/influence?seeds=3")
+    assert page.status_code == 200
+    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+    p = period("last_30", snap.latest, synthetic_store.config.timezone)
+    ranking = influence.rank_from(snap, p.window, top=20, root_id=tree["root"])
+    listed = re.findall(r"<tr><td>\d+</td><td><a [^>]*>([^<]+)</a>", page.get_data(as_text=True))
+    assert listed == [r.member for r in ranking.rows]
+    chosen = influence.seeds_from(snap, p.window, k=3, root_id=tree["root"])
+    assert [s.member for s in chosen.seeds] == re.findall(
+        r"<li><a [^>]*>([^<]+)</a> · PageRank", page.get_data(as_text=True))
+    assert client.get("/influence?seeds=21").status_code == 400
+    assert client.get(f"/influence?root={tree['outside']}").status_code == 403
+    assert client.get(f"/conversion?root={tree['outside']}").status_code == 403
+    assert client.get("/conversion?split=weather").status_code == 400
