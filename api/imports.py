@@ -31,11 +31,34 @@ from typing import Any
 from werkzeug.datastructures import FileStorage
 from werkzeug.utils import secure_filename
 
+from refnet.graph.config import Config
 from refnet.graph.errors import BadInput, Forbidden, NotFound, RefnetError
+from refnet.graph.store import GraphStore
 from refnet.graph.text import shown
+from refnet.loaders import jobs
+from refnet.loaders import load as loading
 from refnet.loaders.load.plan import DATA_SUFFIXES
 
-__all__ = ["public", "save_uploads", "server_files"]
+__all__ = ["public", "save_uploads", "server_files", "start_load"]
+
+
+def start_load(store: GraphStore, config: Config, import_dir: Path | None, *,
+               paths: Sequence[str] = (), files: Sequence[Any] = (), profile: str = "auto",
+               max_bad: str | None = None) -> jobs.Started:
+    """Start a background load of server files (``paths``) or uploads (``files``): the
+    one way in for GraphQL's ``startLoad`` and the web app's upload form. The caller
+    checks the role; refusals name no server path (``public``)."""
+    if bool(paths) == bool(files):
+        raise BadInput("give either paths (files on the server) or files (uploads)")
+    uploads = Path(config.data_dir) / "uploads"
+    chosen = server_files(import_dir, paths) if paths else save_uploads(uploads, files)
+    limit = loading.parse_max_bad(max_bad)
+    try:
+        return jobs.start(store, config, chosen, profile=profile, max_bad=limit)
+    except RefnetError as e:  # the plan's refusals name server paths and headers
+        if e.api_code == "INTERNAL":
+            raise
+        raise public(e, import_dir, uploads) from None
 
 
 def server_files(import_dir: Path | None, names: Sequence[str]) -> list[Path]:

@@ -23,10 +23,11 @@ from __future__ import annotations
 import csv
 import json
 from collections.abc import Mapping
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-__all__ = ["HEADER", "MASK", "Writer", "read_refused_referrals"]
+__all__ = ["HEADER", "MASK", "Refused", "Writer", "read", "read_refused_referrals"]
 
 HEADER = ["file", "line", "entity", "code", "reason", "values"]
 MASK = "***"
@@ -72,12 +73,25 @@ class Writer:
             self._file.close()
 
 
-def read_refused_referrals(path: str | Path | None) -> list[tuple[str, list[str]]] | None:
-    """(reason code, [referrer_id, member_id]) for each referral row in a quarantine file.
+@dataclass(frozen=True)
+class Refused:
+    """One refused row as the quarantine file keeps it; ``values`` is the row's columns
+    (the export's own names for a row refused on reading, the canonical ones for a row
+    refused on writing), empty when the cell is not readable JSON."""
+
+    file: str
+    line: str
+    entity: str
+    code: str
+    reason: str
+    values: dict[str, Any]
+
+
+def read(path: str | Path | None) -> list[Refused] | None:
+    """Every row of a quarantine file, cells as written before ``_inert`` guarded them.
 
     None when there is no path, or the file is missing or unreadable (it may have been
-    cleaned up; the run's counts still say how many rows were refused). A row whose
-    values are not readable JSON still counts, with ``"None"`` for the ids it lacks.
+    cleaned up; the run's counts still say how many rows were refused).
     """
     if not path:
         return None
@@ -88,14 +102,27 @@ def read_refused_referrals(path: str | Path | None) -> list[tuple[str, list[str]
         return None
     out = []
     for row in rows:
-        if row.get("entity") != "referrals":
-            continue
         try:
             values = json.loads(row.get("values") or "{}")
         except ValueError:
             values = {}
-        if not isinstance(values, dict):
-            values = {}
-        pair = [str(values.get("referrer_id")), str(values.get("member_id"))]
-        out.append((row.get("code") or "unknown", pair))
+        out.append(Refused(*(_live(row.get(k) or "") for k in HEADER[:5]),
+                           values=values if isinstance(values, dict) else {}))
     return out
+
+
+def read_refused_referrals(path: str | Path | None) -> list[tuple[str, list[str]]] | None:
+    """(reason code, [referrer_id, member_id]) for each referral row in a quarantine file
+    (None as ``read`` says). A row whose values are not readable JSON still counts, with
+    ``"None"`` for the ids it lacks."""
+    refused = read(path)
+    if refused is None:
+        return None
+    return [(r.code or "unknown", [str(r.values.get("referrer_id")),
+                                   str(r.values.get("member_id"))])
+            for r in refused if r.entity == "referrals"]
+
+
+def _live(text: str) -> str:
+    """A cell as it was before ``_inert``: its guard apostrophe taken off."""
+    return text[1:] if text.startswith("'") and text[1:].startswith(_FORMULA_START) else text

@@ -9,14 +9,11 @@ with its uploads.
 from __future__ import annotations
 
 import json
-from pathlib import Path
 from typing import Any
 
 import graphene
 
-from refnet.graph.errors import BadInput, NotFound, RefnetError
-from refnet.loaders import jobs
-from refnet.loaders import load as loading
+from refnet.graph.errors import BadInput, NotFound
 
 from .. import imports
 from ..answers import iso
@@ -99,21 +96,10 @@ class StartLoad(graphene.Mutation):
                max_bad: str | None = None) -> StartLoad:
         ctx: Context = info.context
         ctx.scope.require("admin")
-        if bool(paths) == bool(files):
-            raise BadInput("give either paths (files on the server) or files (uploads)")
         if ctx.config is None:
             raise BadInput("this server cannot start loads")
-        uploads = Path(ctx.config.data_dir) / "uploads"
-        chosen = (imports.server_files(ctx.import_dir, paths) if paths else
-                  imports.save_uploads(uploads, files or []))
-        limit = loading.parse_max_bad(max_bad)
-        try:
-            started = jobs.start(ctx.store, ctx.config, chosen, profile=profile,
-                                 max_bad=limit)
-        except RefnetError as e:  # the plan's refusals name server paths and headers
-            if e.api_code == "INTERNAL":
-                raise
-            raise imports.public(e, ctx.import_dir, uploads) from None
+        started = imports.start_load(ctx.store, ctx.config, ctx.import_dir, paths=paths or (),
+                                     files=files or (), profile=profile, max_bad=max_bad)
         run = load_run(ctx, started.load_id)
         if run is None:  # the run was recorded before this read; only a clear can do this
             raise NotFound(f"load run {started.load_id} vanished")

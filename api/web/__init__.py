@@ -25,9 +25,9 @@ from . import auth, i18n, pages
 __all__ = ["register"]
 
 
-def register(app: Flask, store: Callable[[], GraphStore], data_dir: Path,
-             timezone: str) -> None:
+def register(app: Flask, store: Callable[[], GraphStore], data_dir: Path, timezone: str,
+             import_dir: Path | None = None) -> None:
     """Add the web app's pages to ``app``; ``store`` gives this worker's store."""
     csrf = auth.install(app, data_dir)
     i18n.install(app, timezone)
-    app.register_blueprint(pages.blueprint(store, csrf, timezone))
+    app.register_blueprint(pages.blueprint(store, csrf, timezone, import_dir))

@@ -25,7 +25,7 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Final
 
-from flask import Flask, Request, session
+from flask import Flask, Request, g, session
 from flask.sessions import SecureCookieSessionInterface
 from flask_wtf.csrf import CSRFProtect
 
@@ -90,6 +90,7 @@ def scope(store: GraphStore, now: float | None = None) -> Scope:
         raise Unauthenticated("your session ended: sign in again")
     key = keys.active(store, key_id)
     session["seen"] = now
+    g.role = key.role  # the page's header offers what the role may open
     return Scope(key, store)
 
 

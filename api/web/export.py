@@ -21,24 +21,38 @@ from openpyxl import Workbook
 from openpyxl.cell import WriteOnlyCell
 from openpyxl.styles import Font
 
-__all__ = ["XLSX_MIME", "to_csv", "to_xlsx"]
+__all__ = ["XLSX_MIME", "to_csv", "to_xlsx", "to_xlsx_book"]
 
 XLSX_MIME: Final = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
 _FORMULA_START: Final = ("=", "+", "-", "@", "\t", "\r")
 
 
 def to_xlsx(title: str, headers: Sequence[str], rows: Iterable[Sequence[Any]]) -> bytes:
+    """One sheet."""
+    return to_xlsx_book([(title, headers, rows)])
+
+
+def to_xlsx_book(sheets: Iterable[tuple[str, Sequence[str], Iterable[Sequence[Any]]]]) -> bytes:
+    """A sheet per ``(title, headers, rows)``; titles are cut to Excel's 31 characters
+    and kept distinct."""
     book = Workbook(write_only=True)
-    sheet = book.create_sheet(title[:31])  # Excel's limit on a sheet's name
     bold = Font(bold=True)
-    head = []
-    for h in headers:
-        cell = WriteOnlyCell(sheet, value=h)
-        cell.font = bold
-        head.append(cell)
-    sheet.append(head)
-    for row in rows:
-        sheet.append([_xlsx_cell(sheet, v) for v in row])
+    used: set[str] = set()
+    for title, headers, rows in sheets:
+        name, k = title[:31] or "Sheet", 1
+        while name in used:  # Excel refuses two sheets of one name
+            k += 1
+            name = f"{title[:31 - len(str(k)) - 1]}~{k}"
+        used.add(name)
+        sheet = book.create_sheet(name)
+        head = []
+        for h in headers:
+            cell = WriteOnlyCell(sheet, value=h)
+            cell.font = bold
+            head.append(cell)
+        sheet.append(head)
+        for row in rows:
+            sheet.append([_xlsx_cell(sheet, v) for v in row])
     out = io.BytesIO()
     book.save(out)
     return out.getvalue()

@@ -8,12 +8,14 @@ an unexpected error gets a 500 page with an incident id, and the log has the res
 
 from __future__ import annotations
 
+import json
 import logging
 import re
 import uuid
 from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
+from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
 from zoneinfo import ZoneInfo
@@ -37,6 +39,8 @@ from refnet.graph.errors import BadInput, NotFound, RefnetError, Unauthenticated
 from refnet.graph.model import MEMBER_STATUSES, PURCHASE_STATUSES
 from refnet.graph.store import GraphStore
 from refnet.graph.times import now_ms
+from refnet.loaders import quarantine
+from refnet.loaders.profiles import load_profiles
 from refnet.queries import conversion, downline, influence, network
 from refnet.queries import snapshot as snapshots
 from refnet.queries.downline.members import (
@@ -50,10 +54,11 @@ from refnet.queries.downline.members import (
 from refnet.queries.downline.tree import TreeLevel, children_from
 from refnet.queries.snapshot import Snapshot
 
+from .. import imports
 from ..errors import api_code, http_status
 from ..scope import Scope
 from . import auth
-from .export import XLSX_MIME, to_csv, to_xlsx
+from .export import XLSX_MIME, to_csv, to_xlsx, to_xlsx_book
 from .i18n import LANGUAGES, instant
 from .periods import PRESETS, Period, midnight, parse_day, period
 
@@ -92,15 +97,24 @@ BUCKET_LABELS = {"none": _l("No trust"), "(0, 0.25]": _l("Weak trust (0–0.25]"
                  "outside": _l("Buyers outside the network")}
 assert set(BUCKET_LABELS) == set(conversion.TRUST_BUCKETS.values())
 CARD_ROWS = 20  # purchases and sales a member card lists, newest first
+LOAD_RUNS = 50  # load runs the loads page lists, newest first
+REFUSED_SHOWN = 50  # refused rows a load's page shows; the downloads hold them all
 # the model's member and purchase statuses (graph.model), and the loader's stub members
 STATUS_LABELS = {"active": _l("active"), "inactive": _l("inactive"), "banned": _l("banned"),
                  "stub": _l("stub"), "paid": _l("paid"), "settled": _l("settled"),
                  "refunded": _l("refunded"), "invalid": _l("invalid")}
 assert set(MEMBER_STATUSES) | set(PURCHASE_STATUSES) <= set(STATUS_LABELS)
+RUN_LABELS = {"queued": _l("queued"), "running": _l("running"), "finished": _l("finished"),
+              "failed": _l("failed"), "stopped": _l("stopped")}
+ENTITY_LABELS = {"members": _l("members"), "accounts": _l("accounts"),
+                 "referrals": _l("referrals"), "trust": _l("trust ties"),
+                 "products": _l("products"), "shares": _l("shares"), "clicks": _l("clicks"),
+                 "purchases": _l("orders")}
 MAX_SEEDS = 20  # seed members the influence page chooses at most (IMM, on a click)
 
 
-def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str) -> Blueprint:
+def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
+              import_dir: Path | None = None) -> Blueprint:
     bp = Blueprint("web", __name__, template_folder="templates", static_folder="static",
                    static_url_path="/assets")
     failures = auth.Failures()
@@ -295,6 +309,53 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
             trusts=[t for t in trust["trusts"] if scope.allows(t["other"])],
             trusted_by=[t for t in trust["trusted_by"] if scope.allows(t["other"])])
 
+    @bp.get("/loads")
+    def loads() -> Any:
+        s = store()
+        scope = auth.scope(s)
+        scope.require("admin", "compliance")
+        runs = [_run(r) for r in s.run("schema/load_runs", {"limit": LOAD_RUNS}).records()]
+        return render_template("loads.html", runs=runs, admin=scope.key.role == "admin",
+                               profiles=["auto", *sorted(load_profiles())])
+
+    @bp.post("/loads")
+    def start_load() -> Any:
+        s = store()
+        scope = auth.scope(s)
+        scope.require("admin")
+        started = imports.start_load(
+            s, s.config, import_dir, files=request.files.getlist("files"),
+            profile=request.form.get("profile") or "auto",
+            max_bad=(request.form.get("max_bad") or "").strip() or None)
+        return redirect(url_for("web.load_run", run_id=started.load_id))
+
+    @bp.get("/loads/<run_id>")
+    def load_run(run_id: str) -> Any:
+        s = store()
+        auth.scope(s).require("admin", "compliance")
+        run = _one_run(s, run_id)
+        refused = quarantine.read(run["quarantine"])
+        return render_template("load.html", run=run, refused=refused[:REFUSED_SHOWN]
+                               if refused else [], refused_count=len(refused or []))
+
+    @bp.get("/loads/<run_id>/refused.<kind>")
+    def refused_file(run_id: str, kind: str) -> Any:
+        if kind not in ("xlsx", "csv"):
+            raise NotFound(f"no export as {kind!r}; exports are .xlsx and .csv")
+        s = store()
+        auth.scope(s).require("admin", "compliance")
+        refused = quarantine.read(_one_run(s, run_id)["quarantine"])
+        if refused is None:
+            raise NotFound(f"load {run_id} kept no refused rows (none, or its file is gone)")
+        name = f"refused-{_file_safe(run_id)}.{kind}"
+        if kind == "xlsx":
+            body = to_xlsx_book(_refused_sheets(refused))
+        else:
+            headers, rows = _refused_table(refused)
+            body = to_csv(headers, rows)
+        return Response(body, mimetype=XLSX_MIME if kind == "xlsx" else "text/csv",
+                        headers={"Content-Disposition": _attachment(name)})
+
     @bp.errorhandler(CSRFError)
     def csrf_refused(error: CSRFError) -> Any:
         return _refused(BadInput(_("This form expired or did not come from refnet: "
@@ -322,6 +383,9 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str)
         return {"languages": LANGUAGES, "get_locale": get_locale, "change": _change}
 
     bp.add_app_template_filter(_status, "status")
+    bp.add_app_template_filter(lambda v: str(RUN_LABELS.get(v, v or "—")), "load_status")
+    bp.add_app_template_filter(
+        lambda v: "、".join(str(ENTITY_LABELS.get(e, e)) for e in (v or "").split(",")), "entity")
 
     @bp.app_template_filter("urlencode_only")
     def urlencode_only(args: Any, *names: str) -> str:
@@ -393,6 +457,52 @@ def _export_row(r: MemberRow) -> list[Any]:
     return [r.id, r.level, r.branch, r.referrer, instant(r.joined_at), _state(r),
             _status(r.status), r.tier or "", r.recruits, r.orders, r.gmv / 100,
             r.commission / 100, r.gmv_prev / 100, r.bought_gmv / 100, instant(r.last_bought)]
+
+
+def _run(row: dict[str, Any]) -> dict[str, Any]:
+    """A load run's row with its counts read (stored as JSON) and summed."""
+    counts = json.loads(row["counts"]) if row.get("counts") else {}
+    total = {k: sum(int(c.get(k, 0) or 0) for c in counts.values() if isinstance(c, dict))
+             for k in ("rows", "written", "duplicates", "quarantined")}
+    try:  # the source is the files' paths as JSON: their names are what a reader knows
+        files = [Path(f).name for f in json.loads(row.get("source") or "[]")]
+    except (ValueError, TypeError):
+        files = [row.get("source") or ""]
+    return {**row, "counts": counts, "total": total, "files": files}
+
+
+def _one_run(store: GraphStore, run_id: str) -> dict[str, Any]:
+    rows = store.run("schema/load_run", {"id": run_id}).records()
+    if not rows:
+        raise NotFound(f"no load {run_id!r}")
+    return _run(rows[0])
+
+
+def _refused_columns(refused: list[quarantine.Refused]) -> list[str]:
+    """The rows' own columns, in the order they first appear."""
+    return list(dict.fromkeys(k for r in refused for k in r.values))
+
+
+def _refused_table(refused: list[quarantine.Refused]) -> tuple[list[str], list[list[Any]]]:
+    """Where and why, then the row's own columns (not one JSON cell)."""
+    columns = _refused_columns(refused)
+    head = [str(_("File")), str(_("Line")), str(_("Kind")), str(_("Reason code")),
+            str(_("Reason"))]
+    return head + columns, [[r.file, r.line, r.entity, r.code, r.reason,
+                             *(_cell(r.values.get(c)) for c in columns)] for r in refused]
+
+
+def _refused_sheets(refused: list[quarantine.Refused]) -> list[tuple[str, list[str], Any]]:
+    """A sheet per input file, each with that file's own columns."""
+    by_file: dict[str, list[quarantine.Refused]] = {}
+    for r in refused:
+        by_file.setdefault(r.file or "-", []).append(r)
+    return [(name, *_refused_table(rows)) for name, rows in by_file.items()]
+
+
+def _cell(value: Any) -> Any:
+    return "" if value is None else value if isinstance(value, (int, float, str)) \
+        else json.dumps(value, ensure_ascii=False)
 
 
 def _status(value: str | None) -> str:

@@ -487,3 +487,65 @@ def test_the_influence_page_ranks_and_chooses_seeds_in_the_team(
     assert client.get(f"/influence?root={tree['outside']}").status_code == 403
     assert client.get(f"/conversion?root={tree['outside']}").status_code == 403
     assert client.get("/conversion?split=weather").status_code == 400
+
+
+# -- loads -----------------------------------------------------------------------------------
+
+
+def test_only_admin_and_compliance_see_loads_and_only_admin_starts_them(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    assert client.get("/loads").status_code == 403
+    assert "数据导入" not in text(client.get("/team"))  # nor offered
+    sign_in(client, token(synthetic_store, "compliance"))
+    page = client.get("/loads")
+    assert page.status_code == 200 and "开始导入" not in text(page)
+    assert "数据导入" in text(client.get("/team"))
+    form_token = re.search(r'name="csrf_token" value="([^"]+)"',
+                           page.get_data(as_text=True)).group(1)
+    r = client.post("/loads", data={"csrf_token": form_token,
+                                    "files": (io.BytesIO(b"member_id\nx\n"), "members.csv")},
+                    content_type="multipart/form-data")
+    assert r.status_code == 403
+
+
+def test_an_upload_loads_and_its_refused_rows_download_with_their_columns(
+        store: FalkorDBStore) -> None:
+    app = create_app(store.config, store=store)
+    rows = [["ok1", "", "jd", "2026-01-01T00:00:00Z", "active", ""],
+            ["bad1", "", "jd", "不是时间", "active", ""],
+            ["=cmd", "", "jd", "nope", "active", "金牌"]]
+    body = io.StringIO()
+    w = csv.writer(body)
+    w.writerow(["member_id", "referrer_id", "platform", "joined_at", "status", "tier"])
+    w.writerows(rows)
+    with app.test_client() as c:
+        sign_in(c, keys.create(store, "admin").token)
+        page = c.get("/loads").get_data(as_text=True)
+        form_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
+        r = c.post("/loads", data={
+            "csrf_token": form_token, "profile": "auto",
+            "files": (io.BytesIO(body.getvalue().encode("utf-8")), "members.csv")},
+            content_type="multipart/form-data")
+        assert r.status_code == 302 and r.headers["Location"].startswith("/loads/")
+        run_page = r.headers["Location"]
+        deadline = time.monotonic() + 120
+        while "已完成" not in text(c.get(run_page)):  # a background process loads it
+            assert time.monotonic() < deadline, text(c.get(run_page))
+            time.sleep(0.5)
+        words = text(c.get(run_page))
+        assert "共拒收 2 行" in words
+        book = openpyxl.load_workbook(io.BytesIO(c.get(f"{run_page}/refused.xlsx").data))
+        sheet = book["members.csv"]
+        got = list(sheet.iter_rows(values_only=True))
+        assert got[0][:5] == ("文件", "行号", "类型", "原因代码", "原因")
+        columns = list(got[0][5:])
+        assert {"member_id", "joined_at", "tier"} <= set(columns)
+        by_id = {row[5 + columns.index("member_id")]: row for row in got[1:]}
+        assert set(by_id) == {"bad1", "=cmd"}
+        assert by_id["bad1"][5 + columns.index("joined_at")] == "不是时间"
+        assert by_id["=cmd"][5 + columns.index("tier")] == "金牌"
+        assert sheet.cell(row=2 + list(by_id).index("=cmd"), column=6 + columns.index(
+            "member_id")).data_type == "s"  # text, not a formula
+        data = c.get(f"{run_page}/refused.csv").data
+        assert data.startswith(b"\xef\xbb\xbf") and "不是时间" in data.decode("utf-8-sig")
