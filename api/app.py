@@ -2,9 +2,11 @@
 
 ``create_app`` builds it; ``refnet serve`` runs it under gunicorn. A request goes:
 
-1. ``GET /graphql`` from a browser (``Accept: text/html``) gets GraphiQL, which holds no
-   data; everything else needs ``Authorization: Bearer rn_...``, checked before any
-   GraphQL work: no key or a bad one is a 401.
+1. ``GET /graphql`` from a browser (``Accept: text/html``) is sent to the web app's
+   GraphiQL page (``/graphiql``: local assets, the signed-in session). Everything else
+   needs ``Authorization: Bearer rn_...``, or a web session with the page's CSRF token
+   in ``X-CSRFToken`` (``web.auth.api_key``), checked before any GraphQL work: no key or
+   a bad one is a 401.
 2. The document is parsed within the size and token caps, validated by graphql-core's
    rules plus refnet's limits (``api.limits``), and executed with the caller's scope
    in the context. Mutations only over POST.
@@ -29,7 +31,7 @@ from collections.abc import Collection, Iterator
 from pathlib import Path
 from typing import Any
 
-from flask import Flask, Response, g, request
+from flask import Flask, Response, g, redirect, request, url_for
 from graphql import (
     DocumentNode,
     ExecutionResult,
@@ -95,8 +97,10 @@ class RefnetGraphQLView(GraphQLView):
 
     def __init__(self, *, stores: _Stores, documents: _Documents, limits: Limits,
                  production: bool, import_dir: Path | None) -> None:
-        # Multipart bodies carry startLoad's files; bearer auth (no cookies) keeps CSRF out.
-        super().__init__(schema=schema.graphql_schema, graphql_ide="graphiql",
+        # Multipart bodies carry startLoad's files; a session counts only with its CSRF
+        # token (web.auth.api_key), so a cookie alone asks nothing.
+        # GraphiQL is the web app's page (local assets, signed in), not graphql-server's
+        super().__init__(schema=schema.graphql_schema, graphql_ide=None,
                          multipart_uploads_enabled=True)
         self.stores, self.limits, self.production = stores, limits, production
         self.import_dir = import_dir
@@ -105,14 +109,16 @@ class RefnetGraphQLView(GraphQLView):
     def dispatch_request(self) -> Any:
         try:
             if request.method == "GET" and "text/html" in request.headers.get("accept", ""):
-                return super().dispatch_request()  # GraphiQL: a page, no data
+                return redirect(url_for("web.graphiql"))  # a browser: GraphiQL, signed in
             g.key_id = None
             if not _multipart():  # uploads keep Flask's cap; a JSON body gets api.body's
                 request.max_content_length = MAX_BODY_BYTES
             if (request.content_length or 0) > request.max_content_length:
                 raise RequestEntityTooLarge
             store = self.stores.get()
-            key = keys.authenticate(store, _bearer(request.headers.get("Authorization")))
+            token = _bearer(request.headers.get("Authorization"))
+            key = web.auth.api_key(store) if token is None and web.auth.signed_in() \
+                else keys.authenticate(store, token)
             g.key_id = key.id
             g.context = Context(store, key, Scope(key, store), self.stores.config,
                                 self.import_dir)

@@ -6,8 +6,9 @@
   secret; each page looks the key up again, so revoking it ends its sessions at once.
 * The cookie is HttpOnly and SameSite=Lax, and Secure when the request came over
   TLS. A session ends after ``IDLE`` without a page or ``LIFETIME`` after sign-in.
-* Every POST of the web app carries a CSRF token (Flask-WTF); GraphQL keeps bearer
-  keys and no cookies, so it needs none.
+* Every POST of the web app carries a CSRF token (Flask-WTF). GraphQL takes bearer
+  keys, and a signed-in page's session only with the page's CSRF token in a header
+  (``api_key``: GraphiQL in the browser), so no other site can ask in a user's name.
 * Failed sign-ins are limited per client address (``MAX_FAILURES`` per
   ``FAILURE_WINDOW``), counted in each worker process: with N workers a client gets
   at most N times as many tries, still nothing against 256-bit secrets.
@@ -25,18 +26,19 @@ from collections import defaultdict, deque
 from pathlib import Path
 from typing import Final
 
-from flask import Flask, Request, g, session
+from flask import Flask, Request, g, request, session
 from flask.sessions import SecureCookieSessionInterface
-from flask_wtf.csrf import CSRFProtect
+from flask_wtf.csrf import CSRFProtect, validate_csrf
+from wtforms import ValidationError
 
-from refnet.graph.errors import Unauthenticated
+from refnet.graph.errors import Forbidden, Unauthenticated
 from refnet.graph.store import GraphStore
 
 from .. import keys
 from ..scope import Scope
 
-__all__ = ["FAILURE_WINDOW", "IDLE", "LIFETIME", "MAX_FAILURES", "Failures", "install",
-           "scope", "sign_in", "sign_out"]
+__all__ = ["FAILURE_WINDOW", "IDLE", "LIFETIME", "MAX_FAILURES", "Failures", "api_key",
+           "install", "scope", "session_key", "sign_in", "sign_out", "signed_in"]
 
 IDLE: Final = 2 * 3600  # seconds without a page before a session ends
 LIFETIME: Final = 12 * 3600  # seconds after sign-in before it ends anyway
@@ -80,6 +82,30 @@ def sign_out() -> None:
 def scope(store: GraphStore, now: float | None = None) -> Scope:
     """The signed-in key's scope, or ``Unauthenticated`` when there is no session, it
     ran out, or its key stopped working."""
+    return Scope(session_key(store, now), store)
+
+
+def signed_in() -> bool:
+    """Whether the request carries a session (valid or not: ``session_key`` decides)."""
+    return "key" in session
+
+
+def api_key(store: GraphStore) -> keys.ApiKey:
+    """The session's key for a GraphQL request from a signed-in page (GraphiQL): the
+    request must carry the session's CSRF token in ``X-CSRFToken``, so that another
+    site cannot make a signed-in browser ask anything."""
+    try:
+        validate_csrf(request.headers.get("X-CSRFToken"))
+    except ValidationError:
+        raise Forbidden("a signed-in browser's GraphQL request needs the page's CSRF token "
+                        "(X-CSRFToken); other clients send 'Authorization: Bearer rn_...'"
+                        ) from None
+    return session_key(store)
+
+
+def session_key(store: GraphStore, now: float | None = None) -> keys.ApiKey:
+    """The signed-in key, or ``Unauthenticated`` when there is no session, it ran out,
+    or its key stopped working."""
     now = time.time() if now is None else now
     key_id, started, seen = session.get("key"), session.get("started"), session.get("seen")
     if not isinstance(key_id, str) or not isinstance(started, (int, float)) \
@@ -91,7 +117,7 @@ def scope(store: GraphStore, now: float | None = None) -> Scope:
     key = keys.active(store, key_id)
     session["seen"] = now
     g.role = key.role  # the page's header offers what the role may open
-    return Scope(key, store)
+    return key
 
 
 class Failures:

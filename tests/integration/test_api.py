@@ -526,9 +526,10 @@ def test_a_bad_cursor_is_bad_user_input(api: Api) -> None:
     assert codes(body) == {"BAD_USER_INPUT"}
 
 
-def test_graphiql_opens_in_a_browser_without_a_key(api: Api) -> None:
+def test_a_browser_on_the_endpoint_is_sent_to_graphiql_after_sign_in(api: Api) -> None:
     r = requests.get(api.url, headers={"Accept": "text/html"}, timeout=10)
-    assert r.status_code == 200 and "graphiql" in r.text.lower()
+    assert r.status_code == 200 and "/signin" in r.url  # GraphiQL asks with the session
+    assert 'name="key"' in r.text
 
 
 def test_health_and_readiness(api: Api) -> None:

@@ -189,3 +189,13 @@ def test_a_revoked_key_ends_the_session(page: object, site: Site) -> None:
         keys.revoke(store, made.key.id)
     page.goto(f"{site.url}/team")
     assert "/signin" in page.url
+
+
+def test_graphiql_runs_a_query_with_the_session(page: object, site: Site) -> None:
+    sign_in(page, site, site.key("compliance"))
+    page.goto(f"{site.url}/graphql")  # a browser on the endpoint lands on GraphiQL
+    page.wait_for_selector("#graphiql[data-ready] .graphiql-container")
+    page.click(".graphiql-execute-button")
+    page.wait_for_selector(".result-window:has-text('COMPLIANCE')")  # CSP: no eval
+    page.screenshot(path=site.shots / "graphiql.png")
+    clean(page)

@@ -549,3 +549,33 @@ def test_an_upload_loads_and_its_refused_rows_download_with_their_columns(
             "member_id")).data_type == "s"  # text, not a formula
         data = c.get(f"{run_page}/refused.csv").data
         assert data.startswith(b"\xef\xbb\xbf") and "不是时间" in data.decode("utf-8-sig")
+
+
+# -- GraphiQL and GraphQL on the session -------------------------------------------------------
+
+
+def test_graphiql_is_local_and_asks_with_the_session(
+        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    r = client.get("/graphql", headers={"Accept": "text/html"})
+    assert r.status_code == 302 and r.headers["Location"] == "/graphiql"
+    assert client.get("/graphiql").status_code == 302  # sign in first
+    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    page = client.get("/graphiql").get_data(as_text=True)
+    assert "unpkg" not in page and "cdn" not in page.lower()
+    for asset in re.findall(r'(?:src|href)="(/assets/[^"]+)"', page):
+        assert client.get(asset).status_code == 200, asset
+    csrf_token = re.search(r'name="csrf-token" content="([^"]+)"', page).group(1)
+    query = {"query": "{ me { role memberId } }"}
+    ok = client.post("/graphql", json=query, headers={"X-CSRFToken": csrf_token})
+    assert ok.get_json()["data"]["me"] == {"role": "ORGANIZER", "memberId": tree["organizer"]}
+    # the cookie alone (another site's form or script) asks nothing
+    bare = client.post("/graphql", json=query)
+    assert bare.status_code == 403 and bare.get_json()["errors"][0]["extensions"]["code"] == \
+        "FORBIDDEN"
+    forged = client.post("/graphql", json=query, headers={"X-CSRFToken": "forged"})
+    assert forged.status_code == 403
+    # the session's scope holds: another team is refused, as for the key itself
+    asked = {"query": "query($id: ID!) { member(id: $id) { id } }",
+             "variables": {"id": tree["outside"]}}
+    other = client.post("/graphql", json=asked, headers={"X-CSRFToken": csrf_token}).get_json()
+    assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"

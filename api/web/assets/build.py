@@ -30,6 +30,13 @@ VENDOR = {
     "echarts/dist/echarts.min.js": "echarts.min.js",
     "echarts/LICENSE": "echarts.LICENSE.txt",
     "echarts/NOTICE": "echarts.NOTICE.txt",
+    # GraphiQL's browser build and the React it runs on (React 18: the last with UMD files)
+    "graphiql/graphiql.min.js": "graphiql.min.js",
+    "graphiql/graphiql.min.css": "graphiql.min.css",
+    "graphiql/LICENSE": "graphiql.LICENSE.txt",
+    "react/umd/react.production.min.js": "react.production.min.js",
+    "react-dom/umd/react-dom.production.min.js": "react-dom.production.min.js",
+    "react/LICENSE": "react.LICENSE.txt",
 }
 
 
