@@ -58,8 +58,7 @@ CONCURRENCY = (1, 8, 32)
 WRK_SCRIPT = """
 wrk.method = %(method)s
 wrk.body = %(body)s
-wrk.headers["Content-Type"] = "application/json"
-wrk.headers["Authorization"] = %(auth)s
+%(headers)s
 local threads = {}
 function setup(thread) table.insert(threads, thread) end
 function init(args) bad = 0 end
@@ -121,13 +120,23 @@ def _team_of_about(members_csv: Path, size: int) -> str:
 
 def run_cell(url: str, name: str, body: dict | None, token: str, clients: int,
              seconds: int) -> Cell:
-    """``clients`` keep-alive connections sending for ``seconds`` (wrk, two threads)."""
+    """A GraphQL ``body`` (None: the healthz anchor) with the bearer ``token``."""
+    target = url.replace("/graphql", "/healthz") if body is None else url
+    return wrk_cell(name, target, clients, seconds, method="GET" if body is None else "POST",
+                    body=None if body is None else json.dumps(body),
+                    headers={"Content-Type": "application/json",
+                             "Authorization": f"Bearer {token}"})
+
+
+def wrk_cell(name: str, target: str, clients: int, seconds: int, *, method: str = "GET",
+             body: str | None = None, headers: dict[str, str] | None = None) -> Cell:
+    """``clients`` keep-alive connections sending for ``seconds`` (wrk, two threads); an
+    answer that is not a 200, or a GraphQL answer with ``errors``, counts as an error."""
     quoted = json.dumps  # a JSON string literal is a valid Lua string literal here
     script = WRK_SCRIPT % {
-        "method": quoted("GET" if body is None else "POST"),
-        "body": "nil" if body is None else quoted(json.dumps(body)),
-        "auth": quoted(f"Bearer {token}")}
-    target = url.replace("/graphql", "/healthz") if body is None else url
+        "method": quoted(method), "body": "nil" if body is None else quoted(body),
+        "headers": "\n".join(f"wrk.headers[{quoted(k)}] = {quoted(v)}"
+                             for k, v in (headers or {}).items())}
     with tempfile.NamedTemporaryFile("w", suffix=".lua") as lua:
         lua.write(script)
         lua.flush()

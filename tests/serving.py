@@ -59,7 +59,7 @@ def _wait_ready(url: str, proc: subprocess.Popen, within_s: float) -> None:
         try:
             if requests.get(f"{url}/readyz", timeout=2).status_code == 200:
                 return
-        except requests.ConnectionError:
+        except (requests.ConnectionError, requests.Timeout):  # not up yet, or busy starting
             pass
         if proc.poll() is not None or time.monotonic() > deadline:
             proc.kill()
