@@ -149,6 +149,21 @@ def wrk_cell(name: str, target: str, clients: int, seconds: int, *, method: str 
     return Cell(name, clients, done, errors, micros / 1e6, p50 / 1000, p99 / 1000)
 
 
+def cells_table(title: str, what: str, cells: list[Cell]) -> Table:
+    """The cells with their ratio to the anchor (the ``healthz`` cells) at the same
+    concurrency."""
+    anchor = {c.clients: c.rps for c in cells if c.name.startswith("healthz")}
+    table = Table(title=title)
+    for column in (what, "clients", "requests", "errors", "req/s", "× anchor req/s",
+                   "p50 ms", "p99 ms"):
+        table.add_column(column, justify="left" if column == what else "right")
+    for c in cells:
+        table.add_row(c.name, str(c.clients), f"{c.requests:,}", str(c.errors), f"{c.rps:,.1f}",
+                      f"{c.rps / anchor[c.clients]:.3f}", f"{c.p50_ms:,.1f}",
+                      f"{c.p99_ms:,.1f}")
+    return table
+
+
 def _run_cells(url: str, team: str, token: str, data: Path, args: argparse.Namespace
                ) -> tuple[list[Cell], list[Cell]]:
     """Every request at every concurrency, then the hostile documents' refusals."""
@@ -192,16 +207,8 @@ def main() -> None:
             cells, refused = _run_cells(f"{base}/graphql", team, token, data, args)
 
     anchor = {c.clients: c.rps for c in cells if c.name.startswith("healthz")}
-    table = Table(title=f"API benchmark: {args.members:,} members, {args.workers} workers × "
-                        f"{args.threads} threads, loopback")
-    for column in ("request", "clients", "requests", "errors", "req/s", "× anchor req/s",
-                   "p50 ms", "p99 ms"):
-        table.add_column(column, justify="left" if column == "request" else "right")
-    for c in cells:
-        table.add_row(c.name, str(c.clients), f"{c.requests:,}", str(c.errors), f"{c.rps:,.1f}",
-                      f"{c.rps / anchor[c.clients]:.3f}", f"{c.p50_ms:,.1f}",
-                      f"{c.p99_ms:,.1f}")
-    console.print(table)
+    console.print(cells_table(f"API benchmark: {args.members:,} members, {args.workers} "
+                              f"workers × {args.threads} threads, loopback", "request", cells))
     console.print(refusals_table(refused, anchor[1]))
     result = {
         "date": datetime.now(UTC).strftime("%Y-%m-%d"), "members": args.members,

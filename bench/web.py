@@ -30,9 +30,13 @@ from pathlib import Path
 import requests
 from loaded import loaded_network
 from rich.console import Console
-from rich.table import Table
 
-from api import Cell, _team_of_about, wrk_cell  # bench/api.py: run as python bench/<script>.py
+from api import (  # bench/api.py: run as python bench/<script>.py
+    Cell,
+    _team_of_about,
+    cells_table,
+    wrk_cell,
+)
 from refnet.api import keys
 from refnet.api.render import progress_bar
 from refnet.graph.connect import open_store
@@ -114,17 +118,9 @@ def main() -> None:
                     assert r.status_code == 200, r.text[:300]
                 exports[kind] = {"median_s": statistics.median(took), "bytes": len(r.content)}
 
-    anchor = {c.clients: c.rps for c in cells if c.name.startswith("healthz")}
-    table = Table(title=f"Web benchmark: {args.members:,} members, {args.workers} workers × "
-                        f"{args.threads} threads, loopback, signed-in session")
-    for column in ("page", "clients", "requests", "errors", "req/s", "× anchor req/s",
-                   "p50 ms", "p99 ms"):
-        table.add_column(column, justify="left" if column == "page" else "right")
-    for c in cells:
-        table.add_row(c.name, str(c.clients), f"{c.requests:,}", str(c.errors), f"{c.rps:,.1f}",
-                      f"{c.rps / anchor[c.clients]:.3f}", f"{c.p50_ms:,.1f}",
-                      f"{c.p99_ms:,.1f}")
-    console.print(table)
+    console.print(cells_table(f"Web benchmark: {args.members:,} members, {args.workers} "
+                              f"workers × {args.threads} threads, loopback, signed-in session",
+                              "page", cells))
     for kind, e in exports.items():
         console.print(f"export of the largest organization's {largest.members:,} members as "
                       f"{kind}: {e['median_s']:.2f} s median of {args.exports} "

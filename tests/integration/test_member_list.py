@@ -5,8 +5,6 @@ are its sums, the pages make the whole list and the order is the one asked."""
 from __future__ import annotations
 
 import itertools
-import tempfile
-from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, event, given, settings
@@ -14,12 +12,10 @@ from hypothesis import strategies as st
 
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.queries import snapshot
 from refnet.queries.downline.columns import health_from
 from refnet.queries.downline.members import STATES, MemberFilter, member_list
-from refnet.queries.window import Window
-from tests.graphs import Network, at
-from tests.integration.test_snapshot import networks
+from tests.graphs import Network
+from tests.integration.test_snapshot import drawn_case, networks
 
 COUNTED_AS = {"active": "active", "never_bought": "never_bought", "new": "new_recruits",
               "churned": "churned"}
@@ -30,14 +26,7 @@ COUNTED_AS = {"active": "active", "never_bought": "never_bought", "new": "new_re
 @given(net=networks(), data=st.data())
 def test_the_list_adds_up_to_the_dashboard(store: FalkorDBStore, net: Network,
                                            data: st.DataObject) -> None:
-    store.clear()
-    with tempfile.TemporaryDirectory() as out:
-        net.load(store, Path(out))
-    snap = snapshot.build(store)
-    as_of = at(data.draw(st.integers(10, 60)))
-    window = Window(as_of - data.draw(st.integers(1, 30)) * 86_400_000, as_of)
-    ids = [r["member_id"] for r in net.rows["members"]]
-    root = data.draw(st.sampled_from(ids[:2] * 3 + ids))  # roots of big trees more often
+    snap, window, root = drawn_case(store, net, data)
     try:
         health = health_from(snap, root, window)
     except NotFound:

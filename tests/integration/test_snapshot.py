@@ -271,6 +271,21 @@ def networks(draw: st.DrawFn) -> Network:
     return net
 
 
+def drawn_case(store: FalkorDBStore, net: Network, data: st.DataObject
+               ) -> tuple[snapshot.Snapshot, Window, str]:
+    """``net`` loaded into ``store`` and its snapshot, a random window and a random member
+    (the roots of the biggest trees more often): the draw the web app's questions'
+    property tests share."""
+    store.clear()
+    with tempfile.TemporaryDirectory() as out:
+        net.load(store, Path(out))
+    snap = snapshot.build(store)
+    as_of = at(data.draw(st.integers(10, 60)))
+    window = Window(as_of - data.draw(st.integers(1, 30)) * 86_400_000, as_of)
+    ids = [r["member_id"] for r in net.rows["members"]]
+    return snap, window, data.draw(st.sampled_from(ids[:2] * 3 + ids))
+
+
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(net=networks(), data=st.data())

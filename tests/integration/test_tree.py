@@ -19,7 +19,7 @@ from refnet.queries.downline.tree import TreeNode, children_from
 from refnet.queries.snapshot import Snapshot
 from refnet.queries.window import Window
 from tests.graphs import Network, at
-from tests.integration.test_snapshot import networks
+from tests.integration.test_snapshot import drawn_case, networks
 
 
 def as_health_says(snap: Snapshot, node: TreeNode, window: Window) -> TreeNode:
@@ -35,14 +35,7 @@ def as_health_says(snap: Snapshot, node: TreeNode, window: Window) -> TreeNode:
 @given(net=networks(), data=st.data())
 def test_each_node_is_its_own_teams_dashboard(store: FalkorDBStore, net: Network,
                                              data: st.DataObject) -> None:
-    store.clear()
-    with tempfile.TemporaryDirectory() as out:
-        net.load(store, Path(out))
-    snap = snapshot.build(store)
-    as_of = at(data.draw(st.integers(10, 60)))
-    window = Window(as_of - data.draw(st.integers(1, 30)) * 86_400_000, as_of)
-    ids = [r["member_id"] for r in net.rows["members"]]
-    member = data.draw(st.sampled_from(ids[:2] * 3 + ids))
+    snap, window, member = drawn_case(store, net, data)
     limit = data.draw(st.integers(1, 4))
     try:
         level = children_from(snap, member, window, limit=limit)
