@@ -139,6 +139,9 @@ class Capped:
     def run(self, name: str, params: dict | None = None, **kw: object) -> object:
         return self.store.run(name, params, max_rows=self.cap)
 
+    def columns(self, name: str, params: dict | None = None, **kw: object) -> object:
+        return self.store.columns(name, params, max_rows=self.cap)
+
     def __getattr__(self, name: str) -> object:
         return getattr(self.store, name)
 
