@@ -215,17 +215,14 @@ class _Shares:
 
 def _shares(store: GraphStore, members: _Members, page: int) -> _Shares:
     cols = _read(store, "snapshot/shares", page)
-    # one row per share, in the order read: a second promoter (none in the model) is dropped
-    ids, first, index = _first(cols["id"])
-    order = np.argsort(first, kind="stable")
-    read = first[order]
-    row = np.empty(len(first), dtype=np.int64)  # unique id -> share row
-    row[order] = np.arange(len(first))
+    node = _ints(cols["node"], -1)
+    read = _once(node)  # a second promoter (none in the model) is dropped
     channels: dict[str, int] = {}
-    return _Shares(dict(zip(ids[order].tolist(), range(len(read)), strict=True)),
+    return _Shares(dict(zip(map(str, map(cols["id"].__getitem__, read.tolist())),
+                            range(len(read)), strict=True)),
                    members.nodes.rows(_ints(cols["promoter"], -1)[read]),
                    _ints(cols["at"], NONE)[read], _coded(cols["channel"], read, channels),
-                   tuple(channels), _Nodes.of(_ints(cols["node"], -1), row[index]))
+                   tuple(channels), _Nodes.of(node[read], np.arange(len(read))))
 
 
 @dataclass
@@ -259,7 +256,7 @@ class _Purchases:
 def _purchases(store: GraphStore, members: _Members, shares: _Shares, page: int
                ) -> _Purchases:
     cols = _read(store, "snapshot/purchases", page)
-    read = np.sort(_first(cols["id"])[1])  # one row per purchase, in the order read
+    read = _once(_ints(cols["node"], -1))
     has_product = np.array([bool(v) for v in cols["has_product"]], dtype=bool)[read]
     entry = np.array([bool(v) for v in cols["entry"]], dtype=np.int8)[read]
     statuses: dict[str, int] = {}
@@ -304,9 +301,17 @@ def _read(store: GraphStore, name: str, page: int) -> dict[str, list[Any]]:
     return table
 
 
+def _once(node: np.ndarray) -> np.ndarray:
+    """The row each node is first read in, in the order read: a node that an OPTIONAL
+    MATCH found two matches for (a second promoter, none in the model) counts once.
+    Node ids, not the ids they hold: those are unique (a constraint), ints cheaper."""
+    return np.sort(np.unique(node, return_index=True)[1])
+
+
 def _first(ids: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The ids (as text) once each, sorted; the row each is first read in; and each
-    row's position among them. A node read twice must not count twice."""
+    row's position among them. Two nodes holding one id (a member deleted and made
+    again while the build reads) count once, as the first."""
     unique, first, index = np.unique(np.array(ids, dtype=str), return_index=True,
                                      return_inverse=True)
     return unique, first, index
