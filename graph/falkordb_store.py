@@ -137,11 +137,11 @@ class FalkorDBStore:
         """A read answered column by column, straight from the compact reply.
 
         The falkordb client turns every cell (a ``[type, value]`` pair) into a value with
-        a Python call each; for the snapshot's million rows that was about half of the
-        build. The cyclic garbage collector is paused meanwhile (``_GcPause``). hiredis
-        already made the value of a null, a string or an integer, so a
-        column of those is one list comprehension; a double or a boolean travels as text
-        (read as the client reads it); any other type goes through the client's parser.
+        a Python call each: for the snapshot's million rows, about half of its build.
+        hiredis has already made the value of a null, a string or an integer, so a column
+        of those is taken as it is; a double or a boolean travels as text and is read as
+        the client reads it; any other type goes through the client's own parser. The
+        cyclic garbage collector is paused meanwhile (``_GcPause``).
         """
         timeout, cap = self._limits(timeout_ms, max_rows)
         with _PAUSE_GC:
