@@ -46,6 +46,10 @@ def assert_same(got: snapshot.Snapshot, want: snapshot.Snapshot) -> None:
             assert a == b, f.name
 
 
+def typed(table: dict[str, list]) -> dict[str, list]:
+    return {name: [(type(v), v) for v in values] for name, values in table.items()}
+
+
 def columns(snap: snapshot.Snapshot) -> dict[str, list]:
     return {name: np.asarray(getattr(snap, name)).tolist()
             for name in ("ids", "parent", "root", "depth", "size")}
@@ -457,6 +461,13 @@ def test_odd_data_equals_the_row_build(store: FalkorDBStore, tmp_path: Path) -> 
         store.execute(text, write=True)
     for page in (1, 3, snapshot.PAGE):
         assert_same(snapshot.build(store, page=page), snapshot_rows.build(store, page=page))
+    # the embedded store's columns take values straight from the reply: the same values,
+    # of the same types, as run's (here ints, doubles, an int weight, booleans, nulls)
+    for name in ("snapshot/members", "snapshot/referrals", "snapshot/trust", "snapshot/shares",
+                 "snapshot/clicks", "snapshot/purchases"):
+        fast = store.columns(name, {"lo": 0, "hi": 1_000})
+        slow = store.run(name, {"lo": 0, "hi": 1_000}).by_column()
+        assert typed(fast) == typed(slow), name
 
 
 def test_empty_store(store: FalkorDBStore, tmp_path: Path) -> None:
