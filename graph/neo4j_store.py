@@ -107,6 +107,17 @@ class Neo4jStore:
         return Result(result.columns, result.rows, result.counters,
                       (time.perf_counter() - started) * 1000)
 
+    def columns(
+        self,
+        name: str,
+        params: Params | None = None,
+        *,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> dict[str, list[Any]]:
+        """``run``'s rows turned into columns: the driver hands out records only."""
+        return self.run(name, params, timeout_ms=timeout_ms, max_rows=max_rows).by_column()
+
     def write_batches(
         self,
         name: str,

@@ -2,7 +2,10 @@
 
 One path reaches the database: ``run(name, params)``. It looks the query up by
 name, applies the time limit and the row cap, and turns the driver's exceptions into
-refnet's error tree, so callers never see a driver type. Writes go through
+refnet's error tree, so callers never see a driver type. ``columns(name, params)`` is
+the same read answered column by column, for bulk reads (the analytic snapshot) that
+turn whole columns into arrays: a backend may build the columns without a Python value
+per row first. Writes go through
 ``write_batches``, which sends ``UNWIND $rows`` batches and retries a batch only on
 errors marked retryable: every refnet write is an idempotent ``MERGE``, so running
 a batch twice is safe even when the first outcome is unknown.
@@ -49,6 +52,12 @@ class Result:
     def scalar(self) -> Any:
         return self.rows[0][0] if self.rows else None
 
+    def by_column(self) -> dict[str, list[Any]]:
+        """The rows as one list per column, in the query's column order."""
+        if not self.rows:
+            return {name: [] for name in self.columns}
+        return dict(zip(self.columns, map(list, zip(*self.rows, strict=True)), strict=True))
+
 
 @dataclass
 class WriteSummary:
@@ -85,6 +94,18 @@ class GraphStore(Protocol):
         max_rows: int | None = None,
     ) -> Result:
         """Run the named query; reads go to read transactions / read-only queries."""
+        ...
+
+    def columns(
+        self,
+        name: str,
+        params: Params | None = None,
+        *,
+        timeout_ms: int | None = None,
+        max_rows: int | None = None,
+    ) -> dict[str, list[Any]]:
+        """Run the named read; its answer as one list per column (``Result.by_column``),
+        the same values ``run`` gives, under the same limits."""
         ...
 
     def write_batches(

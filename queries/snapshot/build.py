@@ -1,20 +1,22 @@
 """Read the store into the snapshot's columns: paged, flat reads through the store protocol.
 
-Node tables (``snapshot/members``, ``snapshot/shares``, ``snapshot/purchases``) are
-read in ranges of internal node ids, a label-and-id scan with no sort (a page ordered
-by id sorted the rest of the table every time). The members' edges are read for pages
-of member ids (``snapshot/referrals``, ``snapshot/trust``, ``snapshot/clicks``:
-``UNWIND $ids``, an index lookup each; ranges of ids would be cheaper to send, but
-FalkorDB's index answers a string range with an upper bound wrongly). Flat rows, one
-per node or edge: an aggregation per page (collecting each member's edges) cost the
-server twice as much. Most of the time goes to turning rows into Python values on the
-client, while the server waits; two or three reads at once overlap one's parsing with
-another's server time (23 s -> 15-17 s at 100,000 members on a busy 2-core machine).
+Every table is read in ranges of internal node ids (``snapshot/last_node``): node
+tables (``snapshot/members``, ``snapshot/shares``, ``snapshot/purchases``) range over
+their nodes, edge tables (``snapshot/referrals``, ``snapshot/trust``,
+``snapshot/clicks``) over the edges' start members; a label-and-id scan with no sort (a
+page ordered by id sorted the rest of the table every time), and never a string range
+(FalkorDB's index answers one with an upper bound wrongly). Edge ends come back as
+internal node ids and are mapped to member and share rows a column at a time
+(``_Nodes``), not as ids looked up a row at a time. Flat rows, one per node or edge: an
+aggregation per page (collecting each member's edges) cost the server twice as much.
+Reads come as columns (``GraphStore.columns``), which the embedded store builds without
+a Python call per value; two or three reads at once overlap one's parsing with
+another's server time. At 100,000 members on a busy 2-core machine this read took 16-22 s
+a row at a time with id strings, and about a third of that now (interleaved runs).
 """
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
@@ -45,12 +47,12 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
     members = _members(store, page)
     index = {m: i for i, m in enumerate(members.ids)}
     with ThreadPoolExecutor(_READERS, thread_name_prefix="snapshot") as pool:
-        referrals_f = pool.submit(_referrals, store, members.ids, index, page)
-        trust_f = pool.submit(_trust, store, members.ids, index, page)
-        shares_f = pool.submit(_shares, store, index, page)
+        referrals_f = pool.submit(_referrals, store, members, page)
+        trust_f = pool.submit(_trust, store, members, page)
+        shares_f = pool.submit(_shares, store, members, page)
         shares = shares_f.result()
-        clicks_f = pool.submit(_clicks, store, members.ids, index, shares.index, page)
-        purchases_f = pool.submit(_purchases, store, index, shares.index, page)
+        clicks_f = pool.submit(_clicks, store, members, shares, page)
+        purchases_f = pool.submit(_purchases, store, members, shares, page)
         referrals, trust = referrals_f.result(), trust_f.result()
         clicks, purchases = clicks_f.result(), purchases_f.result()
 
@@ -123,7 +125,29 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
     )
 
 
-# -- one reader per table: rows -> arrays keyed by member index (id order) ----------------
+# -- one reader per table: columns -> arrays keyed by member index (id order) -------------
+
+
+@dataclass(frozen=True)
+class _Nodes:
+    """Internal node id -> table row. Edge ends are read as node ids, integers that are
+    cheap to send and are mapped a whole column at a time, not as ids (text, and a dict
+    lookup a row)."""
+
+    node: np.ndarray  # sorted
+    row: np.ndarray  # the row of each node
+
+    @classmethod
+    def of(cls, node: np.ndarray, row: np.ndarray) -> _Nodes:
+        order = np.argsort(node, kind="stable")
+        return cls(node[order], row[order])
+
+    def rows(self, node: np.ndarray) -> np.ndarray:
+        """Each node's row; -1 for none (a null) or a node not read (made later)."""
+        if not len(self.node):
+            return np.full(len(node), -1, dtype=np.int64)
+        at = np.minimum(np.searchsorted(self.node, node), len(self.node) - 1)
+        return np.where(self.node[at] == node, self.row[at], -1)
 
 
 @dataclass
@@ -134,32 +158,32 @@ class _Members:
     tier: np.ndarray
     statuses: tuple[str, ...]
     tiers: tuple[str, ...]
+    nodes: _Nodes  # internal node id -> member index
 
 
 def _members(store: GraphStore, page: int) -> _Members:
     """The members sorted by id: member index ``i`` is the ``i``-th id, so children come
     in id order in the preorder."""
-    ids: list[str] = []
-    joined: list[int] = []
-    status: list[int] = []
-    tier: list[int] = []
+    cols = _read(store, "snapshot/members", page)
+    ids, first, index = _first(cols["id"])
     statuses: dict[str, int] = {}
     tiers: dict[str, int] = {}
-    for member, joined_at, st, tr in _unique(_pages(store, "snapshot/members", page)):
-        ids.append(member)
-        joined.append(_time(joined_at))
-        status.append(_code(st, statuses))
-        tier.append(_code(tr, tiers))
-    order = np.argsort(np.array(ids, dtype=str), kind="stable") if ids else _i64([])
-    return _Members([ids[i] for i in order.tolist()], _i64(joined)[order],
-                    _i32(status)[order], _i32(tier)[order], tuple(statuses), tuple(tiers))
+    return _Members(ids.tolist(), _ints(cols["joined_at"], NONE)[first],
+                    _coded(cols["status"], first, statuses),
+                    _coded(cols["tier"], first, tiers), tuple(statuses), tuple(tiers),
+                    _Nodes.of(_ints(cols["node"], -1), index))
 
 
-def _referrals(store: GraphStore, ids: list[str], index: dict[str, int], page: int
-               ) -> list[tuple[int, str, int]]:
-    """(child index, referrer id, at) per REFERRED edge."""
-    return [(index[str(c)], str(p), _time(at))
-            for c, p, at in _edges(store, "snapshot/referrals", ids, page)]
+def _referrals(store: GraphStore, members: _Members, page: int) -> list[tuple[int, str, int]]:
+    """(child index, referrer id, at) per REFERRED edge between members read."""
+    cols = _read(store, "snapshot/referrals", page)
+    child = members.nodes.rows(_ints(cols["child"], -1))
+    referrer = members.nodes.rows(_ints(cols["referrer"], -1))
+    keep = (child >= 0) & (referrer >= 0)
+    ids = members.ids
+    return [(c, ids[p], at) for c, p, at in zip(
+        child[keep].tolist(), referrer[keep].tolist(), _ints(cols["at"], NONE)[keep].tolist(),
+        strict=True)]
 
 
 @dataclass
@@ -170,41 +194,35 @@ class _Trust:
     since: np.ndarray
 
 
-def _trust(store: GraphStore, ids: list[str], index: dict[str, int], page: int) -> _Trust:
-    src: list[int] = []
-    dst: list[int] = []
-    weight: list[float] = []
-    since: list[int] = []
-    for a, b, w, s in _edges(store, "snapshot/trust", ids, page):
-        src.append(index[str(a)])
-        dst.append(index[str(b)])
-        weight.append(np.nan if w is None else float(w))
-        since.append(_time(s))
-    return _Trust(_i64(src), _i64(dst), np.array(weight, dtype=np.float64), _i64(since))
+def _trust(store: GraphStore, members: _Members, page: int) -> _Trust:
+    cols = _read(store, "snapshot/trust", page)
+    src = members.nodes.rows(_ints(cols["src"], -1))
+    dst = members.nodes.rows(_ints(cols["dst"], -1))
+    keep = (src >= 0) & (dst >= 0)
+    weight = np.array(cols["weight"], dtype=np.float64)  # a null is NaN
+    return _Trust(src[keep], dst[keep], weight[keep], _ints(cols["since"], NONE)[keep])
 
 
 @dataclass
 class _Shares:
-    index: dict[str, int]  # share id -> row, in id order
+    index: dict[str, int]  # share id -> row, in the order read
     promoter: np.ndarray  # member index, -1 for none
     at: np.ndarray
     channel: np.ndarray
     channels: tuple[str, ...]
+    nodes: _Nodes  # internal node id -> share row
 
 
-def _shares(store: GraphStore, index: dict[str, int], page: int) -> _Shares:
-    shares: dict[str, int] = {}
-    promoter: list[int] = []
-    at: list[int] = []
-    channel: list[int] = []
+def _shares(store: GraphStore, members: _Members, page: int) -> _Shares:
+    cols = _read(store, "snapshot/shares", page)
+    node = _ints(cols["node"], -1)
+    read = _once(node)  # a second promoter (none in the model) is dropped
     channels: dict[str, int] = {}
-    # one row per share: a second promoter (none in the model) is dropped
-    for share, when, ch, pr in _unique(_pages(store, "snapshot/shares", page)):
-        shares[share] = len(shares)
-        promoter.append(-1 if pr is None else index[str(pr)])
-        at.append(_time(when))
-        channel.append(_code(ch, channels))
-    return _Shares(shares, _i64(promoter), _i64(at), _i32(channel), tuple(channels))
+    return _Shares(dict(zip(map(str, map(cols["id"].__getitem__, read.tolist())),
+                            range(len(read)), strict=True)),
+                   members.nodes.rows(_ints(cols["promoter"], -1)[read]),
+                   _ints(cols["at"], NONE)[read], _coded(cols["channel"], read, channels),
+                   tuple(channels), _Nodes.of(node[read], np.arange(len(read))))
 
 
 @dataclass
@@ -214,16 +232,12 @@ class _Clicks:
     at: np.ndarray
 
 
-def _clicks(store: GraphStore, ids: list[str], index: dict[str, int], shares: dict[str, int],
-            page: int) -> _Clicks:
-    share: list[int] = []
-    viewer: list[int] = []
-    at: list[int] = []
-    for v, s, when in _edges(store, "snapshot/clicks", ids, page):
-        share.append(shares[str(s)])
-        viewer.append(index[str(v)])
-        at.append(_time(when))
-    return _Clicks(_i64(share), _i64(viewer), _i64(at))
+def _clicks(store: GraphStore, members: _Members, shares: _Shares, page: int) -> _Clicks:
+    cols = _read(store, "snapshot/clicks", page)
+    viewer = members.nodes.rows(_ints(cols["viewer"], -1))
+    share = shares.nodes.rows(_ints(cols["share"], -1))
+    keep = (viewer >= 0) & (share >= 0)
+    return _Clicks(share[keep], viewer[keep], _ints(cols["at"], NONE)[keep])
 
 
 @dataclass
@@ -239,68 +253,68 @@ class _Purchases:
     statuses: tuple[str, ...]
 
 
-def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
-               page: int) -> _Purchases:
-    buyer: list[int] = []
-    promoter: list[int] = []
-    share: list[int] = []
-    amount: list[int] = []
-    commission: list[int] = []
-    status: list[int] = []
-    at: list[int] = []
-    entry: list[int] = []
+def _purchases(store: GraphStore, members: _Members, shares: _Shares, page: int
+               ) -> _Purchases:
+    cols = _read(store, "snapshot/purchases", page)
+    read = _once(_ints(cols["node"], -1))
+    has_product = np.array([bool(v) for v in cols["has_product"]], dtype=bool)[read]
+    entry = np.array([bool(v) for v in cols["entry"]], dtype=np.int8)[read]
     statuses: dict[str, int] = {}
-    for (_id, b, pr, sh, amt, com, st, when, has_product, is_entry
-         ) in _unique(_pages(store, "snapshot/purchases", page)):
-        buyer.append(-1 if b is None else index[str(b)])
-        promoter.append(-1 if pr is None else index[str(pr)])
-        share.append(-1 if sh is None else shares[str(sh)])
-        amount.append(int(amt or 0))
-        commission.append(int(com or 0))
-        status.append(_code(st, statuses))
-        at.append(_time(when))
-        entry.append(-1 if not has_product else int(bool(is_entry)))
-    return _Purchases(_i64(buyer), _i64(promoter), _i64(share), _i64(amount),
-                      _i64(commission), np.array(status, dtype=np.int8), _i64(at),
-                      np.array(entry, dtype=np.int8), tuple(statuses))
+    return _Purchases(
+        members.nodes.rows(_ints(cols["buyer"], -1)[read]),
+        members.nodes.rows(_ints(cols["promoter"], -1)[read]),
+        shares.nodes.rows(_ints(cols["share"], -1)[read]),
+        _ints([v or 0 for v in cols["amount"]], 0)[read],
+        _ints([v or 0 for v in cols["commission"]], 0)[read],
+        _coded(cols["status"], read, statuses).astype(np.int8),
+        _ints(cols["at"], NONE)[read],
+        np.where(has_product, entry, np.int8(-1)).astype(np.int8),
+        tuple(statuses))
 
 
-# -- paging --------------------------------------------------------------------------
+# -- reading ---------------------------------------------------------------------------
 
 
-def _pages(store: GraphStore, name: str, page: int) -> Iterator[tuple[Any, ...]]:
-    """Rows of a node table (the id first), for ranges of ``page`` internal node ids up to
-    the largest (``snapshot/last_node``): no sort, and no page holds more than ``page``
-    rows. Nodes made while this runs may be missed or read; the version read before
-    the build says what the snapshot is of."""
+def _read(store: GraphStore, name: str, page: int) -> dict[str, list[Any]]:
+    """A table as columns, read for ranges of ``page`` internal node ids up to the largest
+    (``snapshot/last_node``): a node table ranges over its nodes, an edge table over the
+    edges' start nodes, so each row is read once, with no sort, no id list to send and
+    no string range (FalkorDB's index answers one with an upper bound wrongly). A range
+    whose rows pass the store's row cap is halved until each half fits. There is always
+    one range, so an empty store still names the columns. Nodes made while this runs may
+    be missed or read; the version read before the build says what the snapshot is of."""
     last = store.run("snapshot/last_node", timeout_ms=_timeout(store)).scalar()
-    for lo in range(0, -1 if last is None else int(last) + 1, page):
-        yield from store.run(name, {"lo": lo, "hi": lo + page}, timeout_ms=_timeout(store)).rows
-
-
-def _unique(rows: Iterator[tuple[Any, ...]]) -> Iterator[tuple[Any, ...]]:
-    """Each id's first row (the id as text): a row read twice must not count twice."""
-    seen: set[str] = set()
-    for row in rows:
-        key = str(row[0])
-        if key not in seen:
-            seen.add(key)
-            yield (key, *row[1:])
-
-
-def _edges(store: GraphStore, name: str, ids: list[str], page: int) -> Iterator[tuple[Any, ...]]:
-    """Rows of an edge table for ``page`` member ids at a time; a page whose edges pass
-    the store's row cap is halved until each half fits."""
-    todo = [(k, min(k + page, len(ids))) for k in range(0, len(ids), page)]
+    todo = [(lo, lo + page) for lo in range(0, 1 if last is None else int(last) + 1, page)]
+    table: dict[str, list[Any]] = {}
     while todo:
-        first, last = todo.pop(0)
+        lo, hi = todo.pop(0)
         try:
-            yield from store.run(name, {"ids": ids[first:last]}, timeout_ms=_timeout(store)).rows
+            part = store.columns(name, {"lo": lo, "hi": hi}, timeout_ms=_timeout(store))
         except ResultTooLarge:
-            if last - first < 2:
+            if hi - lo < 2:
                 raise
-            mid = (first + last) // 2
-            todo[:0] = [(first, mid), (mid, last)]
+            mid = (lo + hi) // 2
+            todo[:0] = [(lo, mid), (mid, hi)]
+            continue
+        for column, values in part.items():
+            table.setdefault(column, []).extend(values)
+    return table
+
+
+def _once(node: np.ndarray) -> np.ndarray:
+    """The row each node is first read in, in the order read: a node that an OPTIONAL
+    MATCH found two matches for (a second promoter, none in the model) counts once.
+    Node ids, not the ids they hold: those are unique (a constraint), ints cheaper."""
+    return np.sort(np.unique(node, return_index=True)[1])
+
+
+def _first(ids: list[Any]) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The ids (as text) once each, sorted; the row each is first read in; and each
+    row's position among them. Two nodes holding one id (a member deleted and made
+    again while the build reads) count once, as the first."""
+    unique, first, index = np.unique(np.array(ids, dtype=str), return_index=True,
+                                     return_inverse=True)
+    return unique, first, index
 
 
 def _timeout(store: GraphStore) -> int:
@@ -317,18 +331,23 @@ def _through(mapping: np.ndarray, idx: np.ndarray) -> np.ndarray:
     return out
 
 
-def _time(value: Any) -> int:
-    return NONE if value is None else int(value)
+def _ints(values: list[Any], none: int) -> np.ndarray:
+    """A column of integers as int64, ``none`` for a null: one C call when none is null."""
+    try:
+        return np.array(values, dtype=np.int64)
+    except TypeError:
+        return np.array([none if v is None else int(v) for v in values], dtype=np.int64)
 
 
-def _code(value: Any, table: dict[str, int]) -> int:
-    return -1 if value is None else table.setdefault(str(value), len(table))
-
-
-def _i32(values: list[int]) -> np.ndarray:
-    return np.array(values, dtype=np.int32)
+def _coded(values: list[Any], rows: np.ndarray, table: dict[str, int]) -> np.ndarray:
+    """``values`` at ``rows`` as codes into ``table`` (-1 for a null), a new text taking
+    the next code in the order the rows were read."""
+    codes = np.full(len(values), -1, dtype=np.int32)
+    read = np.sort(rows)
+    codes[read] = [-1 if v is None else table.setdefault(str(v), len(table))
+                   for v in map(values.__getitem__, read.tolist())]
+    return codes[rows]
 
 
 def _i64(values: list[int]) -> np.ndarray:
     return np.array(values, dtype=np.int64)
-

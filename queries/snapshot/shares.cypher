@@ -1,7 +1,7 @@
 // The shares whose internal node id is in [$lo, $hi), for the analytic snapshot (paged
 // as snapshot/members): when, the channel and the member who SHARED it (the model has
-// one). Clicks are read apart (snapshot/clicks).
+// one) as an internal node id. Clicks are read apart (snapshot/clicks).
 MATCH (s:Share)
 WHERE id(s) >= $lo AND id(s) < $hi
 OPTIONAL MATCH (p:Member)-[:SHARED]->(s)
-RETURN s.id AS id, s.at AS at, s.channel AS channel, p.id AS promoter
+RETURN id(s) AS node, s.id AS id, s.at AS at, s.channel AS channel, id(p) AS promoter

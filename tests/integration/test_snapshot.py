@@ -8,7 +8,7 @@ equal, field for field, on the hand tree of test_downline and on random networks
 from __future__ import annotations
 
 import tempfile
-from dataclasses import replace
+from dataclasses import fields, replace
 from pathlib import Path
 
 import numpy as np
@@ -25,6 +25,7 @@ from refnet.queries.window import DAY_MS, Window, latest_event
 from tests.graphs import Network, at
 from tests.integration.test_downline import AS_OF, WINDOW, tree
 from tests.oracle import downline as oracle
+from tests.oracle import snapshot_rows
 from tests.oracle import window as window_oracle
 
 
@@ -32,6 +33,21 @@ def unversioned(h: downline.DownlineHealth) -> downline.DownlineHealth:
     """The answer without the data version it names (the Cypher walk names none)."""
     assert h.data_version is not None
     return replace(h, data_version=None)
+
+
+def assert_same(got: snapshot.Snapshot, want: snapshot.Snapshot) -> None:
+    """Equal column for column: the same values, dtypes and code tables."""
+    for f in fields(snapshot.Snapshot):
+        a, b = getattr(got, f.name), getattr(want, f.name)
+        if isinstance(b, np.ndarray):
+            assert a.dtype == b.dtype, f.name
+            assert np.array_equal(a, b, equal_nan=b.dtype.kind == "f"), f.name
+        else:
+            assert a == b, f.name
+
+
+def typed(table: dict[str, list]) -> dict[str, list]:
+    return {name: [(type(v), v) for v in values] for name, values in table.items()}
 
 
 def columns(snap: snapshot.Snapshot) -> dict[str, list]:
@@ -138,6 +154,9 @@ class Capped:
 
     def run(self, name: str, params: dict | None = None, **kw: object) -> object:
         return self.store.run(name, params, max_rows=self.cap)
+
+    def columns(self, name: str, params: dict | None = None, **kw: object) -> object:
+        return self.store.columns(name, params, max_rows=self.cap)
 
     def __getattr__(self, name: str) -> object:
         return getattr(self.store, name)
@@ -294,7 +313,9 @@ def test_snapshot_health_equals_cypher(store: FalkorDBStore, net: Network,
     store.clear()
     with tempfile.TemporaryDirectory() as out:
         net.load(store, Path(out))
-    snap = snapshot.build(store, page=data.draw(st.integers(1, 20)))
+    page = data.draw(st.integers(1, 20))
+    snap = snapshot.build(store, page=page)
+    assert_same(snap, snapshot_rows.build(store, page=page))
     assert snap.latest == window_oracle.latest_event(store)
     as_of = at(data.draw(st.integers(10, 60)))
     window = Window(as_of - data.draw(st.integers(1, 30)) * 86_400_000, as_of)
@@ -417,8 +438,56 @@ def test_synthetic_network_equals_cypher(synthetic_store: FalkorDBStore, days_ba
     assert compared >= 6
 
 
+@pytest.mark.parametrize("page", [700, snapshot.PAGE])
+def test_synthetic_network_equals_the_row_build(synthetic_store: FalkorDBStore,
+                                                page: int) -> None:
+    """The build reads columns and maps edges by node id; the build it replaced read
+    rows and mapped by id (``tests.oracle.snapshot_rows``): the same snapshot."""
+    assert_same(snapshot.build(synthetic_store, page=page),
+                snapshot_rows.build(synthetic_store, page=page))
+
+
+def test_odd_data_equals_the_row_build(store: FalkorDBStore, tmp_path: Path) -> None:
+    """What the loader never writes, written behind its back: missing values, a share
+    with two promoters, a purchase with two buyers, a second referral, a cycle, edges
+    into nodes that are not members or shares. (Not a member id that is a number: the
+    row build sent ids as text and lost that member's edges; node ids find them.)"""
+    net = Network()
+    net.chain("a", "b", "c")
+    net.chain("d", "e")
+    net.trust("a", "b", 0.5, day=1)
+    net.share("s1", "a", "tea", day=2)
+    net.click("b", "s1", day=3)
+    net.purchase("o1", product="tea", amount=100, buyer="b", promoter="a", share="s1", day=4)
+    net.load(store, tmp_path)
+    for text in (
+        "CREATE (:Member {id: 'n'}), (:Member {id: 'k'}), (:Share {id: 's9'}), "
+        "(:Purchase {id: 'o9'}), (:Purchase {id: 'o8', amount: 5, status: 'paid'})",
+        "MATCH (a:Member {id: 'n'}), (b:Member {id: 'k'}) "
+        "CREATE (a)-[:TRUSTS]->(b), (b)-[:TRUSTS {weight: 1, since: 5}]->(a), "
+        "(a)-[:REFERRED]->(b), (b)-[:REFERRED {at: 3}]->(a)",
+        "MATCH (a:Member {id: 'e'}), (b:Member {id: 'c'}) CREATE (a)-[:REFERRED]->(b)",
+        "MATCH (a:Member {id: 'd'}), (s:Share {id: 's1'}), (t:Share {id: 's9'}) "
+        "CREATE (a)-[:SHARED]->(s), (a)-[:CLICKED]->(s), (a)-[:CLICKED {at: 9}]->(t)",
+        "MATCH (a:Member {id: 'd'}), (x:Purchase {id: 'o1'}), (y:Purchase {id: 'o8'}) "
+        "CREATE (a)-[:MADE]->(x), (a)-[:MADE]->(y), (y)-[:VIA]->(:Share {id: 's7'})",
+        "MATCH (a:Member {id: 'a'}), (p:Product) CREATE (a)-[:TRUSTS {weight: 0.1}]->(p)",
+    ):
+        store.execute(text, write=True)
+    for page in (1, 3, snapshot.PAGE):
+        assert_same(snapshot.build(store, page=page), snapshot_rows.build(store, page=page))
+    # the embedded store's columns take values straight from the reply: the same values,
+    # of the same types, as run's (here ints, doubles, an int weight, booleans, nulls)
+    for name in ("snapshot/members", "snapshot/referrals", "snapshot/trust", "snapshot/shares",
+                 "snapshot/clicks", "snapshot/purchases"):
+        fast = store.columns(name, {"lo": 0, "hi": 1_000})
+        slow = store.run(name, {"lo": 0, "hi": 1_000}).by_column()
+        assert typed(fast) == typed(slow), name
+
+
 def test_empty_store(store: FalkorDBStore, tmp_path: Path) -> None:
     snap = snapshot.current(store, tmp_path)
+    assert_same(snap, snapshot_rows.build(store))
     assert (snap.members, len(snap.p_at), snap.version) == (0, 0, "0-none")
     assert snap.position("anyone") is None
     with pytest.raises(NotFound):
