@@ -3,7 +3,6 @@ docstring; the counting in ``columns``)."""
 
 from __future__ import annotations
 
-import weakref
 from collections.abc import Callable, Iterable, Mapping
 from typing import Final, Literal
 
@@ -14,7 +13,7 @@ from refnet.graph.store import GraphStore
 from refnet.queries import snapshot as snapshots
 from refnet.queries.downline import team_slice
 from refnet.queries.params import MAX_TOP
-from refnet.queries.snapshot import Snapshot
+from refnet.queries.snapshot import Snapshot, id_rank
 from refnet.queries.stats import ratio, spearman
 from refnet.queries.window import DAY_MS, Window, latest_event
 
@@ -79,7 +78,7 @@ def funnel_from(snap: Snapshot, window: Window, *, promoter_id: str | None = Non
     ev = columns.events(snap, window, scope)
     everyone, _ = columns.count(ev, "promoter")  # counters per position, never a loop
     active = everyone.present()
-    rank = _id_rank(snap)
+    rank = id_rank(snap)
     narrowed = scope if mine is None else _narrowed(snap, scope, mine)
     if mine is None:
         [overall] = _funnels(ev, "all")
@@ -149,19 +148,6 @@ def _coverage(snap: Snapshot, c: columns.Counts, active: np.ndarray, rank: np.nd
         top_conversion_gmv=int(gmv[conv[:top]].sum()),
         focus=ranked(at) if 0 <= at < len(pool) and pool[at] == focus else None,
     )
-
-
-_ranks: weakref.WeakKeyDictionary[Snapshot, np.ndarray] = weakref.WeakKeyDictionary()
-
-
-def _id_rank(snap: Snapshot) -> np.ndarray:
-    """Each position's rank in id order (ties between promoters break on the id)."""
-    rank = _ranks.get(snap)
-    if rank is None:
-        rank = np.empty(snap.members, dtype=np.int64)
-        rank[np.asarray(snap.id_order)] = np.arange(snap.members)
-        _ranks[snap] = rank
-    return rank
 
 
 def split(store: GraphStore, window: Window, group_by: Group, *,

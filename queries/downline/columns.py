@@ -18,7 +18,6 @@ computed from ``queries.snapshot`` columns instead of two Cypher walks:
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import lru_cache
 from typing import Any
 
 import numpy as np
@@ -28,7 +27,7 @@ from refnet.graph.store import GraphStore
 from refnet.graph.text import CONTROL, control_character
 from refnet.queries import snapshot as snapshots
 from refnet.queries.params import MAX_TOP
-from refnet.queries.snapshot import NONE, Snapshot
+from refnet.queries.snapshot import NONE, Snapshot, buyers_sorted, id_rank
 from refnet.queries.window import Window, format_instant, latest_event, parse_instant
 
 from .assemble import _check_int, _check_window, assemble
@@ -246,7 +245,7 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
     commission = np.asarray(snap.p_commission[sold_lo:sold_hi])
     entry = np.asarray(snap.p_entry[sold_lo:sold_hi]) == 1
 
-    buyers = _buyers_sorted(snap)
+    buyers = buyers_sorted(snap)
     b_lo, b_hi = np.searchsorted(buyers, [lo, hi])
     b_idx = np.asarray(snap.by_buyer[b_lo:b_hi])
     b_at = np.asarray(snap.p_at)[b_idx]
@@ -325,7 +324,7 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
     recruits = np.bincount(parents, minlength=n)
     who = np.flatnonzero(recruits)
     k_of = recruits[who]
-    first = who[np.lexsort((_id_rank(snap)[lo + who], -k_of))[:top]]
+    first = who[np.lexsort((id_rank(snap)[lo + who], -k_of))[:top]]
     ks, counts = np.unique(k_of, return_counts=True)
     named: dict[int, list[str]] = {}
     for i in first.tolist():
@@ -335,18 +334,3 @@ def health_from(snap: Snapshot, root_id: str, window: Window, *,
 
     return assemble(root_id, window, max_depth, top, by_level, by_branch, rows,
                     data_version=snap.version)
-
-
-@lru_cache(maxsize=4)
-def _buyers_sorted(snap: Snapshot) -> np.ndarray:
-    """Each purchase's buyer position in ``by_buyer`` order, once per snapshot (a gather
-    over every purchase, which a small team's answer should not pay each time)."""
-    return np.asarray(snap.p_buyer)[snap.by_buyer]
-
-
-@lru_cache(maxsize=4)
-def _id_rank(snap: Snapshot) -> np.ndarray:
-    """Each position's place in id order, once per snapshot: ties broken by id."""
-    rank = np.empty(snap.members, dtype=np.int64)
-    rank[np.asarray(snap.id_order)] = np.arange(snap.members)
-    return rank

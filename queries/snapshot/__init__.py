@@ -26,8 +26,8 @@ Every snapshot carries its ``version``, so an answer can name the data it came f
 """
 
 from .build import PAGE, build
-from .columns import NONE, Snapshot, version_of
+from .columns import NONE, Snapshot, buyers_sorted, id_rank, version_of
 from .core import current, forget, open, save, snapshot_dir
 
-__all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "forget", "open", "save",
-           "snapshot_dir", "version_of"]
+__all__ = ["NONE", "PAGE", "Snapshot", "build", "buyers_sorted", "current", "forget",
+           "id_rank", "open", "save", "snapshot_dir", "version_of"]

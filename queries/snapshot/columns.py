@@ -4,13 +4,14 @@ docstring)."""
 from __future__ import annotations
 
 from dataclasses import dataclass, fields
+from functools import lru_cache
 from typing import Final
 
 import numpy as np
 
 from refnet.graph.store import GraphStore
 
-__all__ = ["ARRAYS", "NONE", "TABLES", "Snapshot", "version_of"]
+__all__ = ["ARRAYS", "NONE", "TABLES", "Snapshot", "buyers_sorted", "id_rank", "version_of"]
 
 NONE: Final = int(np.iinfo(np.int64).min)  # a missing time: before every instant
 
@@ -122,3 +123,20 @@ def version_of(store: GraphStore) -> str:
     row = store.run("window/version").single()
     loaded = "none" if row["loaded"] is None else str(int(row["loaded"]))
     return f"{int(row['loads'])}-{loaded}"
+
+
+@lru_cache(maxsize=4)
+def id_rank(snap: Snapshot) -> np.ndarray:
+    """Each position's place in id order, once per snapshot: ties broken by id. A slice
+    of it orders a downline's members as the whole does."""
+    rank = np.empty(snap.members, dtype=np.int64)
+    rank[np.asarray(snap.id_order)] = np.arange(snap.members)
+    return rank
+
+
+@lru_cache(maxsize=4)
+def buyers_sorted(snap: Snapshot) -> np.ndarray:
+    """Each purchase's buyer position in ``by_buyer`` order, once per snapshot (a gather
+    over every purchase, which a small team's answer should not pay each time): a
+    downline's own purchases are then one ``searchsorted`` range of ``by_buyer``."""
+    return np.asarray(snap.p_buyer)[snap.by_buyer]
