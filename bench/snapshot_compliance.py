@@ -131,8 +131,14 @@ def files_only(args: argparse.Namespace) -> None:
     assert snap.latest is not None
     year = Window.days_before(snap.latest, 365)
     roots = np.flatnonzero(np.asarray(snap.parent) < 0)
-    top = str(snap.ids[roots[np.argmax(np.asarray(snap.size)[roots])]])
-    for label, root in (("whole network", None), ("largest tree", top)):
+    size = np.asarray(snap.size)
+    top = str(snap.ids[roots[np.argmax(size[roots])]])
+    # the team an organizer's key asks about: the downline closest to --team members
+    # (its size counts the organizer too), the smallest id among equals
+    team = str(min(snap.ids[np.flatnonzero(np.abs(size - 1 - args.team)
+                                           == np.abs(size - 1 - args.team).min())]))
+    for label, root in (("whole network", None), ("largest tree", top),
+                        (f"{args.team:,}-member team", team)):
         snap_ms, got = median_ms(lambda r=root: report_from(  # type: ignore[misc]
             snap, cn, year, root_id=r), args.runs)
         print(f"compliance cn, {label}: snapshot {snap_ms:9.1f} ms (median of {args.runs}; "
@@ -149,6 +155,8 @@ def main() -> None:
     ap.add_argument("--runs", type=int, default=5)
     ap.add_argument("--no-cypher", action="store_true", help="time the snapshot only")
     ap.add_argument("--profile", action="store_true", help="profile one whole-network report")
+    ap.add_argument("--team", type=int, default=1_000,
+                    help="with --files: also time the downline of about this many members")
     ap.add_argument("--files", action="store_true",
                     help="columns straight from the generated files, no store")
     ap.add_argument("--keep", metavar="DIR",

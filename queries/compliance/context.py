@@ -8,7 +8,6 @@ from datetime import UTC, datetime
 
 import numpy as np
 
-from refnet.queries.snapshot import Snapshot
 from refnet.queries.window import Window
 
 from .forest import Forest, Scope
@@ -35,21 +34,23 @@ def runs(keys: np.ndarray) -> list[tuple[int, int]]:
 class Sales:
     """Paid and settled purchases of a product in the window, summed per promoter.
 
-    ``promoter`` holds the promoter positions (-1: purchases attributed to nobody),
-    ascending; ``sums[k]`` the sum ``k`` of ``SUMS`` for each. The snapshot keeps
-    purchases sorted by promoter, so each sum is one ``np.add.reduceat``.
+    ``promoter`` holds the promoter positions in ``forest`` (-1: purchases attributed to
+    nobody), ascending; ``sums[k]`` the sum ``k`` of ``SUMS`` for each. The snapshot keeps
+    purchases sorted by promoter, so a slice's are one range (``Forest.promoted``) and
+    each sum is one ``np.add.reduceat``.
     """
 
-    def __init__(self, snap: Snapshot, window: Window) -> None:
-        at = np.asarray(snap.p_at)
-        keep = (np.isin(snap.p_status, snap.status_codes(*COUNTED)) & (at > window.start)
-                & (at <= window.end) & (np.asarray(snap.p_entry) >= 0))
+    def __init__(self, forest: Forest, window: Window) -> None:
+        snap, span = forest.snap, forest.promoted()
+        at = np.asarray(snap.p_at[span])
+        keep = (np.isin(snap.p_status[span], snap.status_codes(*COUNTED)) & (at > window.start)
+                & (at <= window.end) & (np.asarray(snap.p_entry[span]) >= 0))
         rows = np.flatnonzero(keep)
-        promoter = np.asarray(snap.p_promoter, dtype=np.int64)[rows]
-        buyer = np.asarray(snap.p_buyer, dtype=np.int64)[rows]
-        amount = np.asarray(snap.p_amount, dtype=np.int64)[rows]
-        commission = np.asarray(snap.p_commission, dtype=np.int64)[rows]
-        entry = np.asarray(snap.p_entry)[rows] == 1
+        promoter = np.asarray(snap.p_promoter[span], dtype=np.int64)[rows]
+        buyer = np.asarray(snap.p_buyer[span], dtype=np.int64)[rows]
+        amount = np.asarray(snap.p_amount[span], dtype=np.int64)[rows]
+        commission = np.asarray(snap.p_commission[span], dtype=np.int64)[rows]
+        entry = np.asarray(snap.p_entry[span])[rows] == 1
         outside = buyer < 0
         values = {
             "purchases": np.ones(len(rows), dtype=np.int64),
@@ -65,7 +66,7 @@ class Sales:
         }
         starts = np.flatnonzero(np.r_[True, promoter[1:] != promoter[:-1]]) if len(rows) \
             else np.zeros(0, dtype=np.int64)
-        self.promoter = promoter[starts]
+        self.promoter = forest.local(promoter[starts])
         self.sums = {k: np.add.reduceat(v, starts) if len(rows) else v[:0]
                      for k, v in values.items()}
 

@@ -18,6 +18,11 @@ Everything is per member position, computed with a few numpy passes:
   later referrer takes a member over, positions are laid out again level by level;
 * sizes and heights bottom-up, level by level (one ``np.add.at`` per level).
 
+A report on one downline (an organizer's key always asks for one) need not build the
+forest of every member: ``team_forest`` builds it over the root's snapshot slice only
+when that slice decides the root's downline as of then (see there), so a 1,000-member
+team costs what its slice costs, not what the network does (issue 14).
+
 ``Scope`` says which of its members one report covers (one downline, or every tree).
 """
 
@@ -26,16 +31,48 @@ from __future__ import annotations
 import numpy as np
 
 from refnet.graph.errors import BadInput, NotFound
-from refnet.queries.snapshot import NONE, Snapshot
+from refnet.queries.snapshot import NONE, Snapshot, id_rank
 from refnet.queries.window import Window
 
-__all__ = ["Forest", "Scope", "extra_edges"]
+__all__ = ["Forest", "Scope", "extra_edges", "team_forest"]
 
 
 def extra_edges(snap: Snapshot) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """The referral edges the snapshot's forest does not hold: (child, parent, at)."""
     return (np.asarray(snap.x_child, dtype=np.int64), np.asarray(snap.x_parent, dtype=np.int64),
             np.asarray(snap.x_at, dtype=np.int64))
+
+
+def team_forest(snap: Snapshot, as_of: int, root_id: str | None) -> Forest | None:
+    """The forest as of ``as_of`` over ``root_id``'s snapshot slice alone, or None when
+    that slice does not decide its downline (the caller then builds the whole forest,
+    which also raises the errors a bad or absent root gets).
+
+    The slice ``[r, r + size[r])`` holds every member the snapshot's own edges put below
+    ``r``, and no snapshot edge enters it from outside but ``r``'s own. As of then, the
+    slice decides ``r``'s downline exactly when no ``x_*`` edge there then (both ends
+    joined, made by then) has one end inside the slice and one outside (a later referrer
+    outside would take a member out, or one inside bring an outsider in), and none goes
+    into ``r`` or a snapshot ancestor of ``r`` (which could put ``r`` on or under a
+    cycle, where the whole forest has no downline for it, or under a member of its own
+    slice). Otherwise: None, and the whole computation, as before.
+    """
+    if not isinstance(root_id, str):
+        return None
+    r = snap.position(root_id)
+    if r is None or int(snap.joined_at[r]) > as_of:  # NONE: always there
+        return None
+    lo, hi = r, r + int(snap.size[r])
+    xc, xp, xa = extra_edges(snap)
+    if len(xc):
+        joined = np.asarray(snap.joined_at)
+        there = (joined[xc] <= as_of) & (joined[xp] <= as_of) & (xa <= as_of)
+        xc, xp = xc[there], xp[there]
+        crossing = ((xc >= lo) & (xc < hi)) != ((xp >= lo) & (xp < hi))
+        above = (xc <= r) & (r < xc + np.asarray(snap.size)[xc])
+        if (crossing | above).any():
+            return None
+    return Forest(snap, as_of, lo, hi)
 
 
 def _roots(ep: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -56,26 +93,35 @@ def _roots(ep: np.ndarray, keep: np.ndarray) -> tuple[np.ndarray, np.ndarray, np
 
 
 class Forest:
-    """The referral forest as of ``as_of`` over the snapshot's member positions.
+    """The referral forest as of ``as_of`` over the snapshot's member positions
+    ``[lo, hi)`` (every member by default), numbered from ``lo``: member ``v`` here is
+    snapshot position ``lo + v`` (``local`` maps positions here).
 
     ``ep`` is each member's parent then (-1 a root or not there), ``root`` and ``depth``
     its effective root and depth, ``size`` the members below it and ``height`` the levels
     below it; ``order`` lists the members in a preorder of that forest and ``pos`` each
     member's place in it (-1 not there, or on a cycle), so ``v``'s downline is
     ``order[pos[v]:pos[v] + size[v] + 1]``.
+
+    A slice (``team_forest``) is one member's snapshot slice: its first member is a
+    root here, and only the ``x_*`` edges with both ends inside it are read.
     """
 
-    def __init__(self, snap: Snapshot, as_of: int) -> None:
+    def __init__(self, snap: Snapshot, as_of: int, lo: int = 0, hi: int | None = None) -> None:
         self.snap = snap
-        n = self.n = snap.members
-        joined = np.asarray(snap.joined_at, dtype=np.int64)
+        hi = snap.members if hi is None else hi
+        self.lo, self.whole = lo, lo == 0 and hi == snap.members
+        n = self.n = hi - lo
+        joined = np.asarray(snap.joined_at[lo:hi], dtype=np.int64)
         present = self.present = joined <= as_of  # NONE: always there
         self.joined = np.where(joined == NONE, 0, joined)
-        self.ids = snap.ids
-        rank = self.rank = np.empty(n, dtype=np.int64)
-        rank[np.asarray(snap.id_order)] = np.arange(n)
-        parent = np.asarray(snap.parent, dtype=np.int64)
-        ref_at = np.asarray(snap.ref_at, dtype=np.int64)
+        self.ids = np.asarray(snap.ids[lo:hi])  # a plain view: no memmap per lookup
+        rank = self.rank = id_rank(snap)[lo:hi]
+        parent = np.asarray(snap.parent[lo:hi], dtype=np.int64)
+        if not self.whole:  # inside a slice, every referrer but the first member's is too
+            parent = parent - lo
+            parent[:1] = -1
+        ref_at = np.asarray(snap.ref_at[lo:hi], dtype=np.int64)
         has = parent >= 0
         ok = has & present & (ref_at <= as_of)
         ok[has] &= present[parent[has]]
@@ -84,6 +130,9 @@ class Forest:
 
         # later referrers: who has more than one referrer there, and who is taken over
         xc, xp, xa = extra_edges(snap)
+        if not self.whole:  # team_forest: no edge there then crosses the slice's bounds
+            inside = (xc >= lo) & (xc < hi) & (xp >= lo) & (xp < hi)
+            xc, xp, xa = xc[inside] - lo, xp[inside] - lo, xa[inside]
         valid = present[xc] & present[xp] & (xa <= as_of) if len(xc) else np.zeros(0, bool)
         xc, xp, xa = xc[valid], xp[valid], xa[valid]
         self.extra: dict[int, list[int]] = {}  # member -> every referrer, earliest first
@@ -147,6 +196,24 @@ class Forest:
         self.order, self.pos = order, pos
         self.top = -1  # set by Scope when a report covers one downline
 
+    # -- the snapshot's positions ---------------------------------------------------------
+
+    def local(self, positions: np.ndarray) -> np.ndarray:
+        """Snapshot positions as this forest's members (-1: none, or outside the slice)."""
+        positions = np.asarray(positions, dtype=np.int64)
+        if self.whole:
+            return positions
+        mine = positions - self.lo
+        return np.where((mine >= 0) & (mine < self.n), mine, -1)
+
+    def promoted(self) -> slice:
+        """The purchases (sorted by promoter position) whose promoter this forest holds:
+        every one for the whole snapshot (those of no promoter too), else one range."""
+        if self.whole:
+            return slice(0, len(self.snap.p_promoter))
+        a, b = np.searchsorted(self.snap.p_promoter, [self.lo, self.lo + self.n])
+        return slice(int(a), int(b))
+
     # -- single members ------------------------------------------------------------------
 
     def id(self, v: int) -> str:
@@ -203,6 +270,7 @@ class Scope:
             if not isinstance(root_id, str) or not root_id.strip():
                 raise BadInput("root_id must be a member id")
             v = f.snap.position(root_id)
+            v = None if v is None or not 0 <= v - f.lo < f.n else v - f.lo
             if v is None or not f.present[v]:
                 raise NotFound(f"no member {root_id!r} had joined by "
                                f"{window.describe()['as_of']}")

@@ -58,7 +58,7 @@ def integrity(ctx: Context, sales: Sales) -> None:
         known &= ctx.scope.org(promoter) >= 0
     who = np.maximum(promoter, 0)
     stub = [i for i, s in enumerate(f.snap.member_statuses) if s == "stub"]
-    is_stub = known & np.isin(np.asarray(f.snap.m_status)[who], stub)
+    is_stub = known & np.isin(np.asarray(f.snap.m_status)[f.lo + who], stub)
     recruits = np.bincount(f.ep[f.ep >= 0], minlength=f.n)
     # a report on one downline knows no referrer above its root (as it always has)
     untied = known & ~is_stub & ((f.ep[who] < 0) | (who == ctx.scope.top)) \

@@ -19,7 +19,7 @@ from refnet.queries.window import Window, latest_event
 
 from . import integrity, revenue, structure
 from .context import Context, Sales
-from .forest import Forest, Scope
+from .forest import Forest, Scope, team_forest
 from .params import MAX_EVIDENCE, ComplianceParams
 from .policy import Policy, load
 from .results import SEVERITIES, ComplianceReport, Totals
@@ -66,11 +66,17 @@ def report_from(snap: Snapshot, policy: Policy, window: Window, *,
                 root_id: str | None = None, evidence_limit: int = 5,
                 runs: list[dict[str, Any]] | None = None) -> ComplianceReport:
     """The report from ``snap``'s columns; ``runs`` are the load runs
-    (``compliance/load_runs``) whose refused referrals a whole-network report counts."""
+    (``compliance/load_runs``) whose refused referrals a whole-network report counts.
+
+    A report on one downline reads the root's snapshot slice alone when that decides
+    the downline (``team_forest``), the whole forest otherwise: the same answer, at the
+    team's cost rather than the network's."""
     _check(policy, window, evidence_limit)
-    forest = Forest(snap, window.end)
+    forest = team_forest(snap, window.end, root_id) if root_id is not None else None
+    if forest is None:
+        forest = Forest(snap, window.end)
     scope = Scope(forest, root_id, window)
-    sales = Sales(snap, window)
+    sales = Sales(forest, window)
     ctx = Context(forest, scope, policy, window, evidence_limit)
     structure.threshold(ctx)
     structure.commission_depth(ctx)

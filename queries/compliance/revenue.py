@@ -11,7 +11,7 @@ from typing import Any
 
 import numpy as np
 
-from refnet.queries.snapshot import NONE
+from refnet.queries.snapshot import NONE, buyers_sorted
 from refnet.queries.stats import ratio
 
 from .context import COUNTED, SUMS, Context, Sales, runs
@@ -159,8 +159,10 @@ def entry_only(ctx: Context) -> tuple[int, int]:
     counted overall, flagged per organization."""
     p, f = ctx.policy, ctx.f
     snap = f.snap
-    rows = np.asarray(snap.by_buyer)
-    buyer = np.asarray(snap.p_buyer, dtype=np.int64)[rows]  # ascending
+    ordered = buyers_sorted(snap)  # ascending: the forest's members' are one range
+    lo, hi = np.searchsorted(ordered, [f.lo, f.lo + f.n])
+    rows = np.asarray(snap.by_buyer[lo:hi])
+    buyer = f.local(ordered[lo:hi])
     at = np.asarray(snap.p_at)[rows]
     entry = np.asarray(snap.p_entry)[rows]
     keep = (np.isin(np.asarray(snap.p_status)[rows], snap.status_codes(*COUNTED))

@@ -60,13 +60,15 @@ def commission_depth(ctx: Context) -> None:
         ctx.check("COMMISSION_DEPTH", False, note="the policy sets no commission levels")
         return
     f, snap = ctx.f, ctx.f.snap
-    at = np.asarray(snap.p_at)
-    buyer = np.asarray(snap.p_buyer, dtype=np.int64)
-    promoter = np.asarray(snap.p_promoter, dtype=np.int64)
-    rows = np.flatnonzero(np.isin(snap.p_status, snap.status_codes(*COUNTED))
+    span = f.promoted()  # the purchases a promoter of the forest made
+    at = np.asarray(snap.p_at[span])
+    buyer = np.asarray(snap.p_buyer[span], dtype=np.int64)
+    promoter = np.asarray(snap.p_promoter[span], dtype=np.int64)
+    rows = np.flatnonzero(np.isin(snap.p_status[span], snap.status_codes(*COUNTED))
                           & (at > ctx.window.start) & (at <= ctx.window.end)
                           & (buyer >= 0) & (promoter >= 0) & (buyer != promoter))
-    b, pr = buyer[rows], promoter[rows]
+    b, pr = f.local(buyer[rows]), f.local(promoter[rows])
+    rows += span.start
     inside = (ctx.scope.org(b) >= 0) & (ctx.scope.org(pr) >= 0)
     below = inside & (f.pos[pr] < f.pos[b]) & (f.pos[b] <= f.pos[pr] + f.size[pr])
     deep = below & (f.depth[b] - f.depth[pr] > allowed)

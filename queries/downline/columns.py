@@ -357,7 +357,7 @@ def slice_events(snap: Snapshot, lo: int, shown: np.ndarray, window: Window) -> 
     s_ok = (np.isin(snap.p_status[sold_lo:sold_hi], counted) & (s_at != NONE)
             & (s_at > prev_since) & (s_at <= as_of) & (snap.p_entry[sold_lo:sold_hi] >= 0)
             & shown[s_who])
-    buyers = _buyers_sorted(snap)
+    buyers = snapshots.buyers_sorted(snap)
     b_lo, b_hi = _bounds(buyers, lo, hi)
     b_idx = np.asarray(snap.by_buyer[b_lo:b_hi])
     b_at = np.asarray(snap.p_at)[b_idx]
@@ -382,11 +382,3 @@ def _bounds(ascending: np.ndarray, lo: int, hi: int) -> tuple[int, int]:
     return int(at[0]), int(at[1])
 
 
-def _buyers_sorted(snap: Snapshot) -> np.ndarray:
-    """Each purchase's buyer position in ``by_buyer`` order (a gather over every
-    purchase, which a small team's answer should not pay each time)."""
-    return snapshots.derived(snap, "downline.buyers.1", _buyers)["buyer"]
-
-
-def _buyers(snap: Snapshot) -> dict[str, np.ndarray]:
-    return {"buyer": np.asarray(snap.p_buyer)[snap.by_buyer]}

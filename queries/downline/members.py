@@ -23,12 +23,11 @@ from typing import Final, Literal
 import numpy as np
 
 from refnet.graph.errors import BadInput
-from refnet.queries.snapshot import NONE, Snapshot, id_rank
+from refnet.queries.snapshot import NONE, Snapshot, buyers_sorted, id_rank
 from refnet.queries.window import Window
 
 from .columns import (
     _bounds,
-    _buyers_sorted,
     _check_team_args,
     _present,
     _root_position,
@@ -245,7 +244,7 @@ def member_money(snap: Snapshot, member_id: str, as_of: int) -> MemberMoney:
     by = (at != NONE) & (at <= as_of)
     commission = np.asarray(snap.p_commission[lo:hi], dtype=np.int64)
     sold = by & np.isin(status, np.r_[settled, paid])
-    b_lo, b_hi = _bounds(_buyers_sorted(snap), q, q + 1)  # its own purchases
+    b_lo, b_hi = _bounds(buyers_sorted(snap), q, q + 1)  # its own purchases
     mine = np.asarray(snap.by_buyer[b_lo:b_hi])
     b_at = np.asarray(snap.p_at)[mine]
     bought = (b_at != NONE) & (b_at <= as_of) & np.isin(np.asarray(snap.p_status)[mine],

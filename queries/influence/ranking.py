@@ -11,7 +11,7 @@ from refnet.graph.store import GraphStore
 from refnet.queries import snapshot as snapshots
 from refnet.queries.downline import team_slice
 from refnet.queries.params import MAX_TOP
-from refnet.queries.snapshot import Snapshot
+from refnet.queries.snapshot import Snapshot, id_rank
 from refnet.queries.stats import spearman
 from refnet.queries.window import Window, latest_event
 
@@ -178,10 +178,9 @@ def _gmv_rank(snap: Snapshot, who: np.ndarray, gmv: np.ndarray, positions: np.nd
     the promoters with any, highest first, ties by member id; None without GMV."""
     selling = who[gmv > 0]  # ascending positions
     amounts = gmv[gmv > 0]
-    id_rank = np.empty(snap.members, dtype=np.int64)
-    id_rank[np.asarray(snap.id_order)] = np.arange(snap.members)
+    rank = id_rank(snap)
     place = np.empty(len(selling), dtype=np.int64)
-    place[np.lexsort((id_rank[selling], -amounts))] = np.arange(1, len(selling) + 1)
+    place[np.lexsort((rank[selling], -amounts))] = np.arange(1, len(selling) + 1)
     at = np.minimum(np.searchsorted(selling, positions), max(len(selling) - 1, 0))
     return [int(place[a]) if g > 0 else None for a, g in zip(at.tolist(), shown.tolist(),
                                                               strict=True)]

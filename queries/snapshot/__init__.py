@@ -22,8 +22,8 @@ are sorted by promoter position, so a downline's sales are one slice as well.
   dir that cannot be written keeps the snapshot in memory. Each process keeps what it
   mapped per version, so a question pays one ``window/version`` read.
 * ``derived(snap, name, compute)`` keeps arrays a question works out from a snapshot
-  once (conversion's time-ordered events, ``id_rank``) beside its columns, mapped by
-  every process like them.
+  once (conversion's time-ordered events, ``id_rank``, ``buyers_sorted``) beside its
+  columns, mapped by every process like them.
 
 Every snapshot carries its ``version``, so an answer can name the data it came from.
 """
@@ -31,7 +31,7 @@ Every snapshot carries its ``version``, so an answer can name the data it came f
 from .build import PAGE, build
 from .columns import NONE, Snapshot, version_of
 from .core import current, forget, open, save, snapshot_dir
-from .derived import derived, id_rank
+from .derived import buyers_sorted, derived, id_rank
 
-__all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "derived", "forget", "id_rank",
-           "open", "save", "snapshot_dir", "version_of"]
+__all__ = ["NONE", "PAGE", "Snapshot", "build", "buyers_sorted", "current", "derived", "forget",
+           "id_rank", "open", "save", "snapshot_dir", "version_of"]

@@ -124,3 +124,4 @@ def version_of(store: GraphStore) -> str:
     row = store.run("window/version").single()
     loaded = "none" if row["loaded"] is None else str(int(row["loaded"]))
     return f"{int(row['loads'])}-{loaded}"
+

@@ -30,7 +30,7 @@ import numpy as np
 
 from .columns import Snapshot
 
-__all__ = ["derived", "id_rank"]
+__all__ = ["buyers_sorted", "derived", "id_rank"]
 
 Arrays = dict[str, np.ndarray]
 
@@ -70,6 +70,17 @@ def derived(snap: Snapshot, name: str,
 def id_rank(snap: Snapshot) -> np.ndarray:
     """Each position's place in id order (ties between members break on the id)."""
     return derived(snap, "snapshot.id_rank.1", _id_rank)["rank"]
+
+
+def buyers_sorted(snap: Snapshot) -> np.ndarray:
+    """Each purchase's buyer position in ``by_buyer`` order (a gather over every
+    purchase, which a small team's answer should not pay each time): a downline's own
+    purchases are then one ``searchsorted`` range of ``by_buyer``."""
+    return derived(snap, "snapshot.buyers_sorted.1", _buyers_sorted)["buyer"]
+
+
+def _buyers_sorted(snap: Snapshot) -> Arrays:
+    return {"buyer": np.asarray(snap.p_buyer)[snap.by_buyer]}
 
 
 def _id_rank(snap: Snapshot) -> Arrays:

@@ -15,12 +15,19 @@ Two differences are deliberate, and the comparison allows for them:
 * a report on one downline when a member has several referrers: the oracle builds its
   forest from the downline's rows alone (a referrer outside the downline is unknown
   to it), the snapshot cuts the whole forest's subtree; such cases are not compared.
+
+A report on one downline reads the root's snapshot slice alone when that decides the
+downline (``forest.team_forest``); the property test below holds it to the whole
+forest's answer for every root, second referrers and cycles included.
 """
 
 from __future__ import annotations
 
 import csv
+import importlib
 import tempfile
+from collections.abc import Iterator
+from contextlib import contextmanager
 from dataclasses import replace
 from pathlib import Path
 
@@ -34,7 +41,7 @@ from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import compliance, snapshot
 from refnet.queries.compliance import ComplianceReport, Flag, policy
-from refnet.queries.compliance.forest import Forest
+from refnet.queries.compliance.forest import Forest, team_forest
 from refnet.queries.compliance.report import report_from
 from refnet.queries.window import Window, latest_event
 from tests.graphs import Network, at
@@ -173,6 +180,85 @@ def test_snapshot_report_equals_the_oracle(store: FalkorDBStore,
     if not extra:  # see the module docstring
         for root in data.draw(st.lists(st.sampled_from(ids[:2] + ids), max_size=2)):
             same(store, snap, pol, window, root, limit)
+
+
+@contextmanager
+def whole_forest() -> Iterator[None]:
+    """``report_from`` as before the team slice: the as-of forest of every member."""
+    module = importlib.import_module("refnet.queries.compliance.report")
+    kept = module.team_forest
+    module.team_forest = lambda *_: None
+    try:
+        yield
+    finally:
+        module.team_forest = kept
+
+
+def answer(snap: snapshot.Snapshot, pol: policy.Policy, window: Window, root: str,
+           limit: int) -> ComplianceReport | tuple[type, str]:
+    """The report on ``root``'s downline, or the error it raises (its type and text)."""
+    try:
+        return report_from(snap, pol, window, root_id=root, evidence_limit=limit)
+    except (NotFound, BadInput) as e:
+        return type(e), str(e)
+
+
+@settings(max_examples=60, deadline=None,
+          suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+@given(drawn=networks(), data=st.data())
+def test_a_report_on_one_downline_from_its_slice_equals_the_whole_forests(
+        store: FalkorDBStore, drawn: tuple[Network, list[tuple[str, str, int]]],
+        data: st.DataObject) -> None:
+    """Every member as the root, as of any instant: the answer from the root's slice
+    (or the fallback where later referrers cross it, or sit above it) is the whole
+    forest's, to the last evidence chain and error message."""
+    net, extra = drawn
+    load(store, net, extra)
+    snap = snapshot.build(store)
+    as_of = at(data.draw(st.integers(0, 70)))
+    window = Window(as_of - data.draw(st.integers(1, 60)) * 86_400_000, as_of)
+    pol = data.draw(st.sampled_from([TIGHT, TIGHT, CN, FTC]))
+    limit = data.draw(st.sampled_from([0, 1, 5]))
+    for root in sorted(str(i) for i in snap.ids):
+        sliced = team_forest(snap, window.end, root)
+        inside = sliced is not None and len(sliced.x_edges[0]) > 0
+        event("the whole forest" if sliced is None
+              else "the slice, later referrers inside" if inside else "the slice")
+        got = answer(snap, pol, window, root, limit)
+        with whole_forest():
+            want = answer(snap, pol, window, root, limit)
+        assert got == want, root
+
+
+def test_the_slice_answers_only_when_it_decides_the_downline(store: FalkorDBStore,
+                                                            tmp_path: Path) -> None:
+    """A later referrer inside the slice keeps the report on it; one from outside it,
+    one taking an outsider in, and one above the root (here closing a cycle) send the
+    report to the whole forest, from when they are made. Answers stay the whole's."""
+    net = Network()
+    net.chain("r", "s", "t", "u", day=1)  # r -> s -> t -> u, joined on days 1 to 4
+    net.chain("o", "p", day=1)
+    net.member("a", day=1)
+    net.member("b", "a", day=2)
+    net.member("c", "a", day=2)
+    net.load(store, tmp_path)
+    for parent, child, day in (("b", "c", 3), ("p", "t", 10), ("u", "r", 30)):
+        store.execute("MATCH (a:Member {id: $p}), (b:Member {id: $c}) "
+                      "CREATE (a)-[:REFERRED {at: $t}]->(b)",
+                      {"p": parent, "c": child, "t": at(day)}, write=True)
+    snap = snapshot.build(store)
+    members = "abcoprstu"
+    for day, sliced in ((2, set(members) - {"t", "u"}),  # not joined yet: NotFound
+                        (5, set(members) - {"b", "c"}),  # b -> c: inside a's slice only
+                        (15, {"a"}),  # p -> t: across r's, s's, t's, o's, p's; above u
+                        (35, {"a"})):  # u -> r closes r -> s -> t -> u -> r
+        window = Window(at(-1), at(day))
+        assert {m for m in members if team_forest(snap, window.end, m)} == sliced, day
+        for root in members:
+            got = answer(snap, TIGHT, window, root, 5)
+            with whole_forest():
+                assert got == answer(snap, TIGHT, window, root, 5), (day, root)
+    assert answer(snap, TIGHT, Window(at(-1), at(35)), "t", 5)[0] is BadInput
 
 
 def test_the_tight_policy_raises_every_flag(store: FalkorDBStore, tmp_path: Path) -> None:
