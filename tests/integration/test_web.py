@@ -28,16 +28,32 @@ from refnet.api.app import create_app
 from refnet.api.web import auth
 from refnet.api.web.i18n import yuan
 from refnet.api.web.periods import period
+from refnet.graph.config import Config
 from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.graph.server import ServerInfo
+from refnet.loaders.load import load_paths
 from refnet.queries import conversion, downline, influence, network
 from refnet.queries import snapshot as snapshots
 from refnet.queries.downline.members import MemberFilter, member_list
 from refnet.queries.downline.tree import children_from
+from tests.conftest import _drop, _fresh_graph
+from tests.graphs import HASHER
 
 
 @pytest.fixture(scope="module")
-def app(synthetic_store: FalkorDBStore) -> Flask:
-    return create_app(synthetic_store.config, store=synthetic_store)
+def web_store(server_config: Config, server_info: ServerInfo,
+              network_dir: Path) -> Iterator[FalkorDBStore]:
+    """The 2,000-member synthetic network in a graph of this module's own: signing in
+    makes keys, which the session's shared ``synthetic_store`` must not get."""
+    s = _fresh_graph(server_config, server_info)
+    assert load_paths(s, [network_dir], hasher=HASHER).bad == 0
+    yield s
+    _drop(s)
+
+
+@pytest.fixture(scope="module")
+def app(web_store: FalkorDBStore) -> Flask:
+    return create_app(web_store.config, store=web_store)
 
 
 @pytest.fixture
@@ -47,11 +63,11 @@ def client(app: Flask) -> Iterator[FlaskClient]:
 
 
 @pytest.fixture(scope="module")
-def tree(synthetic_store: FalkorDBStore) -> dict[str, str]:
+def tree(web_store: FalkorDBStore) -> dict[str, str]:
     """The largest organization's root, one member deep inside it (an organizer with a
     downline), a member below that one, and a member of another organization."""
-    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
-    largest = network.summary(synthetic_store, top=2).largest
+    snap = snapshots.current(web_store, web_store.config.data_dir)
+    largest = network.summary(web_store, top=2).largest
     root = snap.position(largest[0].root)
     kids = [i for i in range(root + 1, root + int(snap.size[root]))
             if snap.parent[i] == root and snap.size[i] >= 5]
@@ -86,13 +102,13 @@ def token(store: FalkorDBStore, role: str, member: str | None = None) -> str:
 
 
 def test_pages_need_a_session_and_send_you_back_after_sign_in(
-        client: FlaskClient, synthetic_store: FalkorDBStore) -> None:
+        client: FlaskClient, web_store: FalkorDBStore) -> None:
     r = client.get("/team?period=last_month")
     assert r.status_code == 302
     assert r.headers["Location"] == "/signin?next=/team?period%3Dlast_month"
     page = client.get(r.headers["Location"]).get_data(as_text=True)
     assert 'name="next" value="/team?period=last_month"' in page
-    r = client.post("/signin", data={"key": token(synthetic_store, "admin"),
+    r = client.post("/signin", data={"key": token(web_store, "admin"),
                                      "csrf_token": csrf(client), "next": "/team?period=last_month"})
     assert r.headers["Location"] == "/team?period=last_month"
     assert client.get("/team?period=last_month").status_code == 200
@@ -100,32 +116,32 @@ def test_pages_need_a_session_and_send_you_back_after_sign_in(
 
 @pytest.mark.parametrize("target", ["//evil.example/x", "https://evil.example/", "/\\evil",
                                     "javascript:alert(1)"])
-def test_next_never_leaves_the_site(client: FlaskClient, synthetic_store: FalkorDBStore,
+def test_next_never_leaves_the_site(client: FlaskClient, web_store: FalkorDBStore,
                                     target: str) -> None:
-    r = client.post("/signin", data={"key": token(synthetic_store, "admin"),
+    r = client.post("/signin", data={"key": token(web_store, "admin"),
                                      "csrf_token": csrf(client), "next": target})
     assert r.headers["Location"] == "/team"
 
 
 def test_a_post_without_its_csrf_token_is_refused(client: FlaskClient,
-                                                 synthetic_store: FalkorDBStore) -> None:
-    r = client.post("/signin", data={"key": token(synthetic_store, "admin")})
+                                                 web_store: FalkorDBStore) -> None:
+    r = client.post("/signin", data={"key": token(web_store, "admin")})
     assert r.status_code == 400 and "BAD_USER_INPUT" in text(r)
     assert "表单已过期" in text(r)  # zh-CN first
-    sign_in(client, token(synthetic_store, "admin"))
+    sign_in(client, token(web_store, "admin"))
     assert client.post("/signout").status_code == 400  # signing out is a form too
     assert client.get("/team").status_code == 200
 
 
 def test_a_wrong_key_is_401_and_repeated_failures_are_limited(
-        synthetic_store: FalkorDBStore) -> None:
-    app = create_app(synthetic_store.config, store=synthetic_store)  # a fresh count
+        web_store: FalkorDBStore) -> None:
+    app = create_app(web_store.config, store=web_store)  # a fresh count
     with app.test_client() as client:
         for _ in range(auth.MAX_FAILURES):
             r = client.post("/signin", data={"key": "rn_0123456789ab_" + "x" * 43,
                                              "csrf_token": csrf(client)})
             assert r.status_code == 401 and "密钥无效" in text(r)
-        r = client.post("/signin", data={"key": token(synthetic_store, "admin"),
+        r = client.post("/signin", data={"key": token(web_store, "admin"),
                                          "csrf_token": csrf(client)})
         assert r.status_code == 429 and 0 < int(r.headers["Retry-After"]) <= auth.FAILURE_WINDOW
 
@@ -142,8 +158,8 @@ def test_failures_slide_out_of_their_window() -> None:
 
 
 def test_the_session_cookie_is_httponly_samesite_and_holds_no_key(
-        client: FlaskClient, synthetic_store: FalkorDBStore) -> None:
-    secret = token(synthetic_store, "admin")
+        client: FlaskClient, web_store: FalkorDBStore) -> None:
+    secret = token(web_store, "admin")
     r = client.post("/signin", data={"key": secret, "csrf_token": csrf(client)})
     cookie = next(v for k, v in r.headers.items() if k == "Set-Cookie"
                   and v.startswith("refnet_session="))
@@ -156,8 +172,8 @@ def test_the_session_cookie_is_httponly_samesite_and_holds_no_key(
 
 
 @pytest.mark.parametrize("gap", ["idle", "lifetime"])
-def test_sessions_end(client: FlaskClient, synthetic_store: FalkorDBStore, gap: str) -> None:
-    sign_in(client, token(synthetic_store, "admin"))
+def test_sessions_end(client: FlaskClient, web_store: FalkorDBStore, gap: str) -> None:
+    sign_in(client, token(web_store, "admin"))
     with client.session_transaction() as s:
         if gap == "idle":
             s["seen"] = time.time() - auth.IDLE - 1
@@ -169,16 +185,16 @@ def test_sessions_end(client: FlaskClient, synthetic_store: FalkorDBStore, gap: 
 
 
 def test_revoking_the_key_ends_its_sessions(client: FlaskClient,
-                                            synthetic_store: FalkorDBStore) -> None:
-    made = keys.create(synthetic_store, "admin")
+                                            web_store: FalkorDBStore) -> None:
+    made = keys.create(web_store, "admin")
     sign_in(client, made.token)
     assert client.get("/team").status_code == 200
-    keys.revoke(synthetic_store, made.key.id)
+    keys.revoke(web_store, made.key.id)
     assert client.get("/team").status_code == 302
 
 
-def test_signing_out(client: FlaskClient, synthetic_store: FalkorDBStore) -> None:
-    sign_in(client, token(synthetic_store, "admin"))
+def test_signing_out(client: FlaskClient, web_store: FalkorDBStore) -> None:
+    sign_in(client, token(web_store, "admin"))
     page = client.get("/team").get_data(as_text=True)
     form_token = re.search(r'name="csrf_token" value="([^"]+)"', page).group(1)
     assert client.post("/signout", data={"csrf_token": form_token}).status_code == 302
@@ -189,8 +205,8 @@ def test_signing_out(client: FlaskClient, synthetic_store: FalkorDBStore) -> Non
 
 
 def test_an_organizer_sees_their_team_and_nothing_else(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
     own = client.get("/team")
     assert own.status_code == 200 and "我的团队" in text(own)
     assert client.get(f"/team?root={tree['below']}").status_code == 200  # a sub-team
@@ -207,8 +223,8 @@ def test_an_organizer_sees_their_team_and_nothing_else(
 
 
 def test_a_compliance_key_starts_at_the_largest_organization(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "compliance"))
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "compliance"))
     assert f"{tree['root']} 的团队" in text(client.get("/team"))
     assert client.get(f"/team?root={tree['outside']}").status_code == 200
 
@@ -218,14 +234,14 @@ def test_a_compliance_key_starts_at_the_largest_organization(
 
 @pytest.mark.parametrize("preset", ["today", "week", "month", "last_month", "last_30"])
 def test_the_dashboard_shows_the_questions_numbers_for_the_period(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str],
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str],
         preset: str) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
     page = text(client.get(f"/team?period={preset}"))
-    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
-    p = period(preset, snap.latest, synthetic_store.config.timezone)
-    want = downline.health(synthetic_store, tree["organizer"], p.window)
-    with create_app(synthetic_store.config, store=synthetic_store).test_request_context():
+    snap = snapshots.current(web_store, web_store.config.data_dir)
+    p = period(preset, snap.latest, web_store.config.timezone)
+    want = downline.health(web_store, tree["organizer"], p.window)
+    with create_app(web_store.config, store=web_store).test_request_context():
         gmv, commission = yuan(want.totals.gmv), yuan(want.totals.commission)
     assert f"团队人数 {want.size:,}" in page
     assert f"活跃 {want.totals.active:,}" in page
@@ -233,9 +249,9 @@ def test_the_dashboard_shows_the_questions_numbers_for_the_period(
     assert f"{p.first} 至 {p.last}" in page
 
 
-def test_custom_periods_and_bad_ones(client: FlaskClient, synthetic_store: FalkorDBStore,
+def test_custom_periods_and_bad_ones(client: FlaskClient, web_store: FalkorDBStore,
                                     tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "admin"))
+    sign_in(client, token(web_store, "admin"))
     ok = client.get(f"/team?root={tree['organizer']}&period=custom&from=2026-01-01&to=2026-06-30")
     assert ok.status_code == 200 and "2026-01-01 至 2026-06-30" in text(ok)
     for query in ("period=custom&from=2026-06-30&to=2026-01-01", "period=custom&from=x&to=y",
@@ -245,8 +261,8 @@ def test_custom_periods_and_bad_ones(client: FlaskClient, synthetic_store: Falko
 
 
 def test_chinese_first_english_by_choice(client: FlaskClient,
-                                         synthetic_store: FalkorDBStore) -> None:
-    sign_in(client, token(synthetic_store, "admin"))
+                                         web_store: FalkorDBStore) -> None:
+    sign_in(client, token(web_store, "admin"))
     zh = client.get("/team", headers={"Accept-Language": "en-US"})  # not guessed
     assert "团队人数" in text(zh) and '<html lang="zh-CN">' in zh.get_data(as_text=True)
     en = client.get("/team?lang=en")
@@ -256,8 +272,8 @@ def test_chinese_first_english_by_choice(client: FlaskClient,
 
 
 def test_pages_load_nothing_from_another_host(client: FlaskClient,
-                                              synthetic_store: FalkorDBStore) -> None:
-    sign_in(client, token(synthetic_store, "admin"))
+                                              web_store: FalkorDBStore) -> None:
+    sign_in(client, token(web_store, "admin"))
     r = client.get("/team")
     page = r.get_data(as_text=True)
     links = re.findall(r'(?:src|href|action)="([^"]*)"', page)
@@ -272,9 +288,9 @@ def test_pages_load_nothing_from_another_host(client: FlaskClient,
 
 
 def test_the_api_still_answers_bearer_keys_without_csrf(
-        client: FlaskClient, synthetic_store: FalkorDBStore) -> None:
+        client: FlaskClient, web_store: FalkorDBStore) -> None:
     r = client.post("/graphql", json={"query": "{ __typename }"},
-                    headers={"Authorization": f"Bearer {token(synthetic_store, 'admin')}"})
+                    headers={"Authorization": f"Bearer {token(web_store, 'admin')}"})
     assert r.status_code == 200 and r.get_json()["data"] == {"__typename": "Query"}
 
 
@@ -282,10 +298,10 @@ def test_the_api_still_answers_bearer_keys_without_csrf(
 
 
 def test_the_member_list_filters_pages_and_exports_what_it_counts(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "compliance"))
-    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
-    p = period("last_30", snap.latest, synthetic_store.config.timezone)
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "compliance"))
+    snap = snapshots.current(web_store, web_store.config.data_dir)
+    p = period("last_30", snap.latest, web_store.config.timezone)
     root = tree["root"]
     query = f"root={root}&state=inactive&level_min=2&sort=joined_at&order=asc"
     want = member_list(snap, root, p.window, MemberFilter(
@@ -320,20 +336,20 @@ def test_the_member_list_filters_pages_and_exports_what_it_counts(
 
 
 def test_the_dashboards_counts_open_their_members(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
     page = client.get("/team?period=last_month").get_data(as_text=True)
     link = re.search(r'href="(/members\?[^"]*state=churned[^"]*)"', page).group(1)
-    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
-    p = period("last_month", snap.latest, synthetic_store.config.timezone)
-    churned = downline.health(synthetic_store, tree["organizer"], p.window).totals.churned
+    snap = snapshots.current(web_store, web_store.config.data_dir)
+    p = period("last_month", snap.latest, web_store.config.timezone)
+    churned = downline.health(web_store, tree["organizer"], p.window).totals.churned
     listed = text(client.get(unescape(link)))
     assert f"符合条件 {churned:,} 人" in listed
 
 
 def test_an_organizer_cannot_list_or_export_another_team(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
     for path in ("/members", "/members.xlsx", "/members.csv"):
         assert client.get(f"{path}?root={tree['outside']}").status_code == 403, path
         assert client.get(f"{path}?root={tree['root']}").status_code == 403, path
@@ -344,8 +360,8 @@ def test_an_organizer_cannot_list_or_export_another_team(
 @pytest.mark.parametrize("query", ["state=asleep", "sort=name", "level_min=0", "level_min=x",
                                    "page=0", "joined_from=yesterday", "branch=nobody"])
 def test_bad_member_filters_are_coded_errors(client: FlaskClient,
-                                             synthetic_store: FalkorDBStore, query: str) -> None:
-    sign_in(client, token(synthetic_store, "admin"))
+                                             web_store: FalkorDBStore, query: str) -> None:
+    sign_in(client, token(web_store, "admin"))
     r = client.get(f"/members?{query}")
     assert r.status_code == 400 and "BAD_USER_INPUT" in text(r), query
 
@@ -360,10 +376,10 @@ def tree_data(response: TestResponse) -> dict:
 
 
 def test_the_tree_opens_a_level_at_a_time_within_the_scope(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
-    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
-    p = period("last_30", snap.latest, synthetic_store.config.timezone)
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
+    snap = snapshots.current(web_store, web_store.config.data_dir)
+    p = period("last_30", snap.latest, web_store.config.timezone)
     page = client.get("/tree")
     assert page.status_code == 200 and "族谱" in text(page)
     first = tree_data(page)["levels"][0]
@@ -381,9 +397,9 @@ def test_the_tree_opens_a_level_at_a_time_within_the_scope(
 
 
 def test_finding_a_member_opens_the_way_down_to_them(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "admin"))
-    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "admin"))
+    snap = snapshots.current(web_store, web_store.config.data_dir)
     deepest = max(range(snap.members), key=lambda i: (int(snap.depth[i]), -i))
     focus = str(snap.ids[deepest])
     root = str(snap.ids[int(snap.root[deepest])])
@@ -405,7 +421,7 @@ def test_the_trees_data_needs_a_session(client: FlaskClient, tree: dict[str, str
 
 
 def test_a_member_card_recounts_from_the_export_files(
-        client: FlaskClient, synthetic_store: FalkorDBStore, network_dir: Path,
+        client: FlaskClient, web_store: FalkorDBStore, network_dir: Path,
         tree: dict[str, str]) -> None:
     with open(network_dir / "purchases.csv", newline="", encoding="utf-8") as f:
         rows = list(csv.DictReader(f))
@@ -413,11 +429,11 @@ def test_a_member_card_recounts_from_the_export_files(
     for r in rows:
         by_promoter.setdefault(r["promoter_id"], []).append(r)
     member = max((m for m in by_promoter if m), key=lambda m: (len(by_promoter[m]), m))
-    sign_in(client, token(synthetic_store, "admin"))
+    sign_in(client, token(web_store, "admin"))
     page = client.get(f"/member/{member}")
     assert page.status_code == 200
     words = text(page)
-    with create_app(synthetic_store.config, store=synthetic_store).test_request_context():
+    with create_app(web_store.config, store=web_store).test_request_context():
         settled = yuan(sum(int(r["commission"] or 0) for r in by_promoter[member]
                            if r["status"] == "settled"))
         pending = yuan(sum(int(r["commission"] or 0) for r in by_promoter[member]
@@ -435,8 +451,8 @@ def test_a_member_card_recounts_from_the_export_files(
 
 
 def test_an_organizer_sees_cards_in_their_team_only_and_no_upline(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
     card = client.get(f"/member/{tree['below']}")
     assert card.status_code == 200
     chain = re.search(r'<nav class="chain"[^>]*>(.*?)</nav>', card.get_data(as_text=True),
@@ -452,13 +468,13 @@ def test_an_organizer_sees_cards_in_their_team_only_and_no_upline(
 
 @pytest.mark.parametrize("split", ["trust", "level", "channel", "promoter"])
 def test_the_conversion_page_shows_the_teams_funnel(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str],
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str],
         split: str) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["root"]))
+    sign_in(client, token(web_store, "organizer", tree["root"]))
     page = client.get(f"/conversion?split={split}&period=last_month")
     assert page.status_code == 200
-    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
-    p = period("last_month", snap.latest, synthetic_store.config.timezone)
+    snap = snapshots.current(web_store, web_store.config.data_dir)
+    p = period("last_month", snap.latest, web_store.config.timezone)
     want = conversion.funnel_from(snap, p.window, group_by=split, root_id=tree["root"], top=20)
     words = text(page)
     assert f"分享 {want.overall.shares:,}" in words and f"点击 {want.overall.clicks:,}" in words
@@ -471,12 +487,12 @@ def test_the_conversion_page_shows_the_teams_funnel(
 
 
 def test_the_influence_page_ranks_and_chooses_seeds_in_the_team(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["root"]))
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "organizer", tree["root"]))
     page = client.get("/influence?seeds=3")
     assert page.status_code == 200
-    snap = snapshots.current(synthetic_store, synthetic_store.config.data_dir)
-    p = period("last_30", snap.latest, synthetic_store.config.timezone)
+    snap = snapshots.current(web_store, web_store.config.data_dir)
+    p = period("last_30", snap.latest, web_store.config.timezone)
     ranking = influence.rank_from(snap, p.window, top=20, root_id=tree["root"])
     listed = re.findall(r"<tr><td>\d+</td><td><a [^>]*>([^<]+)</a>", page.get_data(as_text=True))
     assert listed == [r.member for r in ranking.rows]
@@ -493,11 +509,11 @@ def test_the_influence_page_ranks_and_chooses_seeds_in_the_team(
 
 
 def test_only_admin_and_compliance_see_loads_and_only_admin_starts_them(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
-    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
     assert client.get("/loads").status_code == 403
     assert "数据导入" not in text(client.get("/team"))  # nor offered
-    sign_in(client, token(synthetic_store, "compliance"))
+    sign_in(client, token(web_store, "compliance"))
     page = client.get("/loads")
     assert page.status_code == 200 and "开始导入" not in text(page)
     assert "数据导入" in text(client.get("/team"))
@@ -555,11 +571,11 @@ def test_an_upload_loads_and_its_refused_rows_download_with_their_columns(
 
 
 def test_graphiql_is_local_and_asks_with_the_session(
-        client: FlaskClient, synthetic_store: FalkorDBStore, tree: dict[str, str]) -> None:
+        client: FlaskClient, web_store: FalkorDBStore, tree: dict[str, str]) -> None:
     r = client.get("/graphql", headers={"Accept": "text/html"})
     assert r.status_code == 302 and r.headers["Location"] == "/graphiql"
     assert client.get("/graphiql").status_code == 302  # sign in first
-    sign_in(client, token(synthetic_store, "organizer", tree["organizer"]))
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
     page = client.get("/graphiql").get_data(as_text=True)
     assert "unpkg" not in page and "cdn" not in page.lower()
     for asset in re.findall(r'(?:src|href)="(/assets/[^"]+)"', page):
