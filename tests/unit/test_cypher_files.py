@@ -86,14 +86,15 @@ def test_no_name_is_assembled_from_strings() -> None:
 
 
 def test_each_root_holds_the_cypher_of_its_own_layer() -> None:
-    """Questions' Cypher under queries/, the loader's under loaders/, the API's under api/,
-    the stores' under graph/; a name two roots define is refused (see cypher.names)."""
+    """Questions' Cypher under queries/, the loader's under loaders/, the API's and the web
+    app's under api/, the stores' under graph/; a name two roots define is refused (see
+    cypher.names)."""
     where = {name: next(root for root in (*cypher.ROOTS, "tests.oracle")
                         if _has(root, name)) for name in NAMES}
     assert {n for n, r in where.items() if r == "refnet.loaders"} == {
         n for n in NAMES if n.startswith("load/")}
     assert {n for n, r in where.items() if r == "refnet.api"} == {
-        n for n in NAMES if n.startswith(("schema/", "keys/"))}
+        n for n in NAMES if n.startswith(("schema/", "keys/", "web/"))}
     assert {n for n, r in where.items() if r == "refnet.graph"} == {"admin/clear"}
 
 
