@@ -51,9 +51,10 @@ smaller overshoot past the round that certifies, for one more log term in ``a``)
 round the shares seen so far cannot certify is skipped (``_Plan.ahead``: ``a`` already
 pays for every size of the schedule); R2 is drawn fresh each round, each set searched
 only until it meets a seed (``kernels.rr_sets``' ``stop``), instead of a stored
-collection doubled alongside R1; and on small graphs the rounds go on until R1 holds
-``MIN_RR_CELLS`` (set, node) entries, because the first round that certifies the
-worst-case ratio can leave the greedy choosing on noise there. Both methods report the
+collection doubled alongside R1; and the rounds go on until R1 holds ``MIN_RR_CELLS``
+(set, node) entries, because the first round that certifies the worst-case ratio can
+leave the greedy choosing on noise (a floor of work, not of sets: it binds on graphs
+up to a few hundred thousand members, where sets are small). Both methods report the
 spread of their seeds re-estimated by an independent Monte-Carlo run with a 95%
 confidence interval, so they compare fairly.
 """
@@ -85,11 +86,13 @@ CELF_MAX_CELLS = 200_000_000  # runs x edges live-edge flags CELF may hold (byte
 # When trust is strong, RR sets hold a good part of the network (~7% of 100k members on
 # the synthetic network), and theta * E|RR| grows as n / epsilon^2 (bench/README.md).
 RR_MAX_CELLS = 500_000_000
-# Fewer (set, node) entries than this per collection and IMM draws on after certifying:
-# on small graphs sets are nearly free, and the first certifying round (a few thousand
-# sets of 2-3 members on 400 nodes) leaves the greedy picking on noise, 4-14% below CELF
-# (tests/unit/test_cascade.py); on big graphs one round holds far more than this.
-MIN_RR_CELLS = 1 << 20
+# IMM draws on after certifying until the choosing sets hold this many (set, node)
+# entries (64 MiB; 2-5 s of searching on one core): the first round that certifies the
+# worst-case ratio leaves the greedy choosing on noise. Measured (bench/README.md): at
+# 100k members, eps 0.5 certifies on 232 sets whose seeds spread 15% less than IMM's
+# (2,476 sets); at 400 nodes, 4-14% below CELF (tests/unit/test_cascade.py). At a
+# million members one round holds more than this.
+MIN_RR_CELLS = 1 << 24
 GROWTH = math.sqrt(2)  # RR sets per round: more rounds cost little (log i_max in a bound)
 PILOT = 256  # RR sets drawn before the memory a phase needs is judged
 Z95 = 1.959963984540054  # the normal quantile for a two-sided 95% interval
