@@ -47,9 +47,9 @@ Each bound fails with probability at most δ/(3·i_max) per round, so all of the
 together with probability 1 − δ, and the ratio at the stop is then a lower bound on
 σ(S)/OPT; the answer reports it (``approximation``) with both bounds. Departures from
 the paper, none of which weakens the guarantee: rounds grow by √2 instead of 2 (a
-smaller overshoot past the round that certifies, for one more log term in ``a``); a
-round the shares seen so far cannot certify is skipped (``_Plan.ahead``: ``a`` already
-pays for every size of the schedule); R2 is drawn fresh each round, each set searched
+smaller overshoot past the round that certifies, for one more log term in ``a``);
+rounds below the work floor are skipped (``_Plan.ahead``: ``a`` already pays for every
+size of the schedule); R2 is drawn fresh each round, each set searched
 only until it meets a seed (``kernels.rr_sets``' ``stop``), instead of a stored
 collection doubled alongside R1; and the rounds go on until R1 holds ``MIN_RR_CELLS``
 (set, node) entries, because the first round that certifies the worst-case ratio can
@@ -167,7 +167,7 @@ def _renumbered(csr: _CSR) -> tuple[_CSR, Array]:
     edges, and ``old`` (node ``i`` here is node ``old[i]`` of ``csr``).
 
     A search's neighbours then sit near each other in memory: at a million members the
-    searches are bound by cache misses, and this doubles RR-set nodes per second
+    searches are bound by cache misses, and this gave 1.66x the RR-set nodes per second
     (bench/README.md), for ~1 s of renumbering.
     """
     m = sp.csr_array((csr.probs, csr.indices, csr.indptr), shape=(csr.n, csr.n))
