@@ -53,8 +53,8 @@ size of the schedule); R2 is drawn fresh each round, each set searched
 only until it meets a seed (``kernels.rr_sets``' ``stop``), instead of a stored
 collection doubled alongside R1; and the rounds go on until R1 holds ``MIN_RR_CELLS``
 (set, node) entries, because the first round that certifies the worst-case ratio can
-leave the greedy choosing on noise (a floor of work, not of sets: it binds on graphs
-up to a few hundred thousand members, where sets are small). Both methods report the
+leave the greedy choosing on noise (a floor of work, not of sets, ~1,100 sets at a
+million members on the synthetic network and ~10,000 at 100k). Both methods report the
 spread of their seeds re-estimated by an independent Monte-Carlo run with a 95%
 confidence interval, so they compare fairly.
 """
@@ -87,12 +87,13 @@ CELF_MAX_CELLS = 200_000_000  # runs x edges live-edge flags CELF may hold (byte
 # the synthetic network), and theta * E|RR| grows as n / epsilon^2 (bench/README.md).
 RR_MAX_CELLS = 500_000_000
 # IMM draws on after certifying until the choosing sets hold this many (set, node)
-# entries (64 MiB; 2-5 s of searching on one core): the first round that certifies the
-# worst-case ratio leaves the greedy choosing on noise. Measured (bench/README.md): at
-# 100k members, eps 0.5 certifies on 232 sets whose seeds spread 15% less than IMM's
-# (2,476 sets); at 400 nodes, 4-14% below CELF (tests/unit/test_cascade.py). At a
-# million members one round holds more than this.
-MIN_RR_CELLS = 1 << 24
+# entries (256 MiB; ~10 s of searching on one core): the first round that certifies the
+# worst-case ratio leaves the greedy choosing on noise. Measured (bench/README.md), eps
+# 0.5: at 1M members it certified on 282 sets whose seeds spread 522k against IMM's
+# 589k (3,138 sets); at 100k on 232 sets, 15% below IMM; at 400 nodes 4-14% below CELF
+# (tests/unit/test_cascade.py). It is a floor of work, not of sets: small graphs stop
+# at theta_max first.
+MIN_RR_CELLS = 1 << 26
 GROWTH = math.sqrt(2)  # RR sets per round: more rounds cost little (log i_max in a bound)
 PILOT = 256  # RR sets drawn before the memory a phase needs is judged
 Z95 = 1.959963984540054  # the normal quantile for a two-sided 95% interval
