@@ -135,7 +135,10 @@ GLOSSARY = {
     "estimate": "The method's own spread estimate on the samples it chose from.",
     "epsilon": "IMM's approximation slack; null for CELF.",
     "rr_sets": "Reverse-reachable sets IMM sampled; null for CELF.",
-    "lower_bound": "IMM's lower bound on the best spread; null for CELF.",
+    "lower_bound": "IMM's lower bound on the seeds' spread (so on the best); null for CELF.",
+    "upper_bound": "IMM's upper bound on the best spread of k seeds; null for CELF.",
+    "approximation": "IMM's certified ratio lower_bound / upper_bound (at least "
+                     "1 - 1/e - epsilon with probability 1 - 1/n); null for CELF.",
     "seeds": "The chosen seeds, in the order chosen.",
     "position": "Order in which the seed was chosen (1 = first).",
     "marginal_gain": "Members the seed adds to the spread.",

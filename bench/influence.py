@@ -8,12 +8,13 @@ network's end (every trust edge there):
 * PageRank on the trust matrix (``influence.pagerank``) against ``networkx.pagerank``
   on the same graph and tolerance (the nx graph's build is timed apart);
 * the whole ranking (``rank_from``: projection, PageRank, revenue, top 20);
-* IMM seeds (``cascade.imm``) for ``--k`` and each ``--epsilon``; with ``--celf``
+* IMM seeds (``cascade.imm``: OPIM-C's stopping rule) for ``--k`` and each
+  ``--epsilon``, and the Monte-Carlo spread it ends with timed alone; with ``--celf``
   CELF on a sample of ``CELF_MAX_NODES`` members' induced graph, IMM on the same one,
   and their spreads side by side.
 
     python bench/influence.py --members 100000
-    python bench/influence.py --members 1000000 --epsilon 0.5 --no-networkx
+    python bench/influence.py --members 1000000 --epsilon 0.5 0.1 --no-networkx
 """
 
 from __future__ import annotations
@@ -166,14 +167,23 @@ def main() -> None:
             print(f"IMM k={args.k} eps={eps}: refused: {e}")
             out[f"imm_eps_{eps}"] = str(e)
             continue
+        # the Monte-Carlo spread inside imm, timed again on its own: its share of the time
+        mc_s, _ = timed(lambda c=chosen: cascade.simulate(
+            influence_graph, c.seeds, args.runs, np.random.default_rng(0)), "mc")
         out[f"imm_eps_{eps}_s"] = took
         out[f"imm_eps_{eps}_cpu_s"] = CPU["imm"]
-        out[f"imm_eps_{eps}"] = {"rr_sets": chosen.rr_sets, "sampled": chosen.sampled,
-                                 "lower_bound": chosen.lower_bound, "spread": chosen.spread,
-                                 "estimate": chosen.estimate}
-        print(f"IMM k={args.k} eps={eps}: {took:.1f} s (CPU {CPU['imm']:.1f} s), "
-              f"{chosen.rr_sets:,} RR sets "
-              f"(search {chosen.sampled['search']:,}), LB {chosen.lower_bound:,.0f}, "
+        out[f"imm_eps_{eps}_mc_s"] = mc_s
+        out[f"imm_eps_{eps}_mc_cpu_s"] = CPU["mc"]
+        out[f"imm_eps_{eps}"] = {
+            "rr_sets": chosen.rr_sets, "sampled": chosen.sampled,
+            "lower_bound": chosen.lower_bound, "upper_bound": chosen.upper_bound,
+            "approximation": chosen.approximation, "spread": chosen.spread,
+            "estimate": chosen.estimate, "seeds": chosen.seeds}
+        print(f"IMM k={args.k} eps={eps}: {took:.1f} s (CPU {CPU['imm']:.1f} s; its "
+              f"{args.runs} Monte-Carlo runs alone {mc_s:.1f} s, CPU {CPU['mc']:.1f} s), "
+              f"{chosen.rr_sets:,} RR sets ({chosen.sampled['check']:,} checking), "
+              f"certified ratio {chosen.approximation:.3f} (spread ≥ "
+              f"{chosen.lower_bound:,.0f}, best ≤ {chosen.upper_bound:,.0f}), "
               f"spread {chosen.spread:,.1f} [{chosen.ci_low:,.1f}, {chosen.ci_high:,.1f}]")
     if args.celf:
         celf_vs_imm(proj.influence_matrix(), args.k, out)

@@ -83,10 +83,10 @@ def _ranking(r: InfluenceRanking) -> Table:
 
 def _seeds_summary(s: InfluenceSeeds) -> Table:
     if s.method == "imm":
-        how = (f"IMM, ε = {s.epsilon}: (1 − 1/e − ε)-approximate with probability "
-               f"≥ 1 − 1/n")
-        detail = (f"{s.rr_sets:,} RR sets, lower bound on the best spread "
-                  f"{s.lower_bound:,.1f}")
+        how = (f"IMM/OPIM-C, ε = {s.epsilon}: (1 − 1/e − ε)-approximate with "
+               f"probability ≥ 1 − 1/n")
+        detail = (f"{s.rr_sets:,} RR sets; certified ratio {s.approximation:.3f} "
+                  f"(spread ≥ {s.lower_bound:,.1f}, best ≤ {s.upper_bound:,.1f})")
     else:
         how = "CELF greedy on Monte-Carlo live-edge samples"
         detail = f"{s.runs:,} samples"

@@ -39,13 +39,17 @@ def _coin(state: np.uint64) -> float:
 
 @njit(cache=True, nogil=True)
 def rr_sets(indptr: np.ndarray, indices: np.ndarray, probs: np.ndarray, seed: int,
-            first: int, count: int) -> tuple[np.ndarray, np.ndarray]:
+            first: int, count: int,
+            stop: np.ndarray) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
     """RR sets ``first .. first + count - 1`` of stream ``seed`` over the in-edge CSR:
-    each from a uniform random root, over live in-edges. Returns each set's size and
-    the sets' nodes, set after set, in the order visited (the root first)."""
+    each from a uniform random root, over live in-edges. Returns each set's size, the
+    sets' nodes, set after set, in the order visited (the root first), and which sets
+    reached a ``stop`` node: such a set ends there, since a set that only has to say
+    whether it holds a seed is answered (at a million members, ~10x less searching)."""
     n = len(indptr) - 1
     mark = np.full(n, -1, np.int32)
     sizes = np.empty(count, np.int64)
+    hits = np.zeros(count, np.bool_)
     out = np.empty(max(1024, 16 * count), np.int32)
     used = 0
     base = _mix(np.uint64(seed) * _GOLDEN + np.uint64(0x5851F42D4C957F2D))
@@ -61,7 +65,8 @@ def rr_sets(indptr: np.ndarray, indices: np.ndarray, probs: np.ndarray, seed: in
         out[used] = root
         used += 1
         mark[root] = s
-        head = start
+        hits[s] = stop[root]
+        head = used if hits[s] else start
         while head < used:
             v = out[head]
             head += 1
@@ -78,8 +83,12 @@ def rr_sets(indptr: np.ndarray, indices: np.ndarray, probs: np.ndarray, seed: in
                         out = grown
                     out[used] = u
                     used += 1
+                    if stop[u]:
+                        hits[s] = True
+                        head = used
+                        break
         sizes[s] = used - start
-    return sizes, out[:used].copy()
+    return sizes, out[:used].copy(), hits
 
 
 @njit(cache=True, nogil=True)
@@ -119,9 +128,16 @@ def cascade_sizes(indptr: np.ndarray, indices: np.ndarray, probs: np.ndarray,
 
 @njit(cache=True, nogil=True)
 def greedy_cover(ptr: np.ndarray, nodes: np.ndarray, n: int,
-                 k: int) -> tuple[np.ndarray, np.ndarray, int]:
+                 k: int) -> tuple[np.ndarray, np.ndarray, int, int]:
     """Greedy max coverage of the sets ``nodes[ptr[i]:ptr[i+1]]``: k nodes (ties to the
-    lower node), the sets each newly covers, and how many sets they cover in all."""
+    lower node), the sets each newly covers, how many sets they cover in all, and an
+    upper bound on what any k nodes cover.
+
+    The bound is OPIM-C's (Tang et al., SIGMOD 2018): by submodularity, for each greedy
+    prefix S_i, no k nodes cover more than cover(S_i) plus the k largest marginal
+    coverages given S_i; the least of these over i = 0..k. It is at most cover(S_k) /
+    (1 - 1/e) and in practice much lower, which is what lets the sets stop early.
+    """
     count = len(ptr) - 1
     degree = np.zeros(n, np.int64)
     for u in nodes:
@@ -140,7 +156,13 @@ def greedy_cover(ptr: np.ndarray, nodes: np.ndarray, n: int,
     seeds = np.empty(k, np.int64)
     gains = np.empty(k, np.int64)
     total = 0
-    for i in range(k):
+    bound = np.int64(count)
+    for i in range(k + 1):
+        # chosen seeds hold -1 (they add nothing): the top k counts from 0
+        top = np.partition(np.maximum(degree, 0), n - k)[n - k:].sum()
+        bound = min(bound, total + top)
+        if i == k:
+            break
         v = np.argmax(degree)
         seeds[i] = v
         gains[i] = degree[v]
@@ -154,4 +176,4 @@ def greedy_cover(ptr: np.ndarray, nodes: np.ndarray, n: int,
                 degree[nodes[j]] -= 1
         for j in range(i + 1):
             degree[seeds[j]] = -1  # never chosen twice, even when nothing is left to cover
-    return seeds, gains, total
+    return seeds, gains, total, bound

@@ -30,12 +30,13 @@ class InfluenceParams(WindowParams):
                           "(trust weight = probability); 0: the ranking only.", low=0,
                        high=MAX_TOP, metavar="K")
     method: str = param("imm", "How seeds are chosen.", enum="SeedMethod", choices={
-        "imm": "Reverse-reachable sets with the IMM bound (any size).",
+        "imm": "IMM/OPIM-C: reverse-reachable sets with a certified (1 - 1/e - "
+               "epsilon) guarantee (any size).",
         "celf": f"CELF greedy with Monte-Carlo (the reference; at most "
                 f"{CELF_MAX_NODES:,} members)."}, graphql=("algorithm",))
-    epsilon: float = param(0.5, "IMM's approximation slack: (1 - 1/e - epsilon) with "
-                                "probability 1 - 1/n; smaller is slower.", low=0, high=1,
-                           open_bounds=True)
+    epsilon: float = param(0.5, "IMM's approximation slack: (1 - 1/e - epsilon), "
+                                "certified with probability 1 - 1/n; smaller is slower.",
+                           low=0, high=1, open_bounds=True)
     runs: int = param(1_000, "Monte-Carlo cascades for the spread's 95% interval (and "
                              "CELF's samples).", low=1, high=100_000)
     random_seed: int = param(0, "The same random seed gives the same seeds.", low=0,

@@ -111,8 +111,9 @@ def seeds_from(snap: Snapshot, window: Window, *, k: int = 10, method: str = "im
                root_id: str | None = None) -> InfluenceSeeds:
     """k seed members maximising the expected cascade on reversed, weighted trust edges.
 
-    ``method`` is ``imm`` (any size) or ``celf`` (at most ``cascade.CELF_MAX_NODES``
-    members); ``runs`` Monte-Carlo cascades estimate the spread (and CELF's gains).
+    ``method`` is ``imm`` (RR sets with OPIM-C's certified stopping rule; any size) or
+    ``celf`` (at most ``cascade.CELF_MAX_NODES`` members); ``runs`` Monte-Carlo
+    cascades estimate the spread (and CELF's gains).
     With ``root_id``, seeds within that downline, spreading over trust inside it.
     """
     if method not in METHODS:
@@ -142,6 +143,7 @@ def seeds_from(snap: Snapshot, window: Window, *, k: int = 10, method: str = "im
         seed=seed, spread=chosen.spread, ci_low=chosen.ci_low, ci_high=chosen.ci_high,
         runs=chosen.runs, estimate=chosen.estimate, epsilon=chosen.epsilon,
         rr_sets=chosen.rr_sets, lower_bound=chosen.lower_bound,
+        upper_bound=chosen.upper_bound, approximation=chosen.approximation,
         seeds=[SeedMember(i + 1, proj.member(v), float(g), int(p))
                for i, (v, g, p) in enumerate(zip(chosen.seeds, chosen.gains, place,
                                                  strict=True))],

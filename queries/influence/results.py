@@ -72,9 +72,11 @@ class InfluenceSeeds:
     estimate: float  # the method's own estimate of the spread
     epsilon: float | None  # IMM: the approximation slack
     rr_sets: int | None  # IMM: reverse-reachable sets the seeds were chosen on
-    lower_bound: float | None  # IMM: the lower bound on the best spread it found
+    lower_bound: float | None  # IMM: a lower bound on the seeds' spread (so on the best)
     seeds: list[SeedMember] = field(default_factory=list)
     root_id: str | None = None  # the team (this member's downline) it covers; None: all
+    upper_bound: float | None = None  # IMM: an upper bound on the best spread of k seeds
+    approximation: float | None = None  # IMM: certified spread / best spread (lower / upper)
 
 
 @dataclass(frozen=True)

@@ -152,16 +152,44 @@ def test_imm_is_close_to_celf_on_a_few_hundred_nodes() -> None:
     assert result.rr_sets >= 1 and result.lower_bound >= 1
 
 
-def test_imm_sample_size_follows_the_theta_formula() -> None:
+def test_imm_sample_sizes_follow_opim_c() -> None:
+    # theta_0 and theta_max as in Tang et al. 2018 (delta = 1/n^ell); the sets drawn are
+    # one size of the schedule theta_0 * GROWTH^i, capped at theta_max
     n, k, eps, ell = 300, 5, 0.5, 1.0
+    plan = cascade._Plan.of(n, k, eps, ell)
+    delta = n ** -ell
+    alpha = math.sqrt(math.log(6 / delta))
+    beta = math.sqrt((1 - 1 / math.e) * (math.log(math.comb(n, k)) + math.log(6 / delta)))
+    base = 2 * ((1 - 1 / math.e) * alpha + beta) ** 2
+    assert plan.first == math.ceil(base)
+    assert plan.most == math.ceil(base * n / (k * eps**2))
+    assert plan.sizes()[-1] == plan.most and len(plan.sizes()) == plan.rounds
+    assert plan.a == pytest.approx(math.log(3 * plan.rounds / delta))
     result = cascade.imm(_random(n, 1_000, 11), k, epsilon=eps, ell=ell, seed=3, runs=10)
-    ell_raised = ell * (1 + math.log(2) / math.log(n))
-    log_cnk = math.log(math.comb(n, k))
-    alpha = math.sqrt(ell_raised * math.log(n) + math.log(2))
-    beta = math.sqrt((1 - 1 / math.e) * (log_cnk + ell_raised * math.log(n) + math.log(2)))
-    lam_star = 2 * n * ((1 - 1 / math.e) * alpha + beta) ** 2 / eps**2
-    assert result.rr_sets == math.ceil(lam_star / result.lower_bound)
-    assert result.sampled["final"] == result.rr_sets
+    assert result.rr_sets in plan.sizes()
+    assert result.sampled["choose"] == result.rr_sets <= result.sampled["check"]
+
+
+@pytest.mark.parametrize(("graph", "eps"), [(1, 0.5), (2, 0.3), (3, 0.1), (4, 0.05)])
+def test_imm_certifies_its_ratio(graph: int, eps: float) -> None:
+    # the reported ratio is what stopped it (here before or at theta_max); bounds hold
+    g = _random(250, 800, graph)
+    result = cascade.imm(g, 4, epsilon=eps, seed=graph, runs=2_000)
+    assert result.rr_sets <= cascade._Plan.of(250, 4, eps, 1.0).most
+    assert result.approximation >= 1 - 1 / math.e - eps
+    assert result.approximation == pytest.approx(result.lower_bound / result.upper_bound)
+    assert result.lower_bound <= result.ci_high  # a lower bound on the seeds' spread
+    reference = cascade.celf(g, 4, runs=500, seed=1)
+    assert result.upper_bound >= reference.ci_low  # an upper bound on any 4 seeds' spread
+
+
+def test_imm_stops_at_theta_max_when_it_cannot_certify(
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    # a bound that never certifies runs the schedule out: theta_max carries the guarantee
+    monkeypatch.setattr(cascade._Plan, "ratio", lambda *_: 0.0)
+    result = cascade.imm(_random(60, 150, 2), 2, epsilon=0.5, seed=1, runs=10)
+    assert result.rr_sets == cascade._Plan.of(60, 2, 0.5, 1.0).most
+    assert result.approximation == 0.0
 
 
 @pytest.mark.parametrize("method", ["celf", "imm"])
@@ -235,7 +263,8 @@ EDGES = [(0, 1, 0.4), (0, 2, 0.7), (1, 3, 0.5), (2, 3, 0.3), (3, 4, 0.9), (4, 0,
 
 def _rr(graph: sp.csr_array, seed: int, first: int, count: int) -> list[list[int]]:
     rev = cascade._reverse(cascade._forward(graph))
-    sizes, nodes = kernels.rr_sets(rev.indptr, rev.indices, rev.probs, seed, first, count)
+    sizes, nodes, _ = kernels.rr_sets(rev.indptr, rev.indices, rev.probs, seed, first, count,
+                                      np.zeros(rev.n, bool))
     cuts = np.r_[0, np.cumsum(sizes)]
     return [nodes[a:b].tolist() for a, b in itertools.pairwise(cuts)]
 
@@ -265,9 +294,10 @@ def test_threads_do_not_change_the_answer(monkeypatch: pytest.MonkeyPatch) -> No
     assert cascade.imm(g, 3, epsilon=0.3, seed=2, runs=300) == many
 
 
-def test_imm_at_epsilon_0_1_is_within_2_percent_of_celf() -> None:
+@pytest.mark.parametrize("graph", [21, 22, 23])
+def test_imm_at_epsilon_0_1_is_within_2_percent_of_celf(graph: int) -> None:
     # the issue's bar: where CELF can run, IMM's seeds spread within 2% of CELF's
-    g = _random(400, 1_200, 21, scale=0.4)
+    g = _random(400, 1_200, graph, scale=0.4)
     reference = cascade.celf(g, 5, runs=300, seed=1)
     result = cascade.imm(g, 5, epsilon=0.1, seed=1, runs=4_000)
     celf_spread, imm_spread = (  # the same coins for both: only the seeds differ
@@ -280,3 +310,34 @@ def test_imm_refuses_more_rr_entries_than_memory_allows(monkeypatch: pytest.Monk
     monkeypatch.setattr(cascade, "RR_MAX_CELLS", 1_000)
     with pytest.raises(BadInput, match="raise epsilon"):
         cascade.imm(_random(300, 1_000, 11), 5, epsilon=0.1)
+
+
+def test_rr_sets_stop_at_a_stop_node_and_say_so() -> None:
+    # a stopped set is its full set up to the first stop node (the same coins), and it
+    # hits exactly when the full set holds a stop node
+    g = _random(300, 1_000, 4)
+    rev = cascade._reverse(cascade._forward(g))
+    stop = np.zeros(300, bool)
+    stop[[3, 50, 120]] = True
+    full = _rr(g, seed=5, first=0, count=400)
+    sizes, nodes, hits = kernels.rr_sets(rev.indptr, rev.indices, rev.probs, 5, 0, 400, stop)
+    cuts = np.r_[0, np.cumsum(sizes)]
+    for whole, (a, b), hit in zip(full, itertools.pairwise(cuts), hits, strict=True):
+        assert hit == any(stop[whole])
+        upto = next((i + 1 for i, v in enumerate(whole) if stop[v]), len(whole))
+        assert nodes[a:b].tolist() == whole[:upto]
+    assert 0 < hits.sum() < 400
+
+
+@pytest.mark.parametrize("seed", range(6))
+def test_greedy_cover_bound_brackets_the_best_cover(seed: int) -> None:
+    # covered <= OPT <= bound <= covered / (1 - (1 - 1/k)^k), OPT by brute force
+    rng = np.random.default_rng(seed)
+    n, k, count = 9, 3, 40
+    sets = [rng.choice(n, size=rng.integers(1, 5), replace=False) for _ in range(count)]
+    ptr = np.r_[0, np.cumsum([len(s) for s in sets])].astype(np.int64)
+    nodes = np.concatenate(sets).astype(np.int32)
+    _, gains, covered, bound = kernels.greedy_cover(ptr, nodes, n, k)
+    best = max(sum(bool(set(s) & set(c)) for s in sets)
+               for c in itertools.combinations(range(n), k))
+    assert covered == gains.sum() <= best <= bound <= covered / (1 - (1 - 1 / k) ** k)
