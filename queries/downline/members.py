@@ -185,17 +185,25 @@ def member_list(snap: Snapshot, root_id: str, window: Window,
            "last_bought": last_bought}
     rank = np.asarray(id_rank(snap))[lo:hi]
     if which.sort == "id":
-        order = np.argsort(rank[rows], kind="stable")
+        values = rank[rows]
         if which.descending:
-            order = order[::-1]
+            values = -values
     else:  # ties by id, ascending, whichever way the key goes
         values = key[which.sort][rows]
-        if which.descending:  # dense ranks negated: no overflow at NONE (int64's min)
-            values = -np.unique(values, return_inverse=True)[1].reshape(-1)
-        order = np.lexsort((rank[rows], values))
-    rows = rows[order]
-    page = rows[which.offset:] if which.limit is None else \
-        rows[which.offset:which.offset + which.limit]
+        if which.descending:
+            # negated; where NONE (int64's min, which has no negative) may be, dense
+            # ranks negated instead
+            values = -np.unique(values, return_inverse=True)[1].reshape(-1) \
+                if which.sort in ("joined_at", "last_bought") else -values
+    end = None if which.limit is None else which.offset + which.limit
+    if end is not None and end < len(rows):
+        # a page needs only the rows up to its end: those with a key at most the
+        # end-th smallest (ties included), then one exact sort of those few
+        cut = np.partition(values, end - 1)[end - 1]
+        few = np.flatnonzero(values <= cut)
+        rows, values = rows[few], values[few]
+    rows = rows[np.lexsort((rank[rows], values))]
+    page = rows[which.offset:end]
 
     branch_of = children[np.searchsorted(children, page, side="right") - 1] \
         if len(children) else page
