@@ -4,8 +4,8 @@ Labels are English message ids translated through the catalogue under
 ``translations/`` (zh-CN; the English ids stand for themselves), chosen per session:
 zh-CN unless the user picked English (``?lang=en``, remembered in the session), never
 guessed from the browser. Money is yuan with ¥ from integer fen (never a float on the
-way), counts have the locale's grouping, instants are shown in the organization's
-zone (``Config.timezone``).
+way), counts are grouped by thousands with commas (as both languages write them),
+instants are shown in the organization's zone (``Config.timezone``).
 """
 
 from __future__ import annotations
@@ -15,9 +15,8 @@ from pathlib import Path
 from typing import Final
 from zoneinfo import ZoneInfo
 
-from babel.numbers import format_decimal, format_percent
 from flask import Flask, current_app, request, session
-from flask_babel import Babel, get_locale
+from flask_babel import Babel
 
 __all__ = ["LANGUAGES", "install", "language"]
 
@@ -45,22 +44,21 @@ def install(app: Flask, timezone: str) -> None:
 
 
 def yuan(fen: int | None) -> str:
-    """``¥1,234.50`` from 123450 fen: integer arithmetic, the locale's grouping."""
+    """``¥1,234.50`` from 123450 fen: integer arithmetic, thousands grouped by commas as
+    both zh-CN and en write them (Babel's formatter cost a page 15 ms for 200 numbers)."""
     if fen is None:
         return "—"
     sign = "-" if fen < 0 else ""
     whole, cents = divmod(abs(int(fen)), 100)
-    return f"{sign}¥{format_decimal(whole, locale=str(get_locale()))}.{cents:02d}"
+    return f"{sign}¥{whole:,}.{cents:02d}"
 
 
 def count(n: int | None) -> str:
-    return "—" if n is None else format_decimal(n, locale=str(get_locale()))
+    return "—" if n is None else f"{n:,}"
 
 
 def percent(x: float | None, digits: int = 1) -> str:
-    if x is None:
-        return "—"
-    return format_percent(x, format=f"#,##0.{'0' * digits}%", locale=str(get_locale()))
+    return "—" if x is None else f"{x:.{digits}%}"
 
 
 def signed(x: float | None) -> str:
