@@ -22,12 +22,17 @@ are sorted by promoter position, so a downline's sales are one slice as well.
   dir that cannot be written keeps the snapshot in memory. Each process keeps what it
   mapped per version, so a question pays one ``window/version`` read.
 
+* ``update(old, store, touched)``: after a load, the snapshot from the one before it
+  and the keys the load placed (``Touched``, recorded by the loader), read again by
+  id lists; the same assembly as ``build``, so the same columns (see ``update``).
+
 Every snapshot carries its ``version``, so an answer can name the data it came from.
 """
 
 from .build import PAGE, build
 from .columns import NONE, Snapshot, version_of
-from .core import current, forget, open, save, snapshot_dir
+from .core import current, forget, open, save, snapshot_dir, touched_from
+from .update import Touched, update
 
-__all__ = ["NONE", "PAGE", "Snapshot", "build", "current", "forget", "open", "save",
-           "snapshot_dir", "version_of"]
+__all__ = ["NONE", "PAGE", "Snapshot", "Touched", "build", "current", "forget", "open", "save",
+           "snapshot_dir", "touched_from", "update", "version_of"]

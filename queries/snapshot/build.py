@@ -14,7 +14,7 @@ another's server time (23 s -> 15-17 s at 100,000 members on a busy 2-core machi
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator, Mapping
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from typing import Any, Final
@@ -27,21 +27,38 @@ from refnet.graph.store import GraphStore
 from .columns import NONE, Snapshot, version_of
 from .forest import cut_cycles, first_referrals, preorder
 
-__all__ = ["PAGE", "build"]
+__all__ = ["PAGE", "Raw", "assemble", "build", "keys", "read"]
 
 PAGE: Final = 100_000  # rows (or members, for edges) per paged read; the store caps a result at 1M
 _READERS: Final = 3  # reads at once
+
+
+@dataclass
+class Raw:
+    """The store's tables keyed by member index (id order), as the readers give them:
+    what ``assemble`` turns into a snapshot. ``build`` reads them from the store;
+    ``update.update`` makes them from an older snapshot and the rows a load touched."""
+
+    members: _Members
+    referrals: _Referrals
+    trust: _Trust
+    shares: _Shares
+    clicks: _Clicks
+    purchases: _Purchases
 
 
 def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
     """Read the store page by page into columns.
 
     The version is read first: a load finishing while this runs makes a newer
-    version, so the snapshot is never labelled newer than what it read. Member index
-    ``i`` is the ``i``-th id; preorder positions are assigned once every member is
-    known.
+    version, so the snapshot is never labelled newer than what it read.
     """
     version = version_of(store)
+    return assemble(version, read(store, page=page))
+
+
+def read(store: GraphStore, *, page: int = PAGE) -> Raw:
+    """Every table of the store, paged; member index ``i`` is the ``i``-th id."""
     members = _members(store, page)
     index = {m: i for i, m in enumerate(members.ids)}
     with ThreadPoolExecutor(_READERS, thread_name_prefix="snapshot") as pool:
@@ -51,43 +68,60 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
         shares = shares_f.result()
         clicks_f = pool.submit(_clicks, store, members.ids, index, shares.index, page)
         purchases_f = pool.submit(_purchases, store, index, shares.index, page)
-        referrals, trust = referrals_f.result(), trust_f.result()
-        clicks, purchases = clicks_f.result(), purchases_f.result()
+        return Raw(members, referrals_f.result(), trust_f.result(), shares,
+                   clicks_f.result(), purchases_f.result())
 
-    n = len(members.ids)
-    par, ref_at, x_child, x_parent, x_at = first_referrals(n, referrals, index)
-    for c, p in cut_cycles(par):  # the cut edge joins the x_* table; the member is a root
-        x_child.append(c)
-        x_parent.append(p)
-        x_at.append(int(ref_at[c]))
-        ref_at[c] = NONE
+
+def assemble(version: str, raw: Raw) -> Snapshot:
+    """The snapshot of ``raw``: the forest in preorder, every table in its order.
+
+    Whatever order the rows come in, the result is the same (so a snapshot updated
+    from an older one equals one built afresh): members by id, shares and purchases
+    by (promoter position, id), code tables sorted and holding only the codes in use.
+    Preorder positions are assigned once every member is known.
+    """
+    members, referrals, trust = raw.members, raw.referrals, raw.trust
+    shares, clicks, purchases = raw.shares, raw.clicks, raw.purchases
+    member_ids = np.asarray(members.ids, dtype=str)
+    n = len(member_ids)
+    par, ref_at, x_child, x_parent, x_at = first_referrals(
+        n, referrals.child, referrals.parent, referrals.at)
+    cut = np.array(cut_cycles(par), dtype=np.int64).reshape(-1, 2)
+    if len(cut):  # the cut edge joins the x_* table; the member is a root
+        x_child = np.concatenate([x_child, cut[:, 0]])
+        x_parent = np.concatenate([x_parent, cut[:, 1]])
+        x_at = np.concatenate([x_at, ref_at[cut[:, 0]]])
+        ref_at[cut[:, 0]] = NONE
     order, parent, root, depth, size = preorder(par)
     pos = np.empty(n, dtype=np.int64)  # member index -> preorder position
     pos[order] = np.arange(n)
-    ids = np.array(members.ids, dtype=str)[order] if n else np.array([], dtype="<U1")
-    x = np.lexsort((pos[_i64(x_parent)], _i64(x_at), pos[_i64(x_child)]))
+    ids = member_ids[order] if n else np.array([], dtype="<U1")
+    x = np.lexsort((pos[x_parent], x_at, pos[x_child]))
     t_src, t_dst = pos[trust.src], pos[trust.dst]
     t = np.lexsort((t_dst, t_src))
-    # shares by (promoter position, id); they were read in id order
     s_promoter = _through(pos, shares.promoter)
-    s_order = np.argsort(s_promoter, kind="stable")
+    s_order = _by_promoter(s_promoter, shares.key)
     s_new = np.empty(len(s_order), dtype=np.int64)
     s_new[s_order] = np.arange(len(s_order))
     c_share, c_viewer = s_new[clicks.share], pos[clicks.viewer]
     c = np.lexsort((c_viewer, clicks.at, c_share))
     p_promoter = _through(pos, purchases.promoter)
     p_buyer = _through(pos, purchases.buyer)
-    p = np.argsort(p_promoter, kind="stable")
+    p = _by_promoter(p_promoter, purchases.key)
     p_buyer = p_buyer[p]
     times = [t[t != NONE] for t in (members.joined_at, shares.at, clicks.at, purchases.at)]
     latest = max((int(t.max()) for t in times if len(t)), default=None)
+    p_status, statuses = _canonical(purchases.status, purchases.statuses)
+    m_status, member_statuses = _canonical(members.status, members.statuses)
+    m_tier, tiers = _canonical(members.tier, members.tiers)
+    s_channel, channels = _canonical(shares.channel, shares.channels)
     return Snapshot(
         version=version,
         latest=latest,
-        statuses=purchases.statuses,
-        member_statuses=members.statuses,
-        tiers=members.tiers,
-        channels=shares.channels,
+        statuses=statuses,
+        member_statuses=member_statuses,
+        tiers=tiers,
+        channels=channels,
         ids=ids,
         joined_at=members.joined_at[order],
         ref_at=ref_at[order],
@@ -96,18 +130,19 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
         depth=depth.astype(np.int32),
         size=size.astype(np.int32),
         id_order=np.argsort(ids, kind="stable").astype(np.int32),
-        m_status=members.status[order],
-        m_tier=members.tier[order],
-        x_child=pos[_i64(x_child)][x].astype(np.int32),
-        x_parent=pos[_i64(x_parent)][x].astype(np.int32),
-        x_at=_i64(x_at)[x],
+        m_status=m_status[order],
+        m_tier=m_tier[order],
+        x_child=pos[x_child][x].astype(np.int32),
+        x_parent=pos[x_parent][x].astype(np.int32),
+        x_at=x_at[x],
         t_src=t_src[t].astype(np.int32),
         t_dst=t_dst[t].astype(np.int32),
         t_weight=trust.weight[t],
         t_since=trust.since[t],
         s_promoter=s_promoter[s_order].astype(np.int32),
         s_at=shares.at[s_order],
-        s_channel=shares.channel[s_order],
+        s_channel=s_channel[s_order],
+        s_key=shares.key[s_order],
         c_share=c_share[c].astype(np.int32),
         c_viewer=c_viewer[c].astype(np.int32),
         c_at=clicks.at[c],
@@ -116,11 +151,30 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
         p_share=_through(s_new, purchases.share)[p].astype(np.int32),
         p_amount=purchases.amount[p],
         p_commission=purchases.commission[p],
-        p_status=purchases.status[p],
+        p_status=p_status[p],
         p_at=purchases.at[p],
         p_entry=purchases.entry[p],
+        p_key=purchases.key[p],
         by_buyer=np.argsort(p_buyer, kind="stable").astype(np.int32),
     )
+
+
+def _by_promoter(promoter: np.ndarray, key: np.ndarray) -> np.ndarray:
+    """The rows' order by (promoter position, key): two stable sorts, each quick on rows
+    that come nearly in that order already."""
+    by_key = np.argsort(key, kind="stable")
+    return by_key[np.argsort(promoter[by_key], kind="stable")]
+
+
+def _canonical(codes: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
+    """Codes into the sorted table of the names in use: the table must not depend on the
+    order rows were read in, nor keep a name no row has any more."""
+    used = np.unique(codes[codes >= 0]).tolist()
+    table = sorted(names[i] for i in used)
+    remap = np.full(len(names) + 1, -1, dtype=np.int64)  # the last entry: code -1 stays -1
+    for i in used:
+        remap[i] = table.index(names[i])
+    return remap[codes].astype(codes.dtype), tuple(table)
 
 
 # -- one reader per table: rows -> arrays keyed by member index (id order) ----------------
@@ -128,7 +182,7 @@ def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
 
 @dataclass
 class _Members:
-    ids: list[str]
+    ids: list[str] | np.ndarray  # sorted
     joined_at: np.ndarray
     status: np.ndarray
     tier: np.ndarray
@@ -137,6 +191,10 @@ class _Members:
 
 
 def _members(store: GraphStore, page: int) -> _Members:
+    return _member_rows(_unique(_pages(store, "snapshot/members", page)))
+
+
+def _member_rows(rows: Iterable[tuple[Any, ...]]) -> _Members:
     """The members sorted by id: member index ``i`` is the ``i``-th id, so children come
     in id order in the preorder."""
     ids: list[str] = []
@@ -145,7 +203,7 @@ def _members(store: GraphStore, page: int) -> _Members:
     tier: list[int] = []
     statuses: dict[str, int] = {}
     tiers: dict[str, int] = {}
-    for member, joined_at, st, tr in _unique(_pages(store, "snapshot/members", page)):
+    for member, joined_at, st, tr in rows:
         ids.append(member)
         joined.append(_time(joined_at))
         status.append(_code(st, statuses))
@@ -155,11 +213,24 @@ def _members(store: GraphStore, page: int) -> _Members:
                     _i32(status)[order], _i32(tier)[order], tuple(statuses), tuple(tiers))
 
 
-def _referrals(store: GraphStore, ids: list[str], index: dict[str, int], page: int
-               ) -> list[tuple[int, str, int]]:
-    """(child index, referrer id, at) per REFERRED edge."""
-    return [(index[str(c)], str(p), _time(at))
-            for c, p, at in _edges(store, "snapshot/referrals", ids, page)]
+@dataclass
+class _Referrals:
+    child: np.ndarray  # member index
+    parent: np.ndarray  # member index, -1 for a referrer not among the members read
+    at: np.ndarray
+
+
+def _referrals(store: GraphStore, ids: list[str], index: Mapping[str, int], page: int
+               ) -> _Referrals:
+    """One row per REFERRED edge into the members ``ids``."""
+    child: list[int] = []
+    parent: list[int] = []
+    at: list[int] = []
+    for c, p, when in _edges(store, "snapshot/referrals", ids, page):
+        child.append(index[str(c)])
+        parent.append(index.get(str(p), -1))
+        at.append(_time(when))
+    return _Referrals(_i64(child), _i64(parent), _i64(at))
 
 
 @dataclass
@@ -170,7 +241,7 @@ class _Trust:
     since: np.ndarray
 
 
-def _trust(store: GraphStore, ids: list[str], index: dict[str, int], page: int) -> _Trust:
+def _trust(store: GraphStore, ids: list[str], index: Mapping[str, int], page: int) -> _Trust:
     src: list[int] = []
     dst: list[int] = []
     weight: list[float] = []
@@ -185,26 +256,32 @@ def _trust(store: GraphStore, ids: list[str], index: dict[str, int], page: int) 
 
 @dataclass
 class _Shares:
-    index: dict[str, int]  # share id -> row, in id order
+    index: dict[str, int]  # share id -> row, for the readers of clicks and purchases
+    key: np.ndarray  # share id (UTF-8 bytes) per row
     promoter: np.ndarray  # member index, -1 for none
     at: np.ndarray
     channel: np.ndarray
     channels: tuple[str, ...]
 
 
-def _shares(store: GraphStore, index: dict[str, int], page: int) -> _Shares:
+def _shares(store: GraphStore, index: Mapping[str, int], page: int) -> _Shares:
+    return _share_rows(_unique(_pages(store, "snapshot/shares", page)), index)
+
+
+def _share_rows(rows: Iterable[tuple[Any, ...]], index: Mapping[str, int]) -> _Shares:
     shares: dict[str, int] = {}
     promoter: list[int] = []
     at: list[int] = []
     channel: list[int] = []
     channels: dict[str, int] = {}
     # one row per share: a second promoter (none in the model) is dropped
-    for share, when, ch, pr in _unique(_pages(store, "snapshot/shares", page)):
+    for share, when, ch, pr in rows:
         shares[share] = len(shares)
         promoter.append(-1 if pr is None else index[str(pr)])
         at.append(_time(when))
         channel.append(_code(ch, channels))
-    return _Shares(shares, _i64(promoter), _i64(at), _i32(channel), tuple(channels))
+    return _Shares(shares, keys(list(shares)), _i64(promoter), _i64(at), _i32(channel),
+                   tuple(channels))
 
 
 @dataclass
@@ -214,8 +291,8 @@ class _Clicks:
     at: np.ndarray
 
 
-def _clicks(store: GraphStore, ids: list[str], index: dict[str, int], shares: dict[str, int],
-            page: int) -> _Clicks:
+def _clicks(store: GraphStore, ids: list[str], index: Mapping[str, int],
+            shares: Mapping[str, int], page: int) -> _Clicks:
     share: list[int] = []
     viewer: list[int] = []
     at: list[int] = []
@@ -228,6 +305,7 @@ def _clicks(store: GraphStore, ids: list[str], index: dict[str, int], shares: di
 
 @dataclass
 class _Purchases:
+    key: np.ndarray  # order id (UTF-8 bytes) per row
     buyer: np.ndarray  # member index, -1 for none
     promoter: np.ndarray
     share: np.ndarray  # share row, -1 for none
@@ -239,8 +317,13 @@ class _Purchases:
     statuses: tuple[str, ...]
 
 
-def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
+def _purchases(store: GraphStore, index: Mapping[str, int], shares: Mapping[str, int],
                page: int) -> _Purchases:
+    return _purchase_rows(_unique(_pages(store, "snapshot/purchases", page)), index, shares)
+
+
+def _purchase_rows(rows: Iterable[tuple[Any, ...]], index: Mapping[str, int],
+                   shares: Mapping[str, int]) -> _Purchases:
     buyer: list[int] = []
     promoter: list[int] = []
     share: list[int] = []
@@ -250,8 +333,10 @@ def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
     at: list[int] = []
     entry: list[int] = []
     statuses: dict[str, int] = {}
-    for (_id, b, pr, sh, amt, com, st, when, has_product, is_entry
-         ) in _unique(_pages(store, "snapshot/purchases", page)):
+    ids: list[str] = []
+    for (order_id, b, pr, sh, amt, com, st, when, has_product, is_entry
+         ) in rows:
+        ids.append(order_id)
         buyer.append(-1 if b is None else index[str(b)])
         promoter.append(-1 if pr is None else index[str(pr)])
         share.append(-1 if sh is None else shares[str(sh)])
@@ -260,7 +345,7 @@ def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
         status.append(_code(st, statuses))
         at.append(_time(when))
         entry.append(-1 if not has_product else int(bool(is_entry)))
-    return _Purchases(_i64(buyer), _i64(promoter), _i64(share), _i64(amount),
+    return _Purchases(keys(ids), _i64(buyer), _i64(promoter), _i64(share), _i64(amount),
                       _i64(commission), np.array(status, dtype=np.int8), _i64(at),
                       np.array(entry, dtype=np.int8), tuple(statuses))
 
@@ -315,6 +400,11 @@ def _through(mapping: np.ndarray, idx: np.ndarray) -> np.ndarray:
     some = idx >= 0
     out[some] = mapping[idx[some]]
     return out
+
+
+def keys(ids: list[str]) -> np.ndarray:
+    """Ids as UTF-8 bytes (numpy ``S``): the key columns, a quarter of the bytes of ``U``."""
+    return np.array([i.encode() for i in ids], dtype=np.bytes_) if ids else np.array([], "S1")
 
 
 def _time(value: Any) -> int:

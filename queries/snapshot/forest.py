@@ -12,33 +12,27 @@ from .columns import NONE
 __all__ = ["cut_cycles", "first_referrals", "preorder"]
 
 
-def first_referrals(n: int, referrals: list[tuple[int, str, int]], index: dict[str, int]
-                     ) -> tuple[np.ndarray, np.ndarray, list[int], list[int], list[int]]:
+def first_referrals(n: int, child: np.ndarray, parent: np.ndarray, at: np.ndarray
+                    ) -> tuple[np.ndarray, ...]:
     """Each member's forest parent and referral time: its earliest referral (a missing
-    time first, then the referrer's id), as compliance has always chosen; the later
-    ones become ``x_*`` edges (child, parent and at lists)."""
+    time first, then the referrer's index, which is id order), as compliance has always
+    chosen; the later ones become ``x_*`` edges (child, parent and at arrays). Edges
+    are given by member index; a referrer of index -1 (not among the members) is
+    skipped. Vectorised: one sort by (child, at, referrer), so a million edges take a
+    fraction of a second, not a Python loop each.
+    """
+    keep = parent >= 0
+    child, parent, at = child[keep], parent[keep], at[keep]
+    o = np.lexsort((parent, at, child))
+    child, parent, at = child[o], parent[o], at[o]
+    first = np.ones(len(o), dtype=bool)  # two equal edges: the forest holds one, x_* the other
+    first[1:] = child[1:] != child[:-1]
     par = np.full(n, -1, dtype=np.int64)
     ref_at = np.full(n, NONE, dtype=np.int64)
-    best: dict[int, tuple[int, str]] = {}
-    for c, p, at in referrals:
-        if p in index and (c not in best or (at, p) < best[c]):
-            best[c] = (at, p)
-    for c, (at, p) in best.items():
-        par[c], ref_at[c] = index[p], at
-    x_child: list[int] = []
-    x_parent: list[int] = []
-    x_at: list[int] = []
-    held: set[int] = set()  # two equal edges: the forest holds one, x_* the other
-    for c, p, at in referrals:
-        if p not in index:
-            continue
-        if best[c] == (at, p) and c not in held:
-            held.add(c)
-        else:
-            x_child.append(c)
-            x_parent.append(index[p])
-            x_at.append(at)
-    return par, ref_at, x_child, x_parent, x_at
+    par[child[first]] = parent[first]
+    ref_at[child[first]] = at[first]
+    later = ~first
+    return par, ref_at, child[later], parent[later], at[later]
 
 
 def cut_cycles(par: np.ndarray) -> list[tuple[int, int]]:
