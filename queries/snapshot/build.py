@@ -25,7 +25,7 @@ from refnet.graph.errors import ResultTooLarge
 from refnet.graph.store import GraphStore
 
 from .columns import NONE, Snapshot, version_of
-from .forest import cut_cycles, first_referrals, preorder
+from .forest import NotAForest, cut_cycles, first_referrals, lexorder, preorder
 
 __all__ = ["PAGE", "Raw", "assemble", "build", "keys", "read"]
 
@@ -86,38 +86,42 @@ def assemble(version: str, raw: Raw) -> Snapshot:
     n = len(member_ids)
     par, ref_at, x_child, x_parent, x_at = first_referrals(
         n, referrals.child, referrals.parent, referrals.at)
-    cut = np.array(cut_cycles(par), dtype=np.int64).reshape(-1, 2)
-    if len(cut):  # the cut edge joins the x_* table; the member is a root
+    try:
+        order, parent, root, depth, size = preorder(par)
+    except NotAForest:  # rare (see cut_cycles): look for the cycles only then
+        cut = np.array(cut_cycles(par), dtype=np.int64).reshape(-1, 2)
+        # the cut edge joins the x_* table; the member is a root
         x_child = np.concatenate([x_child, cut[:, 0]])
         x_parent = np.concatenate([x_parent, cut[:, 1]])
         x_at = np.concatenate([x_at, ref_at[cut[:, 0]]])
         ref_at[cut[:, 0]] = NONE
-    order, parent, root, depth, size = preorder(par)
+        order, parent, root, depth, size = preorder(par)
     pos = np.empty(n, dtype=np.int64)  # member index -> preorder position
     pos[order] = np.arange(n)
     ids = member_ids[order] if n else np.array([], dtype="<U1")
-    x = np.lexsort((pos[x_parent], x_at, pos[x_child]))
+    x = lexorder(pos[x_parent], x_at, pos[x_child])
     t_src, t_dst = pos[trust.src], pos[trust.dst]
-    t = np.lexsort((t_dst, t_src))
+    t = lexorder(t_dst, t_src)
     s_promoter = _through(pos, shares.promoter)
     s_order = _by_promoter(s_promoter, shares.key)
     s_new = np.empty(len(s_order), dtype=np.int64)
     s_new[s_order] = np.arange(len(s_order))
     c_share, c_viewer = s_new[clicks.share], pos[clicks.viewer]
-    c = np.lexsort((c_viewer, clicks.at, c_share))
+    c = lexorder(c_viewer, clicks.at, c_share)
     p_promoter = _through(pos, purchases.promoter)
     p_buyer = _through(pos, purchases.buyer)
     p = _by_promoter(p_promoter, purchases.key)
     p_buyer = p_buyer[p]
-    times = [t[t != NONE] for t in (members.joined_at, shares.at, clicks.at, purchases.at)]
-    latest = max((int(t.max()) for t in times if len(t)), default=None)
+    # NONE is the least int64: the largest time is the newest one there is
+    latest = max((int(t.max()) for t in (members.joined_at, shares.at, clicks.at,
+                                         purchases.at) if len(t)), default=NONE)
     p_status, statuses = _canonical(purchases.status, purchases.statuses)
     m_status, member_statuses = _canonical(members.status, members.statuses)
     m_tier, tiers = _canonical(members.tier, members.tiers)
     s_channel, channels = _canonical(shares.channel, shares.channels)
     return Snapshot(
         version=version,
-        latest=latest,
+        latest=None if latest == NONE else latest,
         statuses=statuses,
         member_statuses=member_statuses,
         tiers=tiers,
@@ -129,7 +133,7 @@ def assemble(version: str, raw: Raw) -> Snapshot:
         root=root.astype(np.int32),
         depth=depth.astype(np.int32),
         size=size.astype(np.int32),
-        id_order=np.argsort(ids, kind="stable").astype(np.int32),
+        id_order=pos.astype(np.int32),  # member index is id order
         m_status=m_status[order],
         m_tier=m_tier[order],
         x_child=pos[x_child][x].astype(np.int32),
@@ -169,7 +173,7 @@ def _by_promoter(promoter: np.ndarray, key: np.ndarray) -> np.ndarray:
 def _canonical(codes: np.ndarray, names: tuple[str, ...]) -> tuple[np.ndarray, tuple[str, ...]]:
     """Codes into the sorted table of the names in use: the table must not depend on the
     order rows were read in, nor keep a name no row has any more."""
-    used = np.unique(codes[codes >= 0]).tolist()
+    used = np.flatnonzero(np.bincount(codes[codes >= 0], minlength=len(names))).tolist()
     table = sorted(names[i] for i in used)
     remap = np.full(len(names) + 1, -1, dtype=np.int64)  # the last entry: code -1 stays -1
     for i in used:
@@ -396,10 +400,10 @@ def _timeout(store: GraphStore) -> int:
 
 def _through(mapping: np.ndarray, idx: np.ndarray) -> np.ndarray:
     """``mapping[idx]`` where ``idx >= 0``, -1 where it is -1 (none)."""
-    out = np.full(len(idx), -1, dtype=np.int64)
-    some = idx >= 0
-    out[some] = mapping[idx[some]]
-    return out
+    if not len(mapping):
+        return np.full(len(idx), -1, dtype=np.int64)
+    # -1 reads the last entry, then is put back
+    return np.where(idx >= 0, mapping[idx], -1).astype(np.int64, copy=False)
 
 
 def keys(ids: list[str]) -> np.ndarray:

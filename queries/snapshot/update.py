@@ -18,6 +18,7 @@ places (``Touched``): an update of an element in the store keeps its original
 from __future__ import annotations
 
 from collections.abc import Iterable, Iterator, Mapping
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from typing import Final
 
@@ -26,6 +27,7 @@ import numpy as np
 from refnet.graph.store import GraphStore
 
 from .build import (
+    _READERS,
     PAGE,
     Raw,
     _Clicks,
@@ -93,15 +95,16 @@ def update(old: Snapshot, store: GraphStore, touched: Touched, *, page: int = PA
     if touched.too_many or touched.version != version or old.version != touched.base:
         return build(store, page=page)
     index, moved, members = _members(old, store, touched, page)
-    shares, share_of, share_rows = _shares(old, store, touched, index, moved, page)
-    return assemble(version, Raw(
-        members=members,
-        referrals=_referrals_of(old, store, touched, index, moved, page),
-        trust=_trust_of(old, store, touched, index, moved, page),
-        shares=shares,
-        clicks=_clicks_of(old, store, touched, index, moved, share_of, share_rows, page),
-        purchases=_purchases_of(old, store, touched, index, moved, share_of, share_rows, page),
-    ))
+    # as in build: a read's server time overlaps another's numpy work (which frees the GIL)
+    with ThreadPoolExecutor(_READERS, thread_name_prefix="snapshot") as pool:
+        referrals = pool.submit(_referrals_of, old, store, touched, index, moved, page)
+        trust = pool.submit(_trust_of, old, store, touched, index, moved, page)
+        shares, share_of, share_rows = _shares(old, store, touched, index, moved, page)
+        clicks = pool.submit(_clicks_of, old, store, touched, index, moved, share_of,
+                             share_rows, page)
+        purchases = _purchases_of(old, store, touched, index, moved, share_of, share_rows, page)
+        return assemble(version, Raw(members, referrals.result(), trust.result(), shares,
+                                     clicks.result(), purchases))
 
 
 class _Sorted(Mapping[str, int]):
@@ -169,10 +172,11 @@ def _codes(old: tuple[str, ...], read: tuple[str, ...]) -> tuple[tuple[str, ...]
     return tuple(table), np.array([*(table.index(n) for n in read), -1], dtype=np.int32)
 
 
-def _keep(column: np.ndarray, drop: Iterable[str], index: Mapping[str, int]) -> np.ndarray:
+def _keep(column: np.ndarray, drop: Iterable[str], index: Mapping[str, int]
+          ) -> np.ndarray | slice:
     """Rows whose member (new index) is not among ``drop``: their rows are read again."""
     gone = np.array(sorted(index[m] for m in drop if m in index), dtype=np.int64)
-    return ~np.isin(column, gone)
+    return ~np.isin(column, gone) if len(gone) else slice(None)
 
 
 def _referrals_of(old: Snapshot, store: GraphStore, touched: Touched, index: _Sorted,
@@ -180,7 +184,8 @@ def _referrals_of(old: Snapshot, store: GraphStore, touched: Touched, index: _So
     """Every REFERRED edge: the forest's parent edges and the x_* edges, and the touched
     children's edges read again."""
     parent = np.asarray(old.parent, dtype=np.int64)
-    kids = np.flatnonzero(parent >= 0)
+    by_id = np.asarray(old.id_order, dtype=np.int64)
+    kids = by_id[parent[by_id] >= 0]  # in id order: the children come sorted (lexorder)
     x_child, x_parent = (np.asarray(c, dtype=np.int64) for c in (old.x_child, old.x_parent))
     child = moved[np.concatenate([kids, x_child])]
     par = moved[np.concatenate([parent[kids], x_parent])]
