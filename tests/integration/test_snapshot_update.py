@@ -10,19 +10,23 @@ every array and every code table.
 
 from __future__ import annotations
 
+import importlib
 import tempfile
 from pathlib import Path
 
 import numpy as np
+import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.loaders import load
 from refnet.queries import snapshot
+from refnet.queries.snapshot import core
 from refnet.queries.snapshot.columns import ARRAYS, TABLES
 from tests.graphs import HASHER, Network
 
+update_module = importlib.import_module("refnet.queries.snapshot.update")  # not the function
 STATUSES = ["paid", "settled", "refunded", "invalid"]
 
 
@@ -131,3 +135,27 @@ def test_touched_gives_up_past_its_limit() -> None:
     assert touched.too_many and not touched.members and not touched.purchases
     touched.add("members", ["c"])
     assert not touched.members
+
+
+def test_a_load_updates_the_snapshot_it_started_from(store: FalkorDBStore, tmp_path: Path,
+                                                    monkeypatch: pytest.MonkeyPatch) -> None:
+    """load_paths saves the new version's snapshot by updating the last one: no full build."""
+    base, more = Network(), Network()
+    base.chain("a", "b", "c", day=1)
+    base.purchase("o1", product="tea", amount=500, buyer="c", promoter="b")
+    more.member("bb", "b", day=3)
+    more.purchase("o2", product="tea", amount=700, buyer="bb", promoter="a")
+    load.load_paths(store, base.write(tmp_path / "base"), hasher=HASHER)
+
+    def no_build(*args: object, **kwargs: object) -> snapshot.Snapshot:
+        raise AssertionError("a full build ran")
+
+    with monkeypatch.context() as m:
+        m.setattr(core, "build", no_build)
+        m.setattr(update_module, "build", no_build)
+        report = load.load_paths(store, more.write(tmp_path / "more"), hasher=HASHER)
+        assert report.touched is not None and report.touched.purchases == {"o2"}
+        saved = snapshot.snapshot_dir(store, store.config.data_dir, snapshot.version_of(store))
+        assert (saved / "meta.json").is_file()
+    snapshot.forget()
+    assert_same(snapshot.open(saved), snapshot.build(store))
