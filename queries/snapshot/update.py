@@ -99,20 +99,21 @@ def update(old: Snapshot, store: GraphStore, touched: Touched, *, page: int = PA
     with ThreadPoolExecutor(_READERS, thread_name_prefix="snapshot") as pool:
         referrals = pool.submit(_referrals_of, old, store, touched, index, moved, page)
         trust = pool.submit(_trust_of, old, store, touched, index, moved, page)
-        shares, share_of, share_rows = _shares(old, store, touched, index, moved, page)
-        clicks = pool.submit(_clicks_of, old, store, touched, index, moved, share_of,
-                             share_rows, page)
-        purchases = _purchases_of(old, store, touched, index, moved, share_of, share_rows, page)
+        shares, share_rows = _shares(old, store, touched, index, moved, page)
+        clicks = pool.submit(_clicks_of, old, store, touched, index, moved, share_rows, page)
+        purchases = _purchases_of(old, store, touched, index, moved, share_rows, page)
         return assemble(version, Raw(members, referrals.result(), trust.result(), shares,
                                      clicks.result(), purchases))
 
 
 class _Sorted(Mapping[str, int]):
     """Key -> index in a sorted array of keys (``str``, or UTF-8 ``bytes`` with
-    ``encode``), by binary search: the readers' ``index`` without a million-entry dict."""
+    ``encode``), or ``rows`` at that index, by binary search: the readers' ``index``
+    without a million-entry dict."""
 
-    def __init__(self, keys: np.ndarray, encode: bool = False) -> None:
-        self.keys, self.encode = keys, encode
+    def __init__(self, keys: np.ndarray, rows: np.ndarray | None = None,
+                 encode: bool = False) -> None:
+        self.keys, self.rows, self.encode = keys, rows, encode
         self.width = keys.dtype.itemsize // (1 if encode else 4)
 
     def __getitem__(self, key: str) -> int:
@@ -122,7 +123,7 @@ class _Sorted(Mapping[str, int]):
         i = int(np.searchsorted(self.keys, k))
         if i == len(self.keys) or self.keys[i] != k:
             raise KeyError(key)
-        return i
+        return i if self.rows is None else int(self.rows[i])
 
     def __iter__(self) -> Iterator[str]:
         return (k.decode() if self.encode else str(k) for k in self.keys)
@@ -222,50 +223,45 @@ def _trust_of(old: Snapshot, store: GraphStore, touched: Touched, index: _Sorted
 
 
 def _shares(old: Snapshot, store: GraphStore, touched: Touched, index: _Sorted,
-            moved: np.ndarray, page: int) -> tuple[_Shares, np.ndarray, _Sorted]:
-    """The shares in id order, the touched ones read again. Returns the table, the row
-    of each old share index, and share id -> row."""
+            moved: np.ndarray, page: int) -> tuple[_Shares, _Sorted]:
+    """The shares: the old ones in their order (old share index = row, so the assembly's
+    sort finds them in order), the touched ones read again, the new ones after them.
+    Returns the table and share id -> row."""
     key = np.asarray(old.s_key)
     by_key = np.argsort(key, kind="stable")
-    old_keys = _Sorted(key[by_key], encode=True)
+    old_rows = _Sorted(key[by_key], by_key, encode=True)
     read = _share_rows(_unique(_edges(store, "snapshot/shares_by_id", sorted(touched.shares),
                                       page)), index)
-    is_new = np.array([k not in old_keys for k in read.index], dtype=bool)
-    all_keys = np.concatenate([key[by_key], read.key[is_new]])
-    order = np.argsort(all_keys, kind="stable")  # a sorted run and a short one: quick
-    row = np.empty(len(order), dtype=np.int64)
-    row[order] = np.arange(len(order))
-    share_of = np.empty(len(key), dtype=np.int64)  # old share index -> row
-    share_of[by_key] = row[:len(key)]
+    again = np.array([old_rows.get(k, -1) for k in read.index], dtype=np.int64)
+    new = again < 0
+    again[new] = len(key) + np.arange(int(new.sum()))
+    keys = np.concatenate([key[by_key], read.key[new]])
+    rows = np.concatenate([by_key, again[new]])
+    order = np.argsort(keys, kind="stable")  # a sorted run and a short one: quick
     channels, channel_code = _codes(old.channels, read.channels)
-    promoter = np.empty(len(order), dtype=np.int64)
-    at = np.empty(len(order), dtype=np.int64)
-    channel = np.empty(len(order), dtype=np.int32)
-    promoter[share_of] = _through(moved, np.asarray(old.s_promoter, dtype=np.int64))
-    at[share_of] = old.s_at
-    channel[share_of] = old.s_channel
-    rows = _Sorted(all_keys[order], encode=True)
-    again = np.array([rows[k] for k in read.index], dtype=np.int64)
+    promoter = np.concatenate([_through(moved, np.asarray(old.s_promoter, dtype=np.int64)),
+                               read.promoter[new]])
+    at = np.concatenate([old.s_at, read.at[new]])
+    channel = np.concatenate([old.s_channel, channel_code[read.channel[new]]])
     promoter[again], at[again] = read.promoter, read.at
     channel[again] = channel_code[read.channel]
-    return _Shares({}, all_keys[order], promoter, at, channel, channels), share_of, rows
+    shares = _Shares({}, np.concatenate([key, read.key[new]]), promoter, at, channel, channels)
+    return shares, _Sorted(keys[order], rows[order], encode=True)
 
 
 def _clicks_of(old: Snapshot, store: GraphStore, touched: Touched, index: _Sorted,
-               moved: np.ndarray, share_of: np.ndarray, share_rows: _Sorted,
-               page: int) -> _Clicks:
+               moved: np.ndarray, share_rows: _Sorted, page: int) -> _Clicks:
     viewer = moved[np.asarray(old.c_viewer, dtype=np.int64)]
     keep = _keep(viewer, touched.clicks, index)
     read = _clicks(store, sorted(touched.clicks), index, share_rows, page)
     return _Clicks(
-        np.concatenate([share_of[np.asarray(old.c_share, dtype=np.int64)][keep], read.share]),
+        np.concatenate([np.asarray(old.c_share, dtype=np.int64)[keep], read.share]),
         np.concatenate([viewer[keep], read.viewer]),
         np.concatenate([np.asarray(old.c_at)[keep], read.at]))
 
 
 def _purchases_of(old: Snapshot, store: GraphStore, touched: Touched, index: _Sorted,
-                  moved: np.ndarray, share_of: np.ndarray, share_rows: _Sorted,
-                  page: int) -> _Purchases:
+                  moved: np.ndarray, share_rows: _Sorted, page: int) -> _Purchases:
     """The old purchases but the touched orders and the purchases of touched products,
     which are read again."""
     rows = [*_edges(store, "snapshot/purchases_by_id", sorted(touched.purchases), page),
@@ -280,8 +276,7 @@ def _purchases_of(old: Snapshot, store: GraphStore, touched: Touched, index: _So
                         read.buyer]),
         np.concatenate([_through(moved, np.asarray(old.p_promoter, dtype=np.int64))[keep],
                         read.promoter]),
-        np.concatenate([_through(share_of, np.asarray(old.p_share, dtype=np.int64))[keep],
-                        read.share]),
+        np.concatenate([np.asarray(old.p_share, dtype=np.int64)[keep], read.share]),
         np.concatenate([np.asarray(old.p_amount)[keep], read.amount]),
         np.concatenate([np.asarray(old.p_commission)[keep], read.commission]),
         np.concatenate([np.asarray(old.p_status)[keep],
