@@ -68,8 +68,11 @@ def from_files(files: Path) -> Snapshot:
         joined[i] = _ms(r["joined_at"])
         m_status[i] = statuses.setdefault(r["status"], len(statuses))
         if r["referrer_id"]:
-            referrals.append((i, r["referrer_id"], int(joined[i])))
-    par, ref_at, xc, xp, xa = first_referrals(n, referrals, index)
+            referrals.append((i, index.get(r["referrer_id"], -1), int(joined[i])))
+    child, parent, when = (np.array(c, dtype=np.int64).reshape(-1)
+                           for c in zip(*referrals, strict=True)) if referrals else (
+        np.zeros(0, dtype=np.int64),) * 3
+    par, ref_at, xc, xp, xa = first_referrals(n, child, parent, when)
     order, parent, root, depth, size = preorder(par)
     pos = np.empty(n, dtype=np.int64)
     pos[order] = np.arange(n)
@@ -103,12 +106,13 @@ def from_files(files: Path) -> Snapshot:
         x_parent=pos[np.array(xp, dtype=np.int64)].astype(np.int32),
         x_at=np.array(xa, dtype=np.int64),
         t_src=empty32, t_dst=empty32, t_weight=np.zeros(0), t_since=empty64,
-        s_promoter=empty32, s_at=empty64, s_channel=empty32,
+        s_promoter=empty32, s_at=empty64, s_channel=empty32, s_key=np.zeros(0, dtype="S1"),
         c_share=empty32, c_viewer=empty32, c_at=empty64,
         p_buyer=buyer[by].astype(np.int32), p_promoter=promoter[by].astype(np.int32),
         p_share=np.full(len(by), -1, dtype=np.int32),
         **{k: np.array(v, dtype=np.int64)[by] for k, v in column.items()},
         p_status=status[by], p_entry=p_entry[by],
+        p_key=np.array([r["order_id"].encode() for r in purchases], dtype="S")[by],
         by_buyer=np.argsort(buyer[by], kind="stable").astype(np.int32),
     )
 

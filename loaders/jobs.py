@@ -138,7 +138,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     print(f"finished: {report.records:,} records in {report.seconds:.1f} s, "
           f"{report.bad:,} quarantined", flush=True)
     with open_store(Config.from_env(**spec["config"])) as store:
-        load.build_snapshot(store)
+        load.build_snapshot(store, touched=report.touched)
     return 0
 
 

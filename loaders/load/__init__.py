@@ -34,6 +34,7 @@ from refnet.graph import times
 from refnet.graph.errors import RefnetError
 from refnet.graph.store import GraphStore
 from refnet.queries import snapshot as snapshots
+from refnet.queries.snapshot.update import Touched
 
 from .. import profiles as profile_registry
 from .. import readers, write
@@ -96,10 +97,11 @@ def load_paths(
                         entities={e: EntityCounts() for e in write.ENTITIES})
     store.ensure_schema()
     started_ms = times.now_ms()
+    touched = snapshots.touched_from(store, store.config.data_dir)
     record_run(store, report, started_ms, "running")
     try:
         with Heartbeat(store, run_id, lambda: report.records):
-            _load_files(store, report, plan, hasher, max_bad, progress)
+            _load_files(store, report, plan, hasher, max_bad, progress, touched)
     except BaseException as e:
         with contextlib.suppress(RefnetError):  # the store may be why it failed
             record_run(store, report, started_ms, "failed", error=_failure(e))
@@ -109,15 +111,32 @@ def load_paths(
     record_run(store, report, started_ms, "finished")
     if report.quarantine and not report.quarantine.exists():
         report.quarantine = None
+    report.touched = _alone(store, touched, report, started_ms)
     if snapshot:
-        build_snapshot(store, progress)
+        build_snapshot(store, progress, report.touched)
     return report
 
 
+def _alone(store: GraphStore, touched: Touched | None, report: LoadReport,
+           started_ms: int) -> Touched | None:
+    """What the load touched, with the version it ended at, when no other load ran
+    beside it (else its snapshot is built in full: the record would miss the other's rows).
+    """
+    if touched is None:
+        return None
+    touched.add("members", report.stubs)
+    touched.version = snapshots.version_of(store)
+    others = store.run("load/others_since", {"id": report.load_id, "since": started_ms})
+    return None if others.scalar() else touched
+
+
 def build_snapshot(store: GraphStore,
-                   progress: Callable[[str, int], None] | None = None) -> bool:
+                   progress: Callable[[str, int], None] | None = None,
+                   touched: Touched | None = None) -> bool:
     """Build and save the analytic snapshot of the data version a load just made, so the
-    first question after the load does not pay for it (``queries.snapshot.current``).
+    first question after the load does not pay for it (``queries.snapshot.current``);
+    with what the load ``touched`` (``LoadReport.touched``), by updating the snapshot
+    the load started from instead (``queries.snapshot.update``).
 
     The load is done and recorded by now: a failure here (a referral cycle, a full
     disk) is logged and the next question builds or answers from memory. Returns
@@ -126,7 +145,7 @@ def build_snapshot(store: GraphStore,
     if progress is not None:
         progress("snapshot", 0)  # the CLI's bar shows the stage
     try:
-        snapshots.current(store, store.config.data_dir)
+        snapshots.current(store, store.config.data_dir, touched=touched)
     except Exception:  # the load itself succeeded: never fail it here
         log.warning("the load finished but its analytic snapshot was not built",
                     exc_info=True)
@@ -137,12 +156,12 @@ def build_snapshot(store: GraphStore,
 def _load_files(store: GraphStore, report: LoadReport,
                 plan: list[tuple[Path, readers.Source, Profile, bool]],
                 hasher: Callable[[str], str], max_bad: int | float | None,
-                progress: Callable[[str, int], None] | None) -> None:
+                progress: Callable[[str, int], None] | None, touched: Touched | None) -> None:
     # after recording this run: see at_start
     fresh = Fresh.at_start(store, report.load_id, _expected_rows(p for p, *_ in plan))
     with Quarantine(report.quarantine) as bad, Writer() as writer, _fewer_collections():
         loader = Loader(store, report, bad, {"load_id": report.load_id, "source": "load"},
-                        max_bad, writer, fresh, batch_size=BATCH_SIZE)
+                        max_bad, writer, fresh, batch_size=BATCH_SIZE, touched=touched)
         for path, source, prof, detected in plan:
             file_started = time.perf_counter()
             file_report = FileReport(str(path), prof.name, detected)

@@ -9,6 +9,7 @@ from typing import Any
 
 from refnet.graph.store import GraphStore, run_idempotent
 from refnet.graph.text import control_character
+from refnet.queries.snapshot.update import Touched
 
 from .. import write
 from ..fresh import Fresh
@@ -21,6 +22,17 @@ from .writer import Writer
 
 __all__ = ["Loader"]
 
+# entity -> (kind of key a snapshot update reads again, the row's value that is the key)
+TOUCHES: dict[str, tuple[str, str]] = {
+    "members": ("members", "member_id"),
+    "referrals": ("referrals", "member_id"),
+    "products": ("products", "product_id"),
+    "trust": ("trust", "src_id"),
+    "shares": ("shares", "share_id"),
+    "clicks": ("clicks", "viewer_id"),
+    "purchases": ("purchases", "order_id"),
+}
+
 
 class Loader:
     """Buffers rows per entity, writes them in order, keeps the books."""
@@ -28,12 +40,13 @@ class Loader:
     def __init__(self, store: GraphStore, report: LoadReport, bad: Quarantine,
                  params: dict[str, Any], max_bad: int | float | None,
                  writer: Writer | None = None, fresh: Fresh | None = None, *,
-                 batch_size: int) -> None:
+                 batch_size: int, touched: Touched | None = None) -> None:
         self.store, self.report, self.bad, self.params = store, report, bad, params
         self.max_bad = max_bad
         self.batch_size = batch_size  # rows per write
         self.writer = writer  # None: write on this thread
         self.fresh = fresh  # None: check every row
+        self.touched = touched  # the keys of the rows placed, for the snapshot's update
         self.buffers: dict[str, list[Row]] = {e: [] for e in write.ENTITIES}
         # rows of write.HELD entities that wait to be checked in full batches
         self.held: dict[str, list[Row]] = {e: [] for e in write.HELD}
@@ -174,6 +187,10 @@ class Loader:
         counts = self.report.entities[entity]
         counts.written += len(outcome.created)
         counts.duplicates += len(outcome.duplicates)
+        if self.touched is not None and entity in TOUCHES:
+            kind, name = TOUCHES[entity]
+            self.touched.add(kind, (r.values[name] for r in (*outcome.created,
+                                                              *outcome.duplicates)))
         self.waiting += outcome.missing
         for row, code, message in outcome.rejected:
             counts.quarantined += 1

@@ -15,6 +15,7 @@ from refnet.graph import times
 from refnet.graph.errors import BadInput, RefnetError
 from refnet.graph.store import GraphStore, run_idempotent
 from refnet.graph.text import shown
+from refnet.queries.snapshot.update import Touched
 
 __all__ = ["EntityCounts", "FileReport", "LoadReport", "TooManyBadRows", "parse_max_bad",
            "record_run"]
@@ -60,6 +61,8 @@ class LoadReport:
     stubs: list[str] = field(default_factory=list)  # members made for unclaimed accounts/ids
     quarantine: Path | None = None
     seconds: float = 0.0
+    # the keys the load placed, for updating the snapshot (None: it will be built in full)
+    touched: Touched | None = field(default=None, repr=False, compare=False)
 
     @property
     def records(self) -> int:

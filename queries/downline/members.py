@@ -195,7 +195,7 @@ def member_list(snap: Snapshot, root_id: str, window: Window,
             # ranks negated instead
             values = -np.unique(values, return_inverse=True)[1].reshape(-1) \
                 if which.sort in ("joined_at", "last_bought") else -values
-    matched = len(rows)
+    matched = len(rows)  # before a page's cut below keeps only the rows up to its end
     end = None if which.limit is None else which.offset + which.limit
     if end is not None and end < len(rows):
         # a page needs only the rows up to its end: those with a key at most the

@@ -24,14 +24,19 @@ are sorted by promoter position, so a downline's sales are one slice as well.
 * ``derived(snap, name, compute)`` keeps arrays a question works out from a snapshot
   once (conversion's time-ordered events, ``id_rank``, ``buyers_sorted``) beside its
   columns, mapped by every process like them.
+* ``update(old, store, touched)``: after a load, the snapshot from the one before it
+  and the keys the load placed (``Touched``, recorded by the loader), read again by
+  id lists; the same assembly as ``build``, so the same columns (see ``update``).
 
 Every snapshot carries its ``version``, so an answer can name the data it came from.
 """
 
 from .build import PAGE, build
 from .columns import NONE, Snapshot, version_of
-from .core import current, forget, open, save, snapshot_dir
+from .core import current, forget, open, save, snapshot_dir, touched_from
 from .derived import buyers_sorted, derived, id_rank
+from .update import Touched, update
 
-__all__ = ["NONE", "PAGE", "Snapshot", "build", "buyers_sorted", "current", "derived", "forget",
-           "id_rank", "open", "save", "snapshot_dir", "version_of"]
+__all__ = ["NONE", "PAGE", "Snapshot", "Touched", "build", "buyers_sorted", "current", "derived",
+           "forget", "id_rank", "open", "save", "snapshot_dir", "touched_from", "update",
+           "version_of"]

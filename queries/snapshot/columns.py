@@ -25,9 +25,12 @@ class Snapshot:
     parent is its earliest referral (a missing time first, then the referrer's id); the
     referral edges the forest cannot hold are the ``x_*`` table. Times are epoch ms,
     ``NONE`` where the store holds none. Purchases are sorted by promoter position
-    (``-1``, none, first), so a downline's sales are one slice too; ``by_buyer`` orders
-    them by buyer position the same way. Shares are sorted by promoter position, clicks
-    by share, trust edges by (src, dst).
+    (``-1``, none, first) then order id, so a downline's sales are one slice too;
+    ``by_buyer`` orders them by buyer position the same way. Shares are sorted by
+    promoter position then id, clicks by share, trust edges by (src, dst). Code tables
+    (``statuses`` ...) are sorted and hold the codes in use: every order is the data's
+    own, not the order the store handed rows over, so an updated snapshot equals a
+    built one (``update``).
     """
 
     version: str
@@ -62,11 +65,12 @@ class Snapshot:
     s_promoter: np.ndarray  # int32 position, -1 for none
     s_at: np.ndarray  # int64
     s_channel: np.ndarray  # int32 index into channels, -1 for none
+    s_key: np.ndarray  # S: the share's id (UTF-8), so a snapshot can be updated by id
     # clicks, sorted by (share, at, viewer)
     c_share: np.ndarray  # int32 share index
     c_viewer: np.ndarray  # int32 position
     c_at: np.ndarray  # int64
-    # purchases, sorted by promoter position
+    # purchases, sorted by (promoter position, order id)
     p_buyer: np.ndarray  # int32 position, -1 for none (an outside buyer)
     p_promoter: np.ndarray  # int32 position, -1 for none
     p_share: np.ndarray  # int32 share index the purchase came VIA, -1 for none
@@ -75,6 +79,7 @@ class Snapshot:
     p_status: np.ndarray  # int8 index into statuses, -1 for none
     p_at: np.ndarray  # int64
     p_entry: np.ndarray  # int8: 1 an entry package, 0 another product, -1 no product
+    p_key: np.ndarray  # S: the order id (UTF-8), so a snapshot can be updated by id
     by_buyer: np.ndarray  # int32: purchase indexes sorted by buyer position
     # the directory it was mapped from (None: built in memory); ``derived`` arrays go there
     home: str | None = field(default=None, kw_only=True)

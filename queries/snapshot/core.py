@@ -20,11 +20,12 @@ from refnet.graph.store import GraphStore
 
 from .build import build
 from .columns import ARRAYS, TABLES, Snapshot, version_of
+from .update import SHARE, Touched, update
 
-__all__ = ["current", "forget", "open", "save", "snapshot_dir"]
+__all__ = ["current", "forget", "open", "save", "snapshot_dir", "touched_from"]
 
 _META: Final = "meta.json"
-_FORMAT: Final = 4
+_FORMAT: Final = 5  # 5: share and order ids (s_key, p_key)
 
 
 def save(snapshot: Snapshot, directory: str | os.PathLike[str]) -> Path:
@@ -35,7 +36,9 @@ def save(snapshot: Snapshot, directory: str | os.PathLike[str]) -> Path:
         np.save(out / f"{name}.npy", getattr(snapshot, name), allow_pickle=False)
     meta = {"format": _FORMAT, "version": snapshot.version, "latest": snapshot.latest,
             **{t: list(getattr(snapshot, t)) for t in TABLES},
-            "members": snapshot.members, "purchases": len(snapshot.p_at)}
+            "members": snapshot.members, "purchases": len(snapshot.p_at),
+            "rows": sum(len(getattr(snapshot, c)) for c in ("ids", "t_src", "s_at", "c_at",
+                                                            "p_at"))}
     (out / _META).write_text(json.dumps(meta), encoding="utf-8")
     return out
 
@@ -62,8 +65,21 @@ _mapped: dict[tuple[str, ...], Snapshot] = {}
 _mapped_lock = threading.Lock()
 
 
+def touched_from(store: GraphStore, data_dir: str | os.PathLike[str]) -> Touched | None:
+    """A record for a load about to start of what it touches, when the store's current
+    version has a saved snapshot that the load's can be updated from; None otherwise
+    (the load's snapshot is then built in full)."""
+    version = version_of(store)
+    try:
+        meta = json.loads((snapshot_dir(store, data_dir, version) / _META).read_text("utf-8"))
+        rows = int(meta["rows"])
+    except (OSError, ValueError, KeyError, TypeError):
+        return None
+    return Touched(version, max(int(rows * SHARE), 1_000))
+
+
 def current(store: GraphStore, data_dir: str | os.PathLike[str], *,
-            rebuild: bool = False) -> Snapshot:
+            rebuild: bool = False, touched: Touched | None = None) -> Snapshot:
     """The snapshot of the store's current data version: mapped when saved, else built.
 
     A build is written to a temporary directory beside its place and renamed into it,
@@ -74,7 +90,8 @@ def current(store: GraphStore, data_dir: str | os.PathLike[str], *,
     snapshot in this process only. Each process keeps the snapshots it has mapped per
     data version (``forget`` drops them). ``rebuild`` builds afresh even when the
     version has a snapshot: for writes that bypassed the loader and so made no new
-    version.
+    version. ``touched`` (what the load that made this version placed: ``touched_from``)
+    lets the snapshot be updated from the one before the load instead of built in full.
     """
     version = version_of(store)
     key = (store.backend, str(data_dir), str(store.config.neo4j_uri), store.config.graph,
@@ -84,7 +101,7 @@ def current(store: GraphStore, data_dir: str | os.PathLike[str], *,
             _mapped.clear()
         elif key in _mapped:
             return _mapped[key]
-    snap = _current(store, data_dir, version, rebuild)
+    snap = _current(store, data_dir, version, rebuild, touched)
     with _mapped_lock:
         if len(_mapped) >= 8:
             _mapped.clear()
@@ -99,11 +116,11 @@ def forget() -> None:
 
 
 def _current(store: GraphStore, data_dir: str | os.PathLike[str], version: str,
-             rebuild: bool) -> Snapshot:
+             rebuild: bool, touched: Touched | None) -> Snapshot:
     target = snapshot_dir(store, data_dir, version)
     if not rebuild and (target / _META).is_file():
         return open(target)
-    snap = build(store)
+    snap = _updated(store, data_dir, touched) if touched and not rebuild else build(store)
     target = snapshot_dir(store, data_dir, snap.version)
     if not rebuild and (target / _META).is_file():
         return open(target)
@@ -128,6 +145,16 @@ def _current(store: GraphStore, data_dir: str | os.PathLike[str], version: str,
         shutil.rmtree(tmp, ignore_errors=True)
     _prune(target)
     return open(target)
+
+
+def _updated(store: GraphStore, data_dir: str | os.PathLike[str], touched: Touched) -> Snapshot:
+    """The load's snapshot updated from the one it started from; built in full when that
+    one is gone (pruned by a newer version) or unreadable."""
+    try:
+        old = open(snapshot_dir(store, data_dir, touched.base))
+    except (OSError, ValueError, KeyError, RefnetError):
+        return build(store)
+    return update(old, store, touched)
 
 
 def _prune(keep: Path) -> None:

@@ -8,6 +8,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 from refnet.graph.errors import RefnetError
+from refnet.queries.snapshot.forest import lexorder
 from refnet.queries.snapshot.forest import preorder as _preorder
 
 
@@ -90,3 +91,17 @@ def forests(draw: st.DrawFn) -> list[int]:
 @given(forests())
 def test_vectorised_preorder_equals_the_stack_walk(parents: list[int]) -> None:
     assert preorder(parents) == naive(parents)
+
+
+@given(rows=st.lists(st.tuples(st.integers(-3, 3), st.integers(-2**63, 2**63 - 1)
+                               | st.integers(-2, 2), st.integers(0, 3)), max_size=60),
+       tail=st.integers(0, 5))
+def test_lexorder_is_lexsort(rows: list[tuple[int, int, int]], tail: int) -> None:
+    """Rows in any order, and sorted rows with a few more after them (the quick path)."""
+    keys = [np.array(k, dtype=np.int64) for k in zip(*rows, strict=True)] if rows else [
+        np.zeros(0, dtype=np.int64)] * 3
+    assert lexorder(*keys).tolist() == np.lexsort(keys).tolist()
+    cut = max(len(rows) - tail, 0)
+    head = [k[:cut][np.lexsort([x[:cut] for x in keys])] for k in keys]
+    nearly = [np.concatenate([h, k[cut:]]) for h, k in zip(head, keys, strict=True)]
+    assert lexorder(*nearly).tolist() == np.lexsort(nearly).tolist()

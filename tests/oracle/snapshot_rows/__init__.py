@@ -1,138 +1,72 @@
-"""The oracle: the snapshot as it was built a row at a time, by id strings.
+"""The oracle: the snapshot's tables read a row at a time, by id strings.
 
 ``refnet.queries.snapshot.build`` reads columns in ranges of internal node ids and maps
-edge ends by node id; this is the build it replaced (its readers and its .cypher files
+edge ends by node id; this is the read it replaced (its readers and its .cypher files
 beside this file: node tables by ranges of node ids, edges by pages of member ids,
-``UNWIND $ids``, every value through ``GraphStore.run``), kept so that tests can hold
-the new build equal to it, column for column. ``snapshot/last_node`` is the product's.
+``UNWIND $ids``, every value through ``GraphStore.run``, every end looked up by id),
+kept so that tests can hold the new read equal to it, column for column. Both hand
+their tables to the product's one assembly (``build.assemble``: orderings, code tables,
+the forest), so what is compared is what was read. ``snapshot/last_node`` is the
+product's.
 """
 
 from __future__ import annotations
 
 from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
 from typing import Any, Final
 
 import numpy as np
 
 from refnet.graph.errors import ResultTooLarge
 from refnet.graph.store import GraphStore
+from refnet.queries.snapshot.build import (
+    Raw,
+    _Clicks,
+    _Members,
+    _Purchases,
+    _Referrals,
+    _Shares,
+    _Trust,
+    assemble,
+    keys,
+)
 from refnet.queries.snapshot.columns import NONE, Snapshot, version_of
-from refnet.queries.snapshot.forest import cut_cycles, first_referrals, preorder
 
-__all__ = ["build"]
+__all__ = ["build", "read"]
 
 PAGE: Final = 100_000  # rows (or members, for edges) per paged read; the store caps a result at 1M
 _READERS: Final = 3  # reads at once
 
 
 def build(store: GraphStore, *, page: int = PAGE) -> Snapshot:
-    """Read the store page by page into columns.
-
-    The version is read first: a load finishing while this runs makes a newer
-    version, so the snapshot is never labelled newer than what it read. Member index
-    ``i`` is the ``i``-th id; preorder positions are assigned once every member is
-    known.
-    """
+    """The version first (as the product's build), then the tables a row at a time, then
+    the product's assembly."""
     version = version_of(store)
-    members = _members(store, page)
-    index = {m: i for i, m in enumerate(members.ids)}
-    with ThreadPoolExecutor(_READERS, thread_name_prefix="snapshot") as pool:
-        referrals_f = pool.submit(_referrals, store, members.ids, index, page)
-        trust_f = pool.submit(_trust, store, members.ids, index, page)
-        shares_f = pool.submit(_shares, store, index, page)
-        shares = shares_f.result()
-        clicks_f = pool.submit(_clicks, store, members.ids, index, shares.index, page)
-        purchases_f = pool.submit(_purchases, store, index, shares.index, page)
-        referrals, trust = referrals_f.result(), trust_f.result()
-        clicks, purchases = clicks_f.result(), purchases_f.result()
+    return assemble(version, read(store, page=page))
 
-    n = len(members.ids)
-    par, ref_at, x_child, x_parent, x_at = first_referrals(n, referrals, index)
-    for c, p in cut_cycles(par):  # the cut edge joins the x_* table; the member is a root
-        x_child.append(c)
-        x_parent.append(p)
-        x_at.append(int(ref_at[c]))
-        ref_at[c] = NONE
-    order, parent, root, depth, size = preorder(par)
-    pos = np.empty(n, dtype=np.int64)  # member index -> preorder position
-    pos[order] = np.arange(n)
-    ids = np.array(members.ids, dtype=str)[order] if n else np.array([], dtype="<U1")
-    x = np.lexsort((pos[_i64(x_parent)], _i64(x_at), pos[_i64(x_child)]))
-    t_src, t_dst = pos[trust.src], pos[trust.dst]
-    t = np.lexsort((t_dst, t_src))
-    # shares by (promoter position, id); they were read in id order
-    s_promoter = _through(pos, shares.promoter)
-    s_order = np.argsort(s_promoter, kind="stable")
-    s_new = np.empty(len(s_order), dtype=np.int64)
-    s_new[s_order] = np.arange(len(s_order))
-    c_share, c_viewer = s_new[clicks.share], pos[clicks.viewer]
-    c = np.lexsort((c_viewer, clicks.at, c_share))
-    p_promoter = _through(pos, purchases.promoter)
-    p_buyer = _through(pos, purchases.buyer)
-    p = np.argsort(p_promoter, kind="stable")
-    p_buyer = p_buyer[p]
-    times = [t[t != NONE] for t in (members.joined_at, shares.at, clicks.at, purchases.at)]
-    latest = max((int(t.max()) for t in times if len(t)), default=None)
-    return Snapshot(
-        version=version,
-        latest=latest,
-        statuses=purchases.statuses,
-        member_statuses=members.statuses,
-        tiers=members.tiers,
-        channels=shares.channels,
-        ids=ids,
-        joined_at=members.joined_at[order],
-        ref_at=ref_at[order],
-        parent=parent.astype(np.int32),
-        root=root.astype(np.int32),
-        depth=depth.astype(np.int32),
-        size=size.astype(np.int32),
-        id_order=np.argsort(ids, kind="stable").astype(np.int32),
-        m_status=members.status[order],
-        m_tier=members.tier[order],
-        x_child=pos[_i64(x_child)][x].astype(np.int32),
-        x_parent=pos[_i64(x_parent)][x].astype(np.int32),
-        x_at=_i64(x_at)[x],
-        t_src=t_src[t].astype(np.int32),
-        t_dst=t_dst[t].astype(np.int32),
-        t_weight=trust.weight[t],
-        t_since=trust.since[t],
-        s_promoter=s_promoter[s_order].astype(np.int32),
-        s_at=shares.at[s_order],
-        s_channel=shares.channel[s_order],
-        c_share=c_share[c].astype(np.int32),
-        c_viewer=c_viewer[c].astype(np.int32),
-        c_at=clicks.at[c],
-        p_buyer=p_buyer.astype(np.int32),
-        p_promoter=p_promoter[p].astype(np.int32),
-        p_share=_through(s_new, purchases.share)[p].astype(np.int32),
-        p_amount=purchases.amount[p],
-        p_commission=purchases.commission[p],
-        p_status=purchases.status[p],
-        p_at=purchases.at[p],
-        p_entry=purchases.entry[p],
-        by_buyer=np.argsort(p_buyer, kind="stable").astype(np.int32),
-    )
+
+def read(store: GraphStore, *, page: int = PAGE) -> Raw:
+    """Every table, keyed by member index (id order)."""
+    members = _members(store, page)
+    ids = members.ids.tolist()
+    index = {m: i for i, m in enumerate(ids)}
+    with ThreadPoolExecutor(_READERS, thread_name_prefix="snapshot-rows") as pool:
+        referrals_f = pool.submit(_referrals, store, ids, index, page)
+        trust_f = pool.submit(_trust, store, ids, index, page)
+        shares_f = pool.submit(_shares, store, index, page)
+        shares, share_index = shares_f.result()
+        clicks_f = pool.submit(_clicks, store, ids, index, share_index, page)
+        purchases_f = pool.submit(_purchases, store, index, share_index, page)
+        return Raw(members, referrals_f.result(), trust_f.result(), shares,
+                   clicks_f.result(), purchases_f.result())
 
 
 # -- one reader per table: rows -> arrays keyed by member index (id order) ----------------
 
 
-@dataclass
-class _Members:
-    ids: list[str]
-    joined_at: np.ndarray
-    status: np.ndarray
-    tier: np.ndarray
-    statuses: tuple[str, ...]
-    tiers: tuple[str, ...]
-
-
 def _members(store: GraphStore, page: int) -> _Members:
-    """The members sorted by id: member index ``i`` is the ``i``-th id, so children come
-    in id order in the preorder."""
+    """The members sorted by id: member index ``i`` is the ``i``-th id."""
     ids: list[str] = []
     joined: list[int] = []
     status: list[int] = []
@@ -145,23 +79,23 @@ def _members(store: GraphStore, page: int) -> _Members:
         status.append(_code(st, statuses))
         tier.append(_code(tr, tiers))
     order = np.argsort(np.array(ids, dtype=str), kind="stable") if ids else _i64([])
-    return _Members([ids[i] for i in order.tolist()], _i64(joined)[order],
-                    _i32(status)[order], _i32(tier)[order], tuple(statuses), tuple(tiers))
+    sorted_ids = np.array([ids[i] for i in order.tolist()], dtype=str)
+    return _Members(sorted_ids, _i64(joined)[order], _i32(status)[order], _i32(tier)[order],
+                    tuple(statuses), tuple(tiers))
 
 
 def _referrals(store: GraphStore, ids: list[str], index: dict[str, int], page: int
-               ) -> list[tuple[int, str, int]]:
-    """(child index, referrer id, at) per REFERRED edge."""
-    return [(index[str(c)], str(p), _time(at))
-            for c, p, at in _edges(store, "snapshot_rows/referrals", ids, page)]
-
-
-@dataclass
-class _Trust:
-    src: np.ndarray  # member index
-    dst: np.ndarray
-    weight: np.ndarray
-    since: np.ndarray
+               ) -> _Referrals:
+    """(child index, referrer index, at) per REFERRED edge; -1 for a referrer that is
+    not a member read (the assembly skips it)."""
+    child: list[int] = []
+    parent: list[int] = []
+    at: list[int] = []
+    for c, p, when in _edges(store, "snapshot_rows/referrals", ids, page):
+        child.append(index[str(c)])
+        parent.append(index.get(str(p), -1))
+        at.append(_time(when))
+    return _Referrals(_i64(child), _i64(parent), _i64(at))
 
 
 def _trust(store: GraphStore, ids: list[str], index: dict[str, int], page: int) -> _Trust:
@@ -177,16 +111,9 @@ def _trust(store: GraphStore, ids: list[str], index: dict[str, int], page: int) 
     return _Trust(_i64(src), _i64(dst), np.array(weight, dtype=np.float64), _i64(since))
 
 
-@dataclass
-class _Shares:
-    index: dict[str, int]  # share id -> row, in id order
-    promoter: np.ndarray  # member index, -1 for none
-    at: np.ndarray
-    channel: np.ndarray
-    channels: tuple[str, ...]
-
-
-def _shares(store: GraphStore, index: dict[str, int], page: int) -> _Shares:
+def _shares(store: GraphStore, index: dict[str, int], page: int
+            ) -> tuple[_Shares, dict[str, int]]:
+    """The shares, in the order read, and share id -> row."""
     shares: dict[str, int] = {}
     promoter: list[int] = []
     at: list[int] = []
@@ -198,14 +125,8 @@ def _shares(store: GraphStore, index: dict[str, int], page: int) -> _Shares:
         promoter.append(-1 if pr is None else index[str(pr)])
         at.append(_time(when))
         channel.append(_code(ch, channels))
-    return _Shares(shares, _i64(promoter), _i64(at), _i32(channel), tuple(channels))
-
-
-@dataclass
-class _Clicks:
-    share: np.ndarray  # share row
-    viewer: np.ndarray  # member index
-    at: np.ndarray
+    return (_Shares(keys(list(shares)), _i64(promoter), _i64(at), _i32(channel),
+                    tuple(channels)), shares)
 
 
 def _clicks(store: GraphStore, ids: list[str], index: dict[str, int], shares: dict[str, int],
@@ -220,21 +141,9 @@ def _clicks(store: GraphStore, ids: list[str], index: dict[str, int], shares: di
     return _Clicks(_i64(share), _i64(viewer), _i64(at))
 
 
-@dataclass
-class _Purchases:
-    buyer: np.ndarray  # member index, -1 for none
-    promoter: np.ndarray
-    share: np.ndarray  # share row, -1 for none
-    amount: np.ndarray
-    commission: np.ndarray
-    status: np.ndarray
-    at: np.ndarray
-    entry: np.ndarray
-    statuses: tuple[str, ...]
-
-
 def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
                page: int) -> _Purchases:
+    order: list[str] = []
     buyer: list[int] = []
     promoter: list[int] = []
     share: list[int] = []
@@ -244,8 +153,9 @@ def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
     at: list[int] = []
     entry: list[int] = []
     statuses: dict[str, int] = {}
-    for (_id, b, pr, sh, amt, com, st, when, has_product, is_entry
+    for (order_id, b, pr, sh, amt, com, st, when, has_product, is_entry
          ) in _unique(_pages(store, "snapshot_rows/purchases", page)):
+        order.append(order_id)
         buyer.append(-1 if b is None else index[str(b)])
         promoter.append(-1 if pr is None else index[str(pr)])
         share.append(-1 if sh is None else shares[str(sh)])
@@ -254,7 +164,7 @@ def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
         status.append(_code(st, statuses))
         at.append(_time(when))
         entry.append(-1 if not has_product else int(bool(is_entry)))
-    return _Purchases(_i64(buyer), _i64(promoter), _i64(share), _i64(amount),
+    return _Purchases(keys(order), _i64(buyer), _i64(promoter), _i64(share), _i64(amount),
                       _i64(commission), np.array(status, dtype=np.int8), _i64(at),
                       np.array(entry, dtype=np.int8), tuple(statuses))
 
@@ -301,14 +211,6 @@ def _timeout(store: GraphStore) -> int:
     """A build is a background job, not a click: each read may take the longest a call
     may ask for (``timeout_max_ms``), not the interactive default."""
     return store.config.limits.timeout_max_ms
-
-
-def _through(mapping: np.ndarray, idx: np.ndarray) -> np.ndarray:
-    """``mapping[idx]`` where ``idx >= 0``, -1 where it is -1 (none)."""
-    out = np.full(len(idx), -1, dtype=np.int64)
-    some = idx >= 0
-    out[some] = mapping[idx[some]]
-    return out
 
 
 def _time(value: Any) -> int:
