@@ -15,6 +15,7 @@ import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import asdict
 from datetime import timedelta
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 from urllib.parse import urlencode, urlsplit
@@ -53,6 +54,7 @@ from refnet.queries.downline.members import (
 )
 from refnet.queries.downline.tree import TreeLevel, children_from
 from refnet.queries.snapshot import Snapshot
+from refnet.queries.window import Window
 
 from .. import imports
 from ..errors import api_code, http_status
@@ -110,6 +112,7 @@ ENTITY_LABELS = {"members": _l("members"), "accounts": _l("accounts"),
                  "referrals": _l("referrals"), "trust": _l("trust ties"),
                  "products": _l("products"), "shares": _l("shares"), "clicks": _l("clicks"),
                  "purchases": _l("orders")}
+KEPT_ANSWERS = 64  # conversion and influence answers each worker keeps (``_kept``)
 MAX_SEEDS = 20  # seed members the influence page chooses at most (IMM, on a click)
 
 
@@ -263,8 +266,8 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         if root is None:
             return render_template("empty.html")
         group = request.args.get("split") or "trust"
-        report = conversion.funnel_from(snap, p.window, group_by=group, root_id=root,
-                                        top=20)
+        report = _kept(conversion.funnel_from, snap, p.window, group_by=group, root_id=root,
+                       top=20)
         return render_template(
             "conversion.html", r=report, period=p, periods=PERIOD_LABELS, root=root,
             own=root == scope.root, splits=SPLIT_LABELS, group=group,
@@ -276,10 +279,10 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         scope, snap, root, p = chosen_team()
         if root is None:
             return render_template("empty.html")
-        ranking = influence.rank_from(snap, p.window, top=20, root_id=root)
+        ranking = _kept(influence.rank_from, snap, p.window, top=20, root_id=root)
         k = _whole("seeds", request.args["seeds"], low=1, high=MAX_SEEDS) \
             if request.args.get("seeds") else 0
-        chosen = influence.seeds_from(snap, p.window, k=k, root_id=root) if k else None
+        chosen = _kept(influence.seeds_from, snap, p.window, k=k, root_id=root) if k else None
         return render_template(
             "influence.html", ranking=ranking, seeds=chosen, period=p, periods=PERIOD_LABELS,
             root=root, own=root == scope.root, chart=_influence_chart(ranking))
@@ -542,6 +545,15 @@ def _file_safe(text: str) -> str:
 def _attachment(name: str) -> str:
     """A Content-Disposition naming ``name`` (ASCII already: ``_file_safe``)."""
     return f'attachment; filename="{name}"'
+
+
+@lru_cache(maxsize=KEPT_ANSWERS)
+def _kept(question: Callable[..., Any], snap: Snapshot, window: Window, **params: Any) -> Any:
+    """A question's answer for one snapshot, window and team, kept by this process: a
+    team clicking through its pages asks the same ones again, and a snapshot never
+    changes once made (a new data version is a new snapshot, so a new key). PageRank on
+    every request cost the influence page its p99."""
+    return question(snap, window, **params)
 
 
 def _slice_label(group: str, key: str) -> str:
