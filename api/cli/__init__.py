@@ -21,6 +21,7 @@ from typing import Final
 import click
 
 from refnet import __version__
+from refnet.graph import times
 from refnet.graph.config import Config
 from refnet.graph.errors import RefnetError
 
@@ -55,11 +56,17 @@ class _Commands(click.Group):
 @click.option("--data-dir", type=click.Path(file_okay=False, path_type=Path), default=None,
               help="Embedded store's data directory [env: REFNET_DATA_DIR].")
 @click.option("--neo4j-uri", default=None, help="Neo4j URI [env: NEO4J_URI].")
+@click.option("--tz", default=None, metavar="ZONE",
+              help="The organization's time zone: times print in it and a bare date "
+                   "(--as-of 2026-11-01) is its day [env: REFNET_TZ; default: "
+                   "Asia/Shanghai].")
 @click.pass_context
 def main(ctx: click.Context, backend: str | None, data_dir: Path | None,
-         neo4j_uri: str | None) -> None:
+         neo4j_uri: str | None, tz: str | None) -> None:
     """refnet: graph analytics for social e-commerce referral networks."""
     try:
-        ctx.obj = Config.from_env(backend=backend, data_dir=data_dir, neo4j_uri=neo4j_uri)
+        ctx.obj = Config.from_env(backend=backend, data_dir=data_dir, neo4j_uri=neo4j_uri,
+                                  timezone=tz)
     except RefnetError as e:
         raise click.ClickException(str(e)) from e
+    times.show_in(ctx.obj.timezone)

@@ -12,13 +12,15 @@ from __future__ import annotations
 import dataclasses
 import typing
 from collections.abc import Callable
+from datetime import date, datetime, time, timedelta
 from typing import Any, TypeVar
+from zoneinfo import ZoneInfo
 
 import click
 
 from refnet.queries.params import Params, spec_of, unwrap
 
-__all__ = ["options"]
+__all__ = ["in_zone", "options"]
 
 F = TypeVar("F", bound=Callable[..., Any])
 
@@ -58,3 +60,26 @@ def _decorator(f: dataclasses.Field[Any], hint: Any) -> Callable[[F], F]:
 
 def _int(bound: float | None) -> int | None:
     return None if bound is None else int(bound)
+
+
+def in_zone(cls: type[Params], values: dict[str, Any], zone: str) -> dict[str, Any]:
+    """``values`` with each bare date of an instant (``--as-of 2026-11-01``: the end of
+    that day) or a start (``--since``: its beginning) written out with ``zone``'s offset,
+    so that a day on the command line is the organization's day, not UTC's. Times with
+    an offset or a ``Z`` stay as typed; GraphQL keeps reading bare dates as UTC days."""
+    out = dict(values)
+    tz = ZoneInfo(zone)
+    for f, _ in cls.fields():
+        kind, text = spec_of(f).kind, out.get(f.name)
+        if kind not in ("instant", "start") or not isinstance(text, str):
+            continue
+        try:
+            day = date.fromisoformat(text.strip()) if len(text.strip()) == 10 else None
+        except ValueError:
+            continue  # not a date: the question's own check says what is wrong
+        if day is not None:
+            moment = datetime.combine(day, time.min, tz)
+            if kind == "instant":  # the end of that day
+                moment += timedelta(days=1) - timedelta(milliseconds=1)
+            out[f.name] = moment.isoformat(timespec="milliseconds")
+    return out

@@ -25,7 +25,7 @@ from ..render import conversion as conversion_view
 from ..render import downline as downline_view
 from ..render import influence as influence_view
 from .output import friendly_errors, print_tables
-from .params import options
+from .params import in_zone, options
 
 __all__ = ["query"]
 
@@ -41,7 +41,7 @@ def _command(cls: type[Params], ask: Callable[[GraphStore, Any], Any],
     print (``--json``: the answer as JSON, money in fen and times in epoch ms)."""
 
     def run(config: Config, as_json: bool, **values: Any) -> None:
-        params = cls.from_kwargs(values)
+        params = cls.from_kwargs(in_zone(cls, values, config.timezone))
         with open_store(config) as store:
             result = ask(store, params)
         if as_json:

@@ -37,7 +37,8 @@ __all__ = [
 
 
 def instant(epoch_ms: int | None) -> str:
-    """Epoch ms as ``2026-10-01 12:00 UTC``; None as an em dash."""
+    """Epoch ms as ``2026-10-01 20:00 Asia/Shanghai`` (the zone ``--tz`` chose); None as
+    an em dash."""
     if epoch_ms is None:
         return "—"
     return times.minutes(epoch_ms)

@@ -8,9 +8,9 @@ from __future__ import annotations
 
 from rich.table import Table
 
+from refnet.graph.times import local as format_instant
 from refnet.queries.compliance import ComplianceReport, Flag
 from refnet.queries.compliance.policy import Policy
-from refnet.queries.window import format_instant
 
 from ..names import is_money, is_time
 from . import money, percent

@@ -9,9 +9,9 @@ from __future__ import annotations
 from rich.table import Table
 
 from refnet.api.render import money, percent
+from refnet.graph.times import local as format_instant
 from refnet.queries.downline import Branch, DownlineHealth, Upline
 from refnet.queries.stats import ratio
-from refnet.queries.window import format_instant
 
 __all__ = ["brief", "tables", "upline_table"]
 
@@ -38,7 +38,7 @@ def upline_table(u: Upline) -> Table:
                         f"below {u.root}", title_justify="left")
     table.add_column("level", justify="right")
     table.add_column("member")
-    table.add_column("joined (UTC)")
+    table.add_column("joined")
     table.add_column("status")
     table.add_column("tier")
     for m in u.chain:
@@ -57,7 +57,7 @@ def _summary(h: DownlineHealth) -> Table:
     cut = f"cut at {h.max_depth} levels" if h.max_depth is not None else "whole tree"
     rows = [
         ("Window", f"{format_instant(h.since)} .. {format_instant(h.as_of)}",
-         "since < t <= as of (UTC)"),
+         "since < t <= as of"),
         ("Downline", f"{h.size:,}", "members below the root"),
         ("Depth", f"{h.depth:,}", f"levels below the root ({cut})"),
         ("Branches", f"{c.branches:,}", f"{h.dead_branches:,} dead "

@@ -4,12 +4,14 @@ from __future__ import annotations
 
 import csv
 import json
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner, Result
 
 from refnet.api.cli import main
+from refnet.graph import times
 from refnet.graph.config import Config
 from refnet.graph.server import EmbeddedServer
 from tests import samples
@@ -23,9 +25,11 @@ def data_dir(tmp_path: Path):
 
 
 def refnet(data_dir: Path, *args: str) -> Result:
-    result = CliRunner().invoke(main, ["--data-dir", str(data_dir), *args],
-                                catch_exceptions=False)
-    return result
+    try:
+        return CliRunner().invoke(main, ["--data-dir", str(data_dir), *args],
+                                  catch_exceptions=False)
+    finally:
+        times.show_in("UTC")  # --tz chose the zone for this process; the next test's own
 
 
 def test_demo_builds_then_reuses_then_rebuilds(data_dir: Path) -> None:
@@ -267,3 +271,28 @@ def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> 
     assert bad.exit_code == 1 and "Error: not a date" in bad.output
     missing = refnet(data_dir, "query", "downline", "nobody")
     assert missing.exit_code == 1 and "Error: no member 'nobody'" in missing.output
+
+
+def test_tz_is_the_days_and_the_times_of_the_command_line(data_dir: Path, tmp_path: Path
+                                                         ) -> None:
+    """A bare --as-of date is the organization's day (Asia/Shanghai by default, --tz
+    another); the answer's window says so in its own offset."""
+    files = tmp_path / "net"
+    assert refnet(data_dir, "generate", "--members", "300", "--out", str(files),
+                  "--load").exit_code == 0
+    root = "m001"
+
+    def as_of(*extra: str) -> int:
+        out = refnet(data_dir, *extra, "query", "downline", root, "--as-of", "2026-06-01",
+                     "--json")
+        assert out.exit_code == 0, out.output
+        return json.loads(out.stdout)["as_of"]
+
+    shanghai = int(datetime(2026, 6, 1, 16, 0, tzinfo=UTC).timestamp() * 1000) - 1
+    assert as_of() == shanghai  # the end of June 1st in Shanghai: 16:00 UTC
+    assert as_of("--tz", "UTC") == shanghai + 8 * 3_600_000
+    table = refnet(data_dir, "--tz", "Europe/London", "query", "downline", root,
+                   "--as-of", "2026-06-01")
+    assert "2026-06-01T23:59:59+01:00" in table.stdout  # printed in the zone asked
+    bad = refnet(data_dir, "--tz", "Mars/Base", "query", "downline", root)
+    assert bad.exit_code != 0 and "unknown time zone 'Mars/Base'" in bad.output
