@@ -234,6 +234,8 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         if root is None:
             return render_template("empty.html")
         focus = (request.args.get("focus") or "").strip() or None
+        if focus is not None and snap.position(focus) is None:
+            focus = _account_owner(store(), scope, focus)
         path = [root]
         if focus is not None and focus != root:
             scope.check(focus)
@@ -598,6 +600,23 @@ def _influence_chart(ranking: Any) -> dict[str, Any]:
                     "data": [{"name": r.member, "value": [r.pagerank, r.gmv / 100]}
                              for r in ranking.rows]}],
     }
+
+
+def _account_owner(store: GraphStore, scope: Scope, text: str) -> str:
+    """The member that owns the platform account ``text``, among those ``scope`` may see.
+    None there reads as a member outside the scope (the same 403, so a key cannot probe
+    which accounts exist elsewhere); two or more are listed for the user to pick."""
+    owners = [r["member"] for r in store.run("web/account_members",
+                                             {"id": text, "limit": 20}).records()
+              if scope.allows(r["member"])]
+    if not owners:
+        scope.check(text)  # an organizer's key: the same 403 as a member not its own
+        raise NotFound(f"no member or account {text!r}; check the id (ids are "
+                       f"case-sensitive)")
+    if len(owners) > 1:
+        raise BadInput(_("Account %(account)s belongs to several members: %(members)s. "
+                         "Search for one of them.", account=text, members=", ".join(owners)))
+    return owners[0]
 
 
 def _tree_json(level: TreeLevel) -> dict[str, Any]:

@@ -595,3 +595,19 @@ def test_graphiql_is_local_and_asks_with_the_session(
              "variables": {"id": tree["outside"]}}
     other = client.post("/graphql", json=asked, headers={"X-CSRFToken": csrf_token}).get_json()
     assert other["errors"][0]["extensions"]["code"] == "FORBIDDEN"
+
+
+def test_finding_a_member_by_a_platform_account(
+        client: FlaskClient, web_store: FalkorDBStore, network_dir: Path,
+        tree: dict[str, str]) -> None:
+    with open(network_dir / "accounts.csv", newline="", encoding="utf-8") as f:
+        accounts = {r["member_id"]: r["account_id"] for r in csv.DictReader(f)}
+    mine, theirs = accounts[tree["below"]], accounts[tree["outside"]]
+    sign_in(client, token(web_store, "organizer", tree["organizer"]))
+    levels = tree_data(client.get(f"/tree?focus={mine}"))["levels"]
+    assert levels[-1]["node"]["id"] == tree["below"]  # the account's owner, opened
+    r = client.get(f"/tree?focus={theirs}")
+    assert r.status_code == 403 and "FORBIDDEN" in text(r)  # another team's: as unknown
+    assert client.get("/tree?focus=no-such-account").status_code == 403
+    sign_in(client, token(web_store, "admin"))
+    assert client.get("/tree?focus=no-such-account").status_code == 404
