@@ -8,11 +8,9 @@ an unexpected error gets a 500 page with an incident id, and the log has the res
 
 from __future__ import annotations
 
-import json
 import logging
-import re
 import uuid
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import asdict
 from datetime import timedelta
 from functools import lru_cache
@@ -33,11 +31,9 @@ from flask import (
 )
 from flask_babel import get_locale
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
 from refnet.graph.errors import BadInput, NotFound, RefnetError, Unauthenticated
-from refnet.graph.model import MEMBER_STATUSES, PURCHASE_STATUSES
 from refnet.graph.store import GraphStore
 from refnet.graph.times import now_ms
 from refnet.loaders import quarantine
@@ -45,10 +41,7 @@ from refnet.loaders.profiles import load_profiles
 from refnet.queries import conversion, downline, influence, network
 from refnet.queries import snapshot as snapshots
 from refnet.queries.downline.members import (
-    SORTS,
-    STATES,
     MemberFilter,
-    MemberRow,
     member_list,
     member_money,
 )
@@ -60,58 +53,39 @@ from .. import imports
 from ..errors import api_code, http_status
 from ..scope import Scope
 from . import auth
+from .charts import funnel_chart, influence_chart, level_chart, slice_label
 from .export import XLSX_MIME, to_csv, to_xlsx, to_xlsx_book
-from .i18n import LANGUAGES, instant
-from .periods import PRESETS, Period, midnight, parse_day, period
+from .i18n import LANGUAGES
+from .labels import (
+    CODE_LABELS,
+    ENTITY_LABELS,
+    EXPORT_COLUMNS,
+    PERIOD_LABELS,
+    RUN_LABELS,
+    SORT_LABELS,
+    SPLIT_LABELS,
+    STATE_LABELS,
+)
+from .periods import Period, midnight, parse_day, period
+from .rows import (
+    attachment,
+    export_rows,
+    file_safe,
+    load_run_row,
+    one_load_run,
+    refused_sheets,
+    refused_table,
+    status,
+)
 
 __all__ = ["blueprint"]
 
 log = logging.getLogger("refnet.web")
 
-# the period picker's labels, in the order shown
-PERIOD_LABELS = {"today": _l("Today"), "week": _l("This week"), "month": _l("This month"),
-                 "last_month": _l("Last month"), "last_30": _l("Last 30 days"),
-                 "custom": _l("Custom")}
-assert tuple(PERIOD_LABELS) == PRESETS
-STATE_LABELS = {"all": _l("Everyone"), "active": _l("Active"), "inactive": _l("Inactive"),
-                "never_bought": _l("Never bought"), "new": _l("New members"),
-                "churned": _l("Churned")}
-assert tuple(STATE_LABELS) == STATES
-SORT_LABELS = {"gmv": _l("GMV"), "orders": _l("Orders"), "bought_gmv": _l("Bought"),
-               "recruits": _l("Direct recruits"), "joined_at": _l("Joined"),
-               "level": _l("Level"), "id": _l("Member"), "last_bought": _l("Last purchase")}
-assert tuple(SORT_LABELS) == SORTS
-# the export's columns, in order (the rows: ``_export_rows``); money in yuan
-EXPORT_COLUMNS = {"id": _l("Member"), "level": _l("Level"), "branch": _l("Branch"),
-                  "referrer": _l("Referrer"), "joined_at": _l("Joined"), "state": _l("State"),
-                  "status": _l("Status"), "tier": _l("Tier"), "recruits": _l("Direct recruits"),
-                  "orders": _l("Orders"), "gmv": _l("GMV (¥)"), "commission": _l("Commission (¥)"),
-                  "gmv_prev": _l("GMV before (¥)"), "bought_gmv": _l("Bought (¥)"),
-                  "last_bought": _l("Last purchase")}
 PAGE = 50  # members per page
-SPLIT_LABELS = {"trust": _l("By trust"), "level": _l("By level"), "channel": _l("By channel"),
-                "promoter": _l("By promoter")}
-assert set(SPLIT_LABELS) == set(conversion.GROUPS)
-BUCKET_LABELS = {"none": _l("No trust"), "(0, 0.25]": _l("Weak trust (0–0.25]"),
-                 "(0.25, 0.5]": _l("Some trust (0.25–0.5]"),
-                 "(0.5, 0.75]": _l("Strong trust (0.5–0.75]"),
-                 "(0.75, 1]": _l("Close trust (0.75–1]"), "self": _l("Bought themselves"),
-                 "outside": _l("Buyers outside the network")}
-assert set(BUCKET_LABELS) == set(conversion.TRUST_BUCKETS.values())
 CARD_ROWS = 20  # purchases and sales a member card lists, newest first
 LOAD_RUNS = 50  # load runs the loads page lists, newest first
 REFUSED_SHOWN = 50  # refused rows a load's page shows; the downloads hold them all
-# the model's member and purchase statuses (graph.model), and the loader's stub members
-STATUS_LABELS = {"active": _l("active"), "inactive": _l("inactive"), "banned": _l("banned"),
-                 "stub": _l("stub"), "paid": _l("paid"), "settled": _l("settled"),
-                 "refunded": _l("refunded"), "invalid": _l("invalid")}
-assert set(MEMBER_STATUSES) | set(PURCHASE_STATUSES) <= set(STATUS_LABELS)
-RUN_LABELS = {"queued": _l("queued"), "running": _l("running"), "finished": _l("finished"),
-              "failed": _l("failed"), "stopped": _l("stopped")}
-ENTITY_LABELS = {"members": _l("members"), "accounts": _l("accounts"),
-                 "referrals": _l("referrals"), "trust": _l("trust ties"),
-                 "products": _l("products"), "shares": _l("shares"), "clicks": _l("clicks"),
-                 "purchases": _l("orders")}
 KEPT_ANSWERS = 64  # conversion and influence answers each worker keeps (``_kept``)
 MAX_SEEDS = 20  # seed members the influence page chooses at most (IMM, on a click)
 
@@ -198,7 +172,7 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         return render_template(
             "team.html", health=health, period=p, periods=PERIOD_LABELS, root=root,
             own=root == scope.root, latest=snap.latest, version=snap.version,
-            chart=_level_chart(health))
+            chart=level_chart(health))
 
     @bp.get("/members")
     def members() -> Any:
@@ -221,12 +195,12 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
             return render_template("empty.html")
         listed = member_list(snap, root, p.window, _member_filter(limit=None))
         headers = [str(h) for h in EXPORT_COLUMNS.values()]
-        rows = _export_rows(listed.rows)
-        name = f"members-{_file_safe(root)}-{p.first}-{p.last}.{kind}"
+        rows = export_rows(listed.rows)
+        name = f"members-{file_safe(root)}-{p.first}-{p.last}.{kind}"
         body = to_xlsx(str(_("Member list")), headers, rows) if kind == "xlsx" \
             else to_csv(headers, rows)
         return Response(body, mimetype=XLSX_MIME if kind == "xlsx" else "text/csv",
-                        headers={"Content-Disposition": _attachment(name)})
+                        headers={"Content-Disposition": attachment(name)})
 
     @bp.get("/tree")
     def tree() -> Any:
@@ -273,8 +247,8 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         return render_template(
             "conversion.html", r=report, period=p, periods=PERIOD_LABELS, root=root,
             own=root == scope.root, splits=SPLIT_LABELS, group=group,
-            label=lambda key: _slice_label(group, key),
-            chart=_funnel_chart(report, lambda key: _slice_label(group, key)))
+            label=lambda key: slice_label(group, key),
+            chart=funnel_chart(report, lambda key: slice_label(group, key)))
 
     @bp.get("/influence")
     def influence_page() -> Any:
@@ -287,7 +261,7 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         chosen = _kept(influence.seeds_from, snap, p.window, k=k, root_id=root) if k else None
         return render_template(
             "influence.html", ranking=ranking, seeds=chosen, period=p, periods=PERIOD_LABELS,
-            root=root, own=root == scope.root, chart=_influence_chart(ranking))
+            root=root, own=root == scope.root, chart=influence_chart(ranking))
 
     @bp.get("/member/<member_id>")
     def member(member_id: str) -> Any:
@@ -320,7 +294,7 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         s = store()
         scope = auth.scope(s)
         scope.require("admin", "compliance")
-        runs = [_run(r) for r in s.run("schema/load_runs", {"limit": LOAD_RUNS}).records()]
+        runs = [load_run_row(r) for r in s.run("schema/load_runs", {"limit": LOAD_RUNS}).records()]
         return render_template("loads.html", runs=runs, admin=scope.key.role == "admin",
                                profiles=["auto", *sorted(load_profiles())])
 
@@ -339,7 +313,7 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
     def load_run(run_id: str) -> Any:
         s = store()
         auth.scope(s).require("admin", "compliance")
-        run = _one_run(s, run_id)
+        run = one_load_run(s, run_id)
         refused = quarantine.read(run["quarantine"])
         return render_template("load.html", run=run, refused=refused[:REFUSED_SHOWN]
                                if refused else [], refused_count=len(refused or []))
@@ -350,17 +324,17 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
             raise NotFound(f"no export as {kind!r}; exports are .xlsx and .csv")
         s = store()
         auth.scope(s).require("admin", "compliance")
-        refused = quarantine.read(_one_run(s, run_id)["quarantine"])
+        refused = quarantine.read(one_load_run(s, run_id)["quarantine"])
         if refused is None:
             raise NotFound(f"load {run_id} kept no refused rows (none, or its file is gone)")
-        name = f"refused-{_file_safe(run_id)}.{kind}"
+        name = f"refused-{file_safe(run_id)}.{kind}"
         if kind == "xlsx":
-            body = to_xlsx_book(_refused_sheets(refused))
+            body = to_xlsx_book(refused_sheets(refused))
         else:
-            headers, rows = _refused_table(refused)
+            headers, rows = refused_table(refused)
             body = to_csv(headers, rows)
         return Response(body, mimetype=XLSX_MIME if kind == "xlsx" else "text/csv",
-                        headers={"Content-Disposition": _attachment(name)})
+                        headers={"Content-Disposition": attachment(name)})
 
     @bp.get("/graphiql")
     def graphiql() -> Any:
@@ -393,7 +367,7 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
     def common() -> dict[str, Any]:
         return {"languages": LANGUAGES, "get_locale": get_locale, "change": _change}
 
-    bp.add_app_template_filter(_status, "status")
+    bp.add_app_template_filter(status, "status")
     bp.add_app_template_filter(lambda v: str(RUN_LABELS.get(v, v or "—")), "load_status")
     bp.add_app_template_filter(
         lambda v: "、".join(str(ENTITY_LABELS.get(e, e)) for e in (v or "").split(",")), "entity")
@@ -416,14 +390,6 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         return urlencode(query)
 
     return bp
-
-
-# what each refusal means, in the reader's language (the error's own words follow)
-CODE_LABELS = {"FORBIDDEN": _l("This member is outside the team your key may see."),
-               "NOT_FOUND": _l("Nothing by that name."),
-               "BAD_USER_INPUT": _l("Something in the request is not right."),
-               "UNAVAILABLE": _l("The database is not answering just now; try again shortly."),
-               "LIMIT_EXCEEDED": _l("This asks for more than one page may.")}
 
 
 def _refused(error: RefnetError, status: int | None = None) -> Any:
@@ -464,91 +430,6 @@ def _whole(name: str, text: str, low: int, high: int | None = None) -> int:
     return value
 
 
-def _export_rows(rows: list[MemberRow]) -> Iterator[list[Any]]:
-    """The export's rows (``EXPORT_COLUMNS``). The labels are translated once: a
-    translation per cell cost a 42,000-row export 2.4 of its 11 profiled seconds."""
-    states = {k: str(v) for k, v in STATE_LABELS.items()}
-    statuses = {k: str(v) for k, v in STATUS_LABELS.items()}
-    for r in rows:
-        yield [r.id, r.level, r.branch, r.referrer, instant(r.joined_at), _state(r, states),
-               "—" if r.status is None else statuses.get(r.status, r.status), r.tier or "",
-               r.recruits, r.orders, r.gmv / 100, r.commission / 100, r.gmv_prev / 100,
-               r.bought_gmv / 100, instant(r.last_bought)]
-
-
-def _run(row: dict[str, Any]) -> dict[str, Any]:
-    """A load run's row with its counts read (stored as JSON) and summed."""
-    counts = json.loads(row["counts"]) if row.get("counts") else {}
-    total = {k: sum(int(c.get(k, 0) or 0) for c in counts.values() if isinstance(c, dict))
-             for k in ("rows", "written", "duplicates", "quarantined")}
-    try:  # the source is the files' paths as JSON: their names are what a reader knows
-        files = [Path(f).name for f in json.loads(row.get("source") or "[]")]
-    except (ValueError, TypeError):
-        files = [row.get("source") or ""]
-    return {**row, "counts": counts, "total": total, "files": files}
-
-
-def _one_run(store: GraphStore, run_id: str) -> dict[str, Any]:
-    rows = store.run("schema/load_run", {"id": run_id}).records()
-    if not rows:
-        raise NotFound(f"no load {run_id!r}")
-    return _run(rows[0])
-
-
-def _refused_columns(refused: list[quarantine.Refused]) -> list[str]:
-    """The rows' own columns, in the order they first appear."""
-    return list(dict.fromkeys(k for r in refused for k in r.values))
-
-
-def _refused_table(refused: list[quarantine.Refused]) -> tuple[list[str], list[list[Any]]]:
-    """Where and why, then the row's own columns (not one JSON cell)."""
-    columns = _refused_columns(refused)
-    head = [str(_("File")), str(_("Line")), str(_("Kind")), str(_("Reason code")),
-            str(_("Reason"))]
-    return head + columns, [[r.file, r.line, r.entity, r.code, r.reason,
-                             *(_cell(r.values.get(c)) for c in columns)] for r in refused]
-
-
-def _refused_sheets(refused: list[quarantine.Refused]) -> list[tuple[str, list[str], Any]]:
-    """A sheet per input file, each with that file's own columns."""
-    by_file: dict[str, list[quarantine.Refused]] = {}
-    for r in refused:
-        by_file.setdefault(r.file or "-", []).append(r)
-    return [(name, *_refused_table(rows)) for name, rows in by_file.items()]
-
-
-def _cell(value: Any) -> Any:
-    return "" if value is None else value if isinstance(value, (int, float, str)) \
-        else json.dumps(value, ensure_ascii=False)
-
-
-def _status(value: str | None) -> str:
-    """A member's or an order's status in the reader's language (as stored if unknown)."""
-    return "—" if value is None else str(STATUS_LABELS.get(value, value))
-
-
-def _state(r: MemberRow, labels: dict[str, str]) -> str:
-    """The member's state in words (``labels``: ``STATE_LABELS`` translated), as the
-    list's filter names them."""
-    words = [labels["active"] if r.active else labels["inactive"]]
-    if r.new:
-        words.append(labels["new"])
-    if r.churned:
-        words.append(labels["churned"])
-    if r.never_bought:
-        words.append(labels["never_bought"])
-    return "、".join(words)
-
-
-def _file_safe(text: str) -> str:
-    return re.sub(r"[^A-Za-z0-9_.-]", "_", text)[:40]
-
-
-def _attachment(name: str) -> str:
-    """A Content-Disposition naming ``name`` (ASCII already: ``_file_safe``)."""
-    return f'attachment; filename="{name}"'
-
-
 @lru_cache(maxsize=KEPT_ANSWERS)
 def _kept(question: Callable[..., Any], snap: Snapshot, window: Window, **params: Any) -> Any:
     """A question's answer for one snapshot, window and team, kept by this process: a
@@ -556,50 +437,6 @@ def _kept(question: Callable[..., Any], snap: Snapshot, window: Window, **params
     changes once made (a new data version is a new snapshot, so a new key). PageRank on
     every request cost the influence page its p99."""
     return question(snap, window, **params)
-
-
-def _slice_label(group: str, key: str) -> str:
-    """A conversion slice's name for the reader: trust buckets and "no channel" in words."""
-    if group == "trust":
-        return str(BUCKET_LABELS.get(key, key))
-    if group == "level":
-        return str(_("Level %(n)s", n=key))
-    if group == "channel" and key == conversion.NO_CHANNEL:
-        return str(_("No channel"))
-    return key
-
-
-def _funnel_chart(report: Any, label: Callable[[str], str]) -> dict[str, Any]:
-    """Clicks per slice (bars) and their conversion in percent (a line)."""
-    clicks, rate = str(_("Clicks")), str(_("Conversion (%)"))
-    groups = report.groups
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0, "data": [clicks, rate]},
-        "grid": {"left": 56, "right": 64, "top": 56, "bottom": 56},
-        "xAxis": {"type": "category", "data": [label(g.key) for g in groups],
-                  "axisLabel": {"interval": 0, "rotate": 30 if len(groups) > 8 else 0}},
-        "yAxis": [{"type": "value", "name": clicks}, {"type": "value", "name": rate}],
-        "series": [
-            {"name": clicks, "type": "bar", "data": [g.clicks for g in groups]},
-            {"name": rate, "type": "line", "yAxisIndex": 1,
-             "data": [None if g.conversion is None else round(g.conversion * 100, 2)
-                      for g in groups]},
-        ],
-    }
-
-
-def _influence_chart(ranking: Any) -> dict[str, Any]:
-    """The listed members' PageRank against the GMV attributed to them."""
-    return {
-        "tooltip": {"trigger": "item"},
-        "grid": {"left": 64, "right": 32, "top": 32, "bottom": 48},
-        "xAxis": {"type": "value", "name": "PageRank", "scale": True},
-        "yAxis": {"type": "value", "name": str(_("GMV (¥)"))},
-        "series": [{"type": "scatter", "symbolSize": 10,
-                    "data": [{"name": r.member, "value": [r.pagerank, r.gmv / 100]}
-                             for r in ranking.rows]}],
-    }
 
 
 def _account_owner(store: GraphStore, scope: Scope, text: str) -> str:
@@ -650,23 +487,3 @@ def _local(target: str | None) -> str | None:
         return None
     return target
 
-
-def _level_chart(health: downline.DownlineHealth) -> dict[str, Any]:
-    """The ECharts option of the per-level chart: members and active members (bars),
-    GMV in yuan (a line on its own axis)."""
-    levels = [lv for lv in health.levels if lv.level > 0]
-    members, active, gmv = str(_("Members")), str(_("Active")), str(_("GMV (¥)"))
-    return {
-        "tooltip": {"trigger": "axis"},
-        "legend": {"top": 0, "data": [members, active, gmv]},
-        "grid": {"left": 56, "right": 72, "top": 56, "bottom": 32},
-        "xAxis": {"type": "category", "name": str(_("Level")),
-                  "data": [lv.level for lv in levels]},
-        "yAxis": [{"type": "value", "name": members}, {"type": "value", "name": gmv}],
-        "series": [
-            {"name": members, "type": "bar", "data": [lv.members for lv in levels]},
-            {"name": active, "type": "bar", "data": [lv.active for lv in levels]},
-            {"name": gmv, "type": "line", "yAxisIndex": 1,
-             "data": [lv.gmv / 100 for lv in levels]},  # yuan, for the axis only
-        ],
-    }
