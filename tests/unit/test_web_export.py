@@ -28,3 +28,14 @@ def test_csv_is_utf8_with_a_bom_and_formulas_are_quoted_out() -> None:
     rows = [r[0] for r in csv.reader(io.StringIO(body.decode("utf-8-sig")))]
     assert rows[0] == "编号"
     assert rows[1:] == ["'" + v for v in HOSTILE[:5]] + HOSTILE[5:]
+
+
+def test_sheet_names_are_ones_excel_takes_and_distinct() -> None:
+    from refnet.api.web.export import to_xlsx_book
+
+    titles = ["members.csv", "MEMBERS.CSV", "a/b:c*[d]?", "x" * 40, "x" * 40]
+    body = to_xlsx_book([(t, ["h"], [["v"]]) for t in titles])
+    names = openpyxl.load_workbook(io.BytesIO(body)).sheetnames
+    assert len({n.lower() for n in names}) == len(titles)
+    assert all(len(n) <= 31 and not set(n) & set("[]:*?/\\") for n in names)
+    assert names[0] == "members.csv" and names[2] == "a_b_c__d__"
