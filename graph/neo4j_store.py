@@ -19,6 +19,7 @@ from neo4j import exceptions as nx
 
 from . import cypher, errors, schema
 from .config import Config
+from .params import check_params
 from .store import Params, Result, WriteSummary, write_in_batches
 
 __all__ = ["Neo4jStore"]
@@ -79,7 +80,10 @@ class Neo4jStore:
         max_rows: int | None = None,
         label: str = "query",
     ) -> Result:
-        """Run refnet's own query text in a managed transaction, with limits applied."""
+        """Run refnet's own query text in a managed transaction, with limits applied;
+        parameters are held to the rule FalkorDB needs (``params.check_params``)."""
+        if params:
+            params = check_params(dict(params), write=write)
         limits = self.config.limits
         timeout = min(timeout_ms or limits.timeout_ms, limits.timeout_max_ms)
         cap = limits.max_rows if max_rows is None else min(max_rows, limits.max_rows)
@@ -147,18 +151,25 @@ class Neo4jStore:
             raise _translate(e, "admin/clear", 0, self._where) from e
 
     def server_info(self) -> dict[str, Any]:
+        """What refnet is connected to (version, edition, database, GDS), never the
+        password: ``refnet db status`` prints it."""
         try:
             info = self._driver.get_server_info()
         except Exception as e:
             raise _translate(e, "server_info", 0, self._where) from e
+        kernel = self.run("admin/components").records()
         return {
             "backend": self.backend,
             "server": "Neo4j",
-            "version": info.agent,
+            "version": kernel[0]["version"] if kernel else info.agent.partition("/")[2],
+            "edition": kernel[0]["edition"] if kernel else None,
+            "agent": info.agent,
             "protocol": ".".join(map(str, info.protocol_version)),
             "address": str(info.address),
             "uri": self.config.redacted_uri,
+            "user": self.config.neo4j_user,
             "database": self.config.neo4j_database,
+            "gds": bool(self.run("admin/gds").scalar()),
         }
 
     def close(self) -> None:

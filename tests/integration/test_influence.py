@@ -357,7 +357,10 @@ def test_team_reach_counts_only_spending_through_the_team(store: FalkorDBStore,
     assert (team.gmv, team.reached_gmv) == (100, 100)
 
 
-def test_falkordb_native_pagerank_agrees_unweighted(synthetic_store: FalkorDBStore) -> None:
+def test_falkordb_native_pagerank_agrees_unweighted(synthetic_store: FalkorDBStore,
+                                                    backend: str) -> None:
+    if backend != "falkordb":
+        pytest.skip("FalkorDB's algo.pageRank; Neo4j's GDS twin is in test_gds.py")
     # algo.pageRank takes no weights and drops dangling rank (its scores sum to < 1);
     # normalised, it is the uniform-teleport PageRank. Measured: max |diff| ~1.5e-6 at
     # 20,000 members (float32 and its own stopping rule); we allow 1e-5.

@@ -557,10 +557,12 @@ def test_stub_members_and_accounts_are_never_taken_for_new(store: FalkorDBStore)
 @settings(max_examples=40, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_parameters_prepared_ahead_reach_the_store_unchanged(
-    store: FalkorDBStore, text: str
+    falkordb_store: FalkorDBStore, text: str
 ) -> None:
     """The loader quotes a batch's parameters on its own thread (FalkorDBStore.prepare)
-    and sends them later: the store must read exactly what it reads unprepared."""
+    and sends them later: the store must read exactly what it reads unprepared.
+    FalkorDB only: Neo4j's driver sends values, nothing is quoted ahead."""
+    store = falkordb_store
     for rows, query in (
         ([{"v": text, "n": 1, "f": 0.5, "b": True}], "UNWIND $rows AS r RETURN r.v, r.n, r.f, r.b"),
         ([[text, 1, 0.5, True]], "UNWIND $rows AS r RETURN r[0], r[1], r[2], r[3]"),  # as JSON
@@ -574,9 +576,11 @@ def test_parameters_prepared_ahead_reach_the_store_unchanged(
 
 
 def test_referral_state_answers_the_same_on_falkordb_as_the_shared_file(
-    store: FalkorDBStore
+    falkordb_store: FalkorDBStore
 ) -> None:
-    """load/referral_state has a FalkorDB override (outdegree() for speed)."""
+    """load/referral_state has a FalkorDB override (outdegree() for speed): FalkorDB
+    runs both texts; Neo4j runs the shared one in every load test."""
+    store = falkordb_store
     from refnet.graph import cypher
 
     store.execute("CREATE (a:Member {id: 'a'})-[:REFERRED]->(b:Member {id: 'b'})"

@@ -1,14 +1,15 @@
-"""The neo4j backend against a real Neo4j: run only when NEO4J_URI is set.
-
-Without NEO4J_URI every test here is skipped and says so. Nothing in this file has
-run against Neo4j on the development machines (Neo4j cannot run there); the Cypher
-the backend sends is checked by Neo4j's own linter instead (tests/unit/test_cypher_lint.py).
+"""What only the neo4j backend has: connecting, signing in, credentials kept out of
+messages, server info, and its own schema statements, against the tests' Neo4j 5.26
+(or the server NEO4J_URI names). Everything a store does runs on Neo4j through the
+parametrised ``store`` fixture in the other files.
 """
 
 from __future__ import annotations
 
+import os
 import uuid
 from collections.abc import Iterator
+from dataclasses import replace
 
 import pytest
 
@@ -16,21 +17,24 @@ from refnet.graph import errors
 from refnet.graph.config import Config
 from refnet.graph.neo4j_store import Neo4jStore
 from refnet.graph.store import GraphStore
+from tests.conftest import neo4j_store
 
 
 @pytest.fixture
 def neo4j(neo4j_config: Config) -> Iterator[Neo4jStore]:
-    store = Neo4jStore(neo4j_config)
-    store.clear()
+    store = neo4j_store(neo4j_config, object())
     store.ensure_schema()
     yield store
-    store.clear()
     store.close()
 
 
 def test_protocol_and_server_info(neo4j: Neo4jStore) -> None:
     assert isinstance(neo4j, GraphStore)
-    assert neo4j.server_info()["server"] == "Neo4j"
+    info = neo4j.server_info()
+    assert (info["server"], info["database"]) == ("Neo4j", neo4j.config.neo4j_database)
+    if not os.environ.get("NEO4J_URI"):
+        assert info["gds"] is True  # the Neo4j the tests start carries Graph Data Science
+    assert neo4j.config.neo4j_password not in repr(info)
 
 
 def test_schema_is_idempotent(neo4j: Neo4jStore) -> None:
@@ -57,7 +61,7 @@ def test_timeout_is_applied(neo4j: Neo4jStore) -> None:
 def test_a_wrong_password_is_one_clear_error_without_the_password(
     neo4j_config: Config,
 ) -> None:
-    bad = Config.from_env(backend="neo4j", neo4j_password="definitely-wrong-pw")
+    bad = replace(neo4j_config, neo4j_password="definitely-wrong-pw")
     with pytest.raises(errors.StoreUnavailable) as info:
         Neo4jStore(bad)
     assert "definitely-wrong-pw" not in str(info.value)

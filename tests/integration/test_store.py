@@ -1,8 +1,10 @@
-"""The store against a real embedded FalkorDB: the one query path, limits, errors, schema."""
+"""The store against real servers (FalkorDB and Neo4j): the one query path, limits,
+errors, schema."""
 
 from __future__ import annotations
 
 import json
+from pathlib import Path
 
 import pytest
 from hypothesis import HealthCheck, given, settings
@@ -11,6 +13,7 @@ from hypothesis import strategies as st
 from refnet.graph import errors, schema
 from refnet.graph.config import Config
 from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.graph.neo4j_store import Neo4jStore
 from refnet.graph.store import GraphStore
 
 MEMBER_ROW = {"member_id": "m1", "platform": "taobao", "joined_at": 1_700_000_000_000,
@@ -30,10 +33,15 @@ def test_store_satisfies_the_protocol(store: FalkorDBStore) -> None:
 
 def test_schema_is_idempotent_and_complete(store: FalkorDBStore) -> None:
     assert store.ensure_schema() == []
-    rows = store.execute("CALL db.constraints() YIELD label, properties, status "
-                         "RETURN label, properties, status").rows
-    found = {(label, tuple(sorted(props))) for label, props, status in rows
-             if status == "OPERATIONAL"}
+    if isinstance(store, Neo4jStore):
+        rows = store.execute("SHOW CONSTRAINTS YIELD type, labelsOrTypes, properties "
+                             "WHERE type = 'UNIQUENESS' RETURN labelsOrTypes[0], properties").rows
+        found = {(label, tuple(sorted(props))) for label, props in rows}
+    else:
+        rows = store.execute("CALL db.constraints() YIELD label, properties, status "
+                             "RETURN label, properties, status").rows
+        found = {(label, tuple(sorted(props))) for label, props, status in rows
+                 if status == "OPERATIONAL"}
     assert found == {(k.label, tuple(sorted(k.properties))) for k in schema.UNIQUE_KEYS}
 
 
@@ -72,23 +80,28 @@ def test_row_cap_refuses_an_oversized_result(store: FalkorDBStore) -> None:
         store.execute("MATCH (m:Member) RETURN m.id", max_rows=49)
 
 
+# Work no planner can skip: Neo4j answers a bare count(*) of a cartesian product from
+# its count store without visiting a row.
+SLOW = ("MATCH (a:Member), (b:Member), (c:Member) WHERE a.id + b.id + c.id = 'none' "
+        "RETURN count(*)")
+
+
 def test_query_past_its_timeout_is_stopped_and_the_server_stays_up(
     store: FalkorDBStore,
 ) -> None:
     store.execute("UNWIND range(1, 3000) AS i CREATE (:Member {id: toString(i)})", write=True)
     with pytest.raises(errors.QueryTimeout):
-        store.execute("MATCH (a:Member), (b:Member), (c:Member) RETURN count(*)", timeout_ms=50)
+        store.execute(SLOW, timeout_ms=50)
     assert store.execute("RETURN 1").scalar() == 1
 
 
 def test_a_call_cannot_raise_its_timeout_past_the_maximum(store: FalkorDBStore) -> None:
-    capped = FalkorDBStore(
-        store.config.with_limits(timeout_ms=50, timeout_max_ms=50), store.socket
-    )
+    config = store.config.with_limits(timeout_ms=50, timeout_max_ms=50)
+    capped = (Neo4jStore(config) if isinstance(store, Neo4jStore)
+              else FalkorDBStore(config, store.socket))
     store.execute("UNWIND range(1, 3000) AS i CREATE (:Member {id: toString(i)})", write=True)
     with pytest.raises(errors.QueryTimeout):
-        capped.execute("MATCH (a:Member), (b:Member), (c:Member) RETURN count(*)",
-                       timeout_ms=60_000)
+        capped.execute(SLOW, timeout_ms=60_000)
     capped.close()
 
 
@@ -129,6 +142,12 @@ def test_write_batches_retries_only_retryable_errors(
 
 def test_server_info_names_the_server(store: FalkorDBStore) -> None:
     info = store.server_info()
+    if isinstance(store, Neo4jStore):
+        assert (info["server"], info["backend"]) == ("Neo4j", "neo4j")
+        assert info["version"].startswith("5.")
+        assert info["edition"] in ("community", "enterprise")
+        assert store.config.neo4j_password not in repr(info)
+        return
     assert info["server"] == "FalkorDB"
     assert info["version"].count(".") == 2
     assert info["backend"] == "embedded"
@@ -161,13 +180,16 @@ def test_text_that_crashes_falkordb_is_refused_and_the_server_survives(
 ], ids=repr)
 def test_rows_sent_as_json_read_back_exactly(store: FalkorDBStore, text: str) -> None:
     """Lists of plain values go as JSON text; what FalkorDB does not read the JSON way
-    (``\\uXXXX``, maps) takes the client's quoting, and nothing changes on the way."""
+    (``\\uXXXX``, maps) takes the client's quoting, and nothing changes on the way
+    (Neo4j's driver sends values, not text: only the round trip applies)."""
     rows = [[text, 1, -2.5, True, None, [text]]]
-    header = store.prepare({"rows": rows}).header
-    assert header.startswith("CYPHER rows=[[")
-    as_json = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
-    quoted = json.dumps(text, ensure_ascii=False)
-    assert (header == f"CYPHER rows={as_json} ") == ("\\u" not in quoted and '{"' not in quoted)
+    if isinstance(store, FalkorDBStore):
+        header = store.prepare({"rows": rows}).header
+        assert header.startswith("CYPHER rows=[[")
+        as_json = json.dumps(rows, ensure_ascii=False, separators=(",", ":"))
+        quoted = json.dumps(text, ensure_ascii=False)
+        assert (header == f"CYPHER rows={as_json} ") == ("\\u" not in quoted
+                                                        and '{"' not in quoted)
     got = store.execute("UNWIND $rows AS r RETURN r", {"rows": rows}).scalar()
     assert got == [text, 1, -2.5, True, None, [text]]
 
@@ -178,7 +200,8 @@ def test_reads_may_carry_any_text_but_nul(store: FalkorDBStore) -> None:
         store.execute("RETURN $x", {"x": "a\x00"})
 
 
-def test_store_unavailable_when_the_socket_is_gone(tmp_path, server_config: Config) -> None:
+def test_store_unavailable_when_the_socket_is_gone(tmp_path: Path,
+                                                   server_config: Config) -> None:
     config = Config.from_env(env={}, data_dir=tmp_path)
     with pytest.raises(errors.StoreUnavailable) as info:
         FalkorDBStore(config, str(tmp_path / "nothing.sock"))

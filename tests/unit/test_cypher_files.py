@@ -95,7 +95,8 @@ def test_each_root_holds_the_cypher_of_its_own_layer() -> None:
         n for n in NAMES if n.startswith("load/")}
     assert {n for n, r in where.items() if r == "refnet.api"} == {
         n for n in NAMES if n.startswith(("schema/", "keys/", "web/"))}
-    assert {n for n, r in where.items() if r == "refnet.graph"} == {"admin/clear"}
+    assert {n for n, r in where.items() if r == "refnet.graph"} == {
+        "admin/clear", "admin/components", "admin/gds"}
 
 
 def test_a_name_defined_twice_is_refused(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
