@@ -1,4 +1,5 @@
-"""``refnet db start|stop|status``: the embedded FalkorDB server's lifecycle."""
+"""``refnet db start|stop|status``: the embedded FalkorDB server's lifecycle; on the
+neo4j backend, ``status`` says which Neo4j refnet reaches."""
 
 from __future__ import annotations
 
@@ -57,7 +58,11 @@ def db_stop(config: Config) -> None:
 @click.pass_obj
 @friendly_errors
 def db_status(config: Config, as_json: bool) -> None:
-    """Say whether a server runs for the data directory, and what it holds."""
+    """Say whether a server runs for the data directory (or which Neo4j refnet
+    reaches), and what it holds."""
+    if config.backend == "neo4j":
+        _neo4j_status(config, as_json)
+        return
     info = EmbeddedServer(config).status()
     if info is None:
         payload: dict[str, Any] = {"running": False, "data_dir": str(config.data_dir)}
@@ -76,3 +81,21 @@ def db_status(config: Config, as_json: bool) -> None:
             f"graph {payload['graph']!r}: {payload['counts']['members']:,} members, "
             f"{payload['counts']['purchases']:,} purchases"
         )
+
+
+def _neo4j_status(config: Config, as_json: bool) -> None:
+    """The Neo4j refnet is configured for: server version, edition, database, whether
+    Graph Data Science is there, and what the graph holds; never the password."""
+    with open_store(config) as store:
+        counts = store.run("network/counts").single()
+        payload = {"running": True, **store.server_info(), "counts": counts}
+    if as_json:
+        click.echo(json.dumps(payload, indent=2, default=str))
+        return
+    console.print(
+        f"connected: Neo4j {payload['version']} {payload['edition']} at {payload['uri']} "
+        f"as {payload['user']}, database {payload['database']!r}; Graph Data Science "
+        f"{'installed' if payload['gds'] else 'not installed'}\n"
+        f"{payload['counts']['members']:,} members, "
+        f"{payload['counts']['purchases']:,} purchases"
+    )

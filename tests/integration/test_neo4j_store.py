@@ -6,13 +6,16 @@ parametrised ``store`` fixture in the other files.
 
 from __future__ import annotations
 
+import json
 import os
 import uuid
 from collections.abc import Iterator
 from dataclasses import replace
 
 import pytest
+from click.testing import CliRunner
 
+from refnet.api.cli import main
 from refnet.graph import errors
 from refnet.graph.config import Config
 from refnet.graph.neo4j_store import Neo4jStore
@@ -83,3 +86,21 @@ def test_credentials_in_the_uri_are_refused_without_echoing_them() -> None:
     with pytest.raises(errors.ConfigError, match="NEO4J_PASSWORD") as info:
         Neo4jStore(config)
     assert "hunter22" not in str(info.value)
+
+
+def test_db_status_says_what_it_reaches_and_never_the_password(neo4j: Neo4jStore) -> None:
+    c = neo4j.config
+    env = {"REFNET_BACKEND": "neo4j", "NEO4J_URI": c.neo4j_uri, "NEO4J_USER": c.neo4j_user,
+           "NEO4J_PASSWORD": c.neo4j_password, "NEO4J_DATABASE": c.neo4j_database,
+           "REFNET_DATA_DIR": str(c.data_dir)}
+    text = CliRunner().invoke(main, ["db", "status"], env=env)
+    as_json = CliRunner().invoke(main, ["db", "status", "--json"], env=env)
+    assert (text.exit_code, as_json.exit_code) == (0, 0), text.output + as_json.output
+    assert c.neo4j_password not in text.output + as_json.output
+    info = json.loads(as_json.output)
+    assert (info["server"], info["database"], info["user"]) == ("Neo4j", c.neo4j_database,
+                                                                c.neo4j_user)
+    assert f"Neo4j {info['version']} {info['edition']}" in text.output
+    assert f"database {c.neo4j_database!r}" in text.output
+    if not os.environ.get("NEO4J_URI"):
+        assert "Graph Data Science installed" in text.output
