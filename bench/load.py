@@ -14,6 +14,11 @@ network is generated in a child process, so the resident size sampled over each
 load (every 0.2 s) is the loader's own.
 
     python bench/load.py --members 100000
+    python bench/load.py --members 100000 --backend neo4j   # and Neo4j 5.26 beside it
+
+``--backend neo4j`` loads the same files into Neo4j 5.26 too (the tests' in-process
+server, tests/neo4j: 4 GB heap, 2 GB page cache), after the FalkorDB runs, with the bare
+``UNWIND ... CREATE`` anchor on Neo4j (it has no bulk importer for a live database).
 """
 
 from __future__ import annotations
@@ -212,11 +217,46 @@ def generate(members: int, out: Path, seed: int) -> tuple[float, int]:
     return time.perf_counter() - started, int(done.stdout.split()[-1])
 
 
+def neo4j_loads(files: Path, data: Path) -> dict[str, object]:
+    """The same two loads and the bare CREATE anchor on Neo4j 5.26, started here."""
+    sys.path.insert(0, str(HERE.parent))
+    from refnet.graph.neo4j_store import Neo4jStore
+    from tests.neo4j import harness
+
+    with console.status("starting Neo4j 5.26"):
+        server = harness.start(data, heap_mb=4_096, page_cache_mb=2_048)
+    try:
+        config = Config.from_env(env={}, backend="neo4j", data_dir=data, neo4j_uri=server.uri,
+                                 neo4j_user=server.user, neo4j_password=server.password)
+        pid = server.process.pid
+        with Neo4jStore(config) as store:
+            store.ensure_schema()
+            runs = {key: timed_load(store, files, f"neo4j {key}", pid)  # type: ignore[arg-type]
+                    for key in ("empty", "merge")}
+            store.clear()  # the anchor writes into an empty database, as on FalkorDB
+            anchor_s = anchor(store, runs["empty"][0].records)  # type: ignore[arg-type]
+        agent = server.uri
+    finally:
+        server.stop()
+    out: dict[str, object] = {"server": "Neo4j 5.26 community (tests/neo4j)", "uri": agent,
+                              "anchor_create_s": round(anchor_s, 2)}
+    for key, (report, sampler, cpu, queries, snap) in runs.items():
+        out[f"load_{key}_s"] = round(report.seconds, 2)
+        out[f"{key}_rows_per_s"] = round(report.records / report.seconds)
+        out[f"snapshot_{key}_s"] = round(snap, 2)
+        out[f"rss_{key}"] = sampler.summary()
+        out[f"cpu_{key}"] = {"loader_s": cpu.own_s, "server_s": cpu.server_s}
+        out[f"query_s_{key}"] = queries
+    return out
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=100_000)
     parser.add_argument("--seed", type=int, default=synthetic.DEFAULT_SEED)
     parser.add_argument("--note", default="", help="a label for the results file")
+    parser.add_argument("--backend", choices=["embedded", "neo4j"], default="embedded",
+                        help="neo4j: load into Neo4j 5.26 as well, beside FalkorDB")
     args = parser.parse_args()
 
     with tempfile.TemporaryDirectory(prefix="refnet-bench-") as tmp:
@@ -244,6 +284,7 @@ def main() -> None:
                 bulk_s = bulk_anchor.run(bulk, info.socket, "bench_bulk")
         finally:
             server.stop()
+        neo4j = neo4j_loads(files, Path(tmp) / "neo4j") if args.backend == "neo4j" else None
 
     rows = empty.records
     if bulk_rows != rows:
@@ -303,6 +344,18 @@ def main() -> None:
     table.add_row("  (its CSV conversion, not timed in)", f"{convert_s:,.1f} s", "", "", "", "")
     table.add_row("anchor: bare CREATE", f"{anchor_s:,.1f} s",
                   f"{result['anchor_rows_per_s']:,}", f"{anchor_s / bulk_s:.2f}", "1.00", "")
+    if neo4j is not None:
+        result["neo4j"] = neo4j
+        for name, key in (("Neo4j: load into empty graph", "empty"),
+                          ("Neo4j: load again (MERGE path)", "merge")):
+            seconds = neo4j[f"load_{key}_s"]
+            table.add_row(name, f"{seconds:,.1f} s", f"{round(rows / seconds):,}", "",
+                          f"{seconds / neo4j['anchor_create_s']:.2f}",
+                          f"{neo4j[f'rss_{key}']['peak_mib']:,.0f} MiB")
+            table.add_row("  then the snapshot build", f"{neo4j[f'snapshot_{key}_s']:,.1f} s",
+                          "", "", "", "")
+        table.add_row("Neo4j anchor: bare CREATE", f"{neo4j['anchor_create_s']:,.1f} s",
+                      f"{round(rows / neo4j['anchor_create_s']):,}", "", "1.00", "")
     console.print(table)
     for name in ("rss_empty", "rss_merge", "cpu_empty", "cpu_merge", "cpu_bulk",
                  "query_s_empty", "query_s_merge"):
