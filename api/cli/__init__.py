@@ -37,7 +37,7 @@ class _Commands(click.Group):
 
     WHERE: Final = MappingProxyType({
         "db": "db", "generate": "data", "load": "data", "profiles": "data", "query": "query",
-        "serve": "serve", "keys": "keys", "demo": "demo"})
+        "serve": "serve", "keys": "keys", "demo": "demo", "report": "report"})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.WHERE)

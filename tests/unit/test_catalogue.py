@@ -20,7 +20,7 @@ PO = language.DIRECTORY / "zh/LC_MESSAGES/messages.po"
 def test_every_label_has_a_chinese_translation() -> None:
     method_map = [("**/templates/**.html", "jinja2"), ("**/assets/**", "ignore"),
                   ("**.py", "python")]
-    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None}
+    keywords = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None}
     ids = {m[2] for m in extract_from_dir(str(API), method_map, keywords=keywords)}
     ids = {i[0] if isinstance(i, tuple) else i for i in ids}
     assert len(ids) > 300  # the extraction found the pages' and the tables' labels
