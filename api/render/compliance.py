@@ -114,6 +114,11 @@ def _policy(p: Policy) -> Table:
         ("internal consumption share of GMV", show(p.max_internal_share)),
         ("recruitment rewards / retail commission", show(p.max_reward_to_retail, "times")),
         ("organizations judged on ratios from GMV", money(p.min_organization_gmv)),
+        ("serious (情节严重): people", show(p.serious_people)),
+        ("serious (情节严重): entry fees",
+         "— (not checked)" if p.serious_fees is None else money(p.serious_fees)),
+        ("organizations of one leader added up", show(p.combine_organizations)),
+        ("who left but still earns keeps counting", show(p.after_leaving)),
     ]
     for row in rows:
         table.add_row(*row)
