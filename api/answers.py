@@ -45,6 +45,8 @@ RENAMES = {
     "Concentration": "BranchConcentration", "Recruits": "RecruitsDistribution",
     "Totals": "ComplianceTotals", "Check": "ComplianceCheck", "Flag": "ComplianceFlag",
     "Month": "GrowthMonth", "Ranked": "RankedPromoter", "Rule": "ComplianceRule",
+    "Organization": "OpinionOrganization", "Tier": "OpinionTier",
+    "Condition": "OpinionCondition", "Assessment": "OpinionAssessment",
 }
 
 GLOSSARY = {

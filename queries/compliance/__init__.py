@@ -62,9 +62,21 @@ evidence chains start at ``root_id``, so it can be shown to that downline's orga
 
 from .params import MAX_EVIDENCE, ComplianceParams
 from .report import ask, report, report_from
-from .results import SEVERITIES, Check, ComplianceReport, Flag, Month, Totals
+from .results import (
+    SEVERITIES,
+    Assessment,
+    Check,
+    ComplianceReport,
+    Condition,
+    Flag,
+    Month,
+    Organization,
+    Tier,
+    Totals,
+)
 
 __all__ = [
-    "MAX_EVIDENCE", "SEVERITIES", "Check", "ComplianceParams", "ComplianceReport", "Flag",
-    "Month", "Totals", "ask", "report", "report_from",
+    "MAX_EVIDENCE", "SEVERITIES", "Assessment", "Check", "ComplianceParams",
+    "ComplianceReport", "Condition", "Flag", "Month", "Organization", "Tier", "Totals", "ask",
+    "report", "report_from",
 ]
