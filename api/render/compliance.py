@@ -25,6 +25,8 @@ MAX_COLUMNS = 6  # organizations side by side in the month-by-month table
 def tables(report: ComplianceReport) -> list[Table]:
     """Summary, policy, checks and flags; month-by-month growth for velocity flags."""
     out = [_summary(report), _policy(report.policy), _checks(report), _flags(report)]
+    if report.opinion:
+        out.append(_opinion(report))
     growth = [f for f in report.flags if f.timeline]
     if growth:
         out.append(_timeline(growth))
@@ -122,6 +124,21 @@ def _policy(p: Policy) -> Table:
     ]
     for row in rows:
         table.add_row(*row)
+    return table
+
+
+def _opinion(r: ComplianceReport) -> Table:
+    """The 2013 opinion per leader: the tier the numbers reach and the conditions shown."""
+    table = Table(title="The 2013 opinion, leader by leader", title_justify="left")
+    for name in ("leader", "people", "levels", "entry fees", "tier", "entry fee", "levels ≥",
+                 "rewards by recruitment", "pattern"):
+        table.add_column(name, justify="right" if name in ("people", "levels") else "left")
+    for a in r.opinion:
+        shown = {c.code: c.status.replace("_", " ") for c in a.conditions}
+        leader = a.leader + (f" (+{', '.join(a.same_person)})" if a.same_person else "")
+        table.add_row(leader, f"{a.people:,}", str(a.levels), money(a.fees), a.tier,
+                      shown["ENTRY_FEE"], shown["LEVELS"], shown["RECRUITMENT_REWARDS"],
+                      a.pattern.replace("_", " ") + (" (criminal)" if a.criminal else ""))
     return table
 
 

@@ -54,7 +54,7 @@ from .forest import Forest
 from .policy import Policy
 from .results import Assessment, Condition, Organization, Tier
 
-__all__ = ["Leaders", "Lookup", "assess", "enabled", "lookup"]
+__all__ = ["Leaders", "Lookup", "assess", "counted_members", "enabled", "lookup"]
 
 MAX_ROUNDS = 8  # links of shared accounts followed from a leader
 
@@ -124,6 +124,17 @@ def enabled(policy: Policy) -> bool:
         policy.serious_people is not None or policy.serious_fees is not None
         or policy.entry_fee_share is not None or policy.recruitment_reward_share is not None
         or policy.combine_organizations or policy.after_leaving)
+
+
+def counted_members(f: Forest, top: int, left_at: int | None, still_earning: bool
+                    ) -> np.ndarray:
+    """The members of ``top``'s organization the opinion counts, in preorder: all of
+    them, or, when its organizer left and drew nothing after, those who had joined by
+    then (the organizer always)."""
+    members = f.subtree(top)
+    if left_at is None or still_earning:
+        return members
+    return members[(f.joined[members] <= left_at) | (members == top)]
 
 
 class _Money:
@@ -210,10 +221,9 @@ class _Assessor:
                 paid = ((cash.promoter == t) & (cash.at > left) & (cash.buyer >= 0))
                 paid &= mine[np.maximum(cash.buyer, 0)] & ~person[np.maximum(cash.buyer, 0)]
                 after = int(cash.commission[paid].sum())
-                late = f.joined[members] > left
-                later = int(late.sum())
+                later = int((f.joined[members] > left).sum())
+                keep = counted_members(f, t, left, after > 0)
                 if not after:
-                    keep = members[~late | (members == t)]
                     fee_until[keep] = left
             counted[keep] = True
             depth = f.depth[keep] - f.depth[t]

@@ -24,7 +24,7 @@ from .params import MAX_EVIDENCE, ComplianceParams
 from .policy import Policy, load
 from .results import SEVERITIES, ComplianceReport, Totals
 
-__all__ = ["ask", "report", "report_from"]
+__all__ = ["ask", "report", "report_from", "run"]
 
 
 def ask(store: GraphStore, params: ComplianceParams,
@@ -74,6 +74,15 @@ def report_from(snap: Snapshot, policy: Policy, window: Window, *,
     A report on one downline reads the root's snapshot slice alone when that decides
     the downline (``team_forest``), the whole forest otherwise: the same answer, at the
     team's cost rather than the network's."""
+    return run(snap, policy, window, root_id=root_id, evidence_limit=evidence_limit,
+               runs=runs, leaders=leaders)[0]
+
+
+def run(snap: Snapshot, policy: Policy, window: Window, *, root_id: str | None = None,
+        evidence_limit: int = 5, runs: list[dict[str, Any]] | None = None,
+        leaders: opinion.Lookup | None = None) -> tuple[ComplianceReport, Context]:
+    """``report_from`` with the context it ran in (the forest, the scope), which the case
+    file's evidence reads further."""
     _check(policy, window, evidence_limit)
     forest = team_forest(snap, window.end, root_id) if root_id is not None else None
     if forest is None:
@@ -102,4 +111,4 @@ def report_from(snap: Snapshot, policy: Policy, window: Window, *,
     flags = sorted(ctx.flags, key=lambda f: (-rank[f.severity], f.code, f.member or ""))
     return ComplianceReport(policy, window.describe(), window.start, window.end, root_id,
                             evidence_limit, totals, ctx.checks, flags,
-                            data_version=snap.version, opinion=assessed)
+                            data_version=snap.version, opinion=assessed), ctx

@@ -7,6 +7,9 @@ from __future__ import annotations
 
 from pathlib import Path
 
+from rich.console import Console
+
+from refnet.api.render import compliance as render
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import compliance
 from refnet.queries.compliance import Assessment, ComplianceReport, policy
@@ -182,7 +185,12 @@ def test_team_remuneration_without_an_entry_fee_is_not_the_criminal_pattern(
     net.purchase("retail", promoter="team.2.0", product="tea", amount=10_000,
                  commission=1_000, day=11)
     net.load(store, tmp_path)
-    (a,) = compliance.report(store, CN, WIDE).opinion
+    report = compliance.report(store, CN, WIDE)
+    (a,) = report.opinion
+    console = Console(width=220, record=True, color_system=None)
+    for table in render.tables(report):
+        console.print(table)
+    assert "team remuneration" in console.export_text()  # the CLI's table shows it
     assert (a.people, a.levels, a.tier, a.fees) == (30, 3, "threshold", 0)
     assert status(a) == {"ENTRY_FEE": "not_met", "LEVELS": "met",
                          "RECRUITMENT_REWARDS": "not_met"}
