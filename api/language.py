@@ -20,7 +20,7 @@ from typing import Final
 from refnet.graph.config import LANGUAGES as CODES
 from refnet.graph.errors import ConfigError
 
-__all__ = ["DEFAULT", "DIRECTORY", "LANGUAGES", "_", "catalogue", "use"]
+__all__ = ["DEFAULT", "DIRECTORY", "LANGUAGES", "N_", "RUN_WORDS", "_", "catalogue", "use"]
 
 LANGUAGES: Final = {"zh": "中文", "en": "English"}  # code -> its own name, as a picker shows it
 assert tuple(LANGUAGES) == CODES
@@ -54,3 +54,14 @@ def use(lang: str) -> None:
 def _(message: str) -> str:
     """``message`` in the chosen language."""
     return _current.gettext(message)
+
+
+def N_(message: str) -> str:
+    """Mark ``message`` for the catalogue; whoever shows it translates it then."""
+    return message
+
+
+# a load run's state, as the web app's loads page and the case file's list of loads say it
+RUN_WORDS = {"queued": N_("queued"), "running": N_("running"), "finished": N_("finished"),
+             "failed": N_("failed"), "stopped": N_("stopped")}
+

@@ -1,15 +1,17 @@
-"""The compliance case file: the compliance answer for one organization (or the whole
-network) as a document an auditor or a regulator can take as it is.
+"""The compliance case file: the compliance answer for one organization as a document
+an auditor or a regulator can take as it is.
 
-``make`` asks the compliance question with its evidence complete, gathers what the
-answer rests on (the policy and its version, the data version and the loads behind it,
-the instant it is as of), renders one template (``templates/casefile.html``, print
-CSS inside) to HTML, or through it to PDF (``pdf``), seals the file (``seal``) and
-keeps it with its record under the data dir (``kept``). The same answer travels
-inside the file as JSON (a ``<script>`` in HTML, an attached ``casefile.json`` in
-PDF), and the cover states its SHA-256, so the numbers can be read by a program and
-checked against the pages. ``verify`` checks a file's seal and, when refnet kept it,
-that the kept record's seal is the same.
+``make`` analyses the organization (``queries.compliance.casefile``: the compliance
+report with every chain in full, the 2013 opinion's tiers and conditions, the orders
+behind each flag, the relationship chart, a what-if), gathers what the analysis rests
+on (the policy and its version, the data version and the loads behind it, the instant
+it is as of), renders one template (``templates/casefile.html``, print CSS inside) to
+HTML, or through it to PDF (``pdf``), seals the file (``seal``) and keeps it with its
+record under the data dir (``kept``). The analysis travels inside the file as JSON (a
+``<script>`` in HTML, an attached ``casefile.json`` in PDF), and the cover states its
+SHA-256, so the numbers can be read by a program and checked against the pages.
+``verify`` checks a file's seal and, when refnet kept it, that the kept record's seal
+is the same.
 
 Every front end makes case files through ``make``: ``refnet report compliance``, the
 web app's 合规案卷 page and GraphQL's ``makeCaseFile``. Who may ask for which
@@ -29,55 +31,50 @@ from typing import Any, Final
 from refnet.graph import times
 from refnet.graph.errors import BadInput
 from refnet.graph.store import GraphStore
-from refnet.queries import compliance
-from refnet.queries.compliance import ComplianceParams
-from refnet.queries.compliance.params import MAX_EVIDENCE
+from refnet.queries.compliance import CaseFileParams, casefile
 
 from . import kept, pdf, seal
-from .case import CaseFile, Load, canonical, sha256
+from .case import Document, Load, canonical, sha256
 from .document import html
 
-__all__ = ["FORMATS", "CaseFile", "Load", "Verdict", "assemble", "make", "verify"]
+__all__ = ["FORMATS", "Document", "Load", "Verdict", "assemble", "make", "verify"]
 
 FORMATS: Final = ("html", "pdf")
 
 
-def assemble(store: GraphStore, params: ComplianceParams, *, made_by: str, zone: str,
-             lang: str, now: int | None = None) -> CaseFile:
-    """Ask the compliance question for the case file and gather what it rests on.
-
-    The evidence is complete (up to the API's bound per flag), whatever ``params``
-    asked: a case file does not cut chains or lists short."""
+def assemble(store: GraphStore, params: CaseFileParams, *, made_by: str, zone: str,
+             lang: str, now: int | None = None) -> Document:
+    """Analyse the organization and gather what the analysis rests on."""
     if lang not in ("zh", "en"):
         raise BadInput(f"unknown language {lang!r}; zh or en")
-    params = dataclasses.replace(params, evidence=MAX_EVIDENCE)
-    report = compliance.ask(store, params)
+    case = casefile.ask(store, params)
     loads = [Load(r["id"], r["source"], r["profile"], r["status"], r["started_at"],
                   r["finished_at"], _counts(r["counts"]))
              for r in store.run("casefile/loads").records()]
     made_at = times.now_ms() if now is None else now
     stamp = datetime.fromtimestamp(made_at / 1000, UTC).strftime("%Y%m%d")
-    return CaseFile(
+    report = case.report
+    return Document(
         id=f"CF-{stamp}-{secrets.token_hex(4)}", made_at=made_at, made_by=made_by,
-        zone=zone, lang=lang, report=report, loads=loads,
+        zone=zone, lang=lang, case=case, loads=loads,
         policy_sha256=sha256(canonical(report.policy)),
         data_sha256=sha256(canonical({"data_version": report.data_version,
                                       "loads": [dataclasses.asdict(x) for x in loads]})),
-        content_sha256=sha256(canonical(report)))
+        content_sha256=sha256(canonical(case)))
 
 
-def make(store: GraphStore, params: ComplianceParams, *, fmt: str, data_dir: Path,
+def make(store: GraphStore, params: CaseFileParams, *, fmt: str, data_dir: Path,
          made_by: str, zone: str, lang: str) -> tuple[kept.Record, Path]:
     """Make, seal and keep one case file; its record and where it is kept."""
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}; choose html or pdf")
-    case = assemble(store, params, made_by=made_by, zone=zone, lang=lang)
-    page = html(case)
-    body = pdf.render(page, {"casefile.json": case.content}) if fmt == "pdf" else page.encode()
+    doc = assemble(store, params, made_by=made_by, zone=zone, lang=lang)
+    page = html(doc)
+    body = pdf.render(page, {"casefile.json": doc.content}) if fmt == "pdf" else page.encode()
     data, sealed = seal.seal(body, fmt)
-    r = case.report
+    r = doc.case.report
     record = kept.Record(
-        id=case.id, made_at=case.made_at, made_by=made_by, root=r.root,
+        id=doc.id, made_at=doc.made_at, made_by=made_by, root=doc.case.root,
         policy=r.policy.name, as_of=r.as_of, data_version=r.data_version or "",
         format=fmt, lang=lang, sha256=sealed.sha256, length=sealed.length, size=len(data))
     return record, kept.keep(data_dir, record, data)

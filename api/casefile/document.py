@@ -19,16 +19,13 @@ from jinja2 import Environment, PackageLoader, select_autoescape
 from markupsafe import Markup
 
 from refnet.api import formats, language
+from refnet.api.language import N_, RUN_WORDS
 from refnet.api.names import is_money, is_time
 
-from .case import CaseFile
+from .case import Document
+from .chart import picture
 
 __all__ = ["CHECK_TITLES", "NUMBER_LABELS", "html"]
-
-
-def N_(message: str) -> str:
-    """Mark ``message`` for the catalogue; the template translates it when it renders."""
-    return message
 
 
 # what each flag or check is about, in a sentence a reader without refnet knows
@@ -68,16 +65,41 @@ NUMBER_LABELS: Final = {
     "retail_commission": N_("retail commission"), "reward_commission": N_("recruiting rewards"),
     "reward_to_retail": N_("rewards / retail"), "self_gmv": N_("bought by the promoter"),
     "share": N_("share"), "unattributed_gmv": N_("unattributed"),
+    "buying_recruits": N_("recruits who bought"),
+    "paying_recruits": N_("recruits who paid to join"),
+    "fees": N_("entry fees"), "min_fees": N_("fees needed"), "min_share": N_("share needed"),
+    "entry_commission": N_("commission on entry packages"),
+    "sales_commission": N_("commission on sales"),
 }
 SEVERITY_LABELS: Final = {"critical": N_("critical"), "warning": N_("warning"),
                           "info": N_("for information")}
-SHARES: Final = ("share", "max_share", "entry_share", "internal_share")
+SHARES: Final = ("share", "max_share", "min_share", "entry_share", "internal_share")
+# the 2013 opinion: the tier the numbers reach and the pattern the conditions show
+TIER_LABELS: Final = {"none": N_("Below the opinion's threshold."),
+                      "threshold": N_("The opinion's threshold is reached (article 1)."),
+                      "serious": N_("The opinion's serious tier (情节严重) is reached "
+                                    "(article 4).")}
+PATTERN_LABELS: Final = {
+    "pyramid": N_("The data shows every defining condition of pyramid selling."),
+    "team_remuneration": N_("Only team remuneration by sales shows, with no entry fee: not "
+                            "the criminal pattern (article 5)."),
+    "incomplete": N_("The data does not show every defining condition."),
+    "unknown": N_("The data cannot tell every defining condition."),
+}
+TIER_CODES: Final = {"PYRAMID_THRESHOLD": N_("30 or more people in 3 or more levels"),
+                     "SERIOUS_PEOPLE": N_("120 or more people (情节严重)"),
+                     "SERIOUS_FEES": N_("2,500,000 yuan or more of fees (情节严重)")}
+CONDITION_CODES: Final = {"ENTRY_FEE": N_("Joining by paying (an entry fee)"),
+                          "LEVELS": N_("Levels in a set order"),
+                          "RECRUITMENT_REWARDS": N_("Rewards by the number recruited")}
+STATUS_LABELS: Final = {"met": N_("met"), "not_met": N_("not met"),
+                        "unknown": N_("cannot tell")}
 
 
-def html(case: CaseFile) -> str:
+def html(doc: Document) -> str:
     """The case file as one standalone HTML document."""
-    env = _environment(case.lang)
-    zone = ZoneInfo(case.zone)
+    env = _environment(doc.lang)
+    zone = ZoneInfo(doc.zone)
 
     def instant(ms: int | None, with_time: bool = True) -> str:
         if ms is None:
@@ -99,14 +121,23 @@ def html(case: CaseFile) -> str:
         return f"{value:,}" if isinstance(value, int) else str(value)
 
     # the answer as JSON inside <script>: no "<", ">" or "&" that HTML would read
-    content = (case.content.replace("&", "\\u0026").replace("<", "\\u003c")
+    content = (doc.content.replace("&", "\\u0026").replace("<", "\\u003c")
                .replace(">", "\\u003e"))
+    a = doc.case.assessment
+    rules = [] if a is None else [*(t.rule for t in a.tiers), *(c.rule for c in a.conditions),
+                                  *a.rules]
+    quoted = list({r.code: r for r in rules if r is not None}.values())
+    drawn = picture(doc.case.chart, below=language.catalogue(doc.lang).gettext(N_("below")))
     page = env.get_template("casefile.html")
-    return page.render(case=case, r=case.report, instant=instant, number=number,
+    return page.render(doc=doc, case=doc.case, r=doc.case.report, instant=instant,
+                       number=number, opinion_rules=quoted, picture=drawn,
+                       tier_labels=TIER_LABELS, pattern_labels=PATTERN_LABELS,
+                       tier_codes=TIER_CODES, condition_codes=CONDITION_CODES,
+                       status_labels=STATUS_LABELS, run_labels=RUN_WORDS,
                        css=Markup(_css()), content_script=Markup(content),
                        titles=CHECK_TITLES, number_labels=NUMBER_LABELS,
-                       severities=SEVERITY_LABELS, lang=case.lang,
-                       html_lang="zh-CN" if case.lang == "zh" else "en")
+                       severities=SEVERITY_LABELS, lang=doc.lang,
+                       html_lang="zh-CN" if doc.lang == "zh" else "en")
 
 
 def listed(items: list[str], shown: int = 8) -> str:

@@ -26,7 +26,7 @@ class Record:
     id: str
     made_at: int  # epoch ms
     made_by: str  # the API key's id, or "cli"
-    root: str | None  # the organization asked for; None: the whole network
+    root: str  # the organizer whose organization it is about
     policy: str
     as_of: int
     data_version: str

@@ -25,14 +25,11 @@ __all__ = ["in_zone", "options"]
 F = TypeVar("F", bound=Callable[..., Any])
 
 
-def options(cls: type[Params], skip: tuple[str, ...] = ()) -> Callable[[F], F]:
-    """Decorate a click command with one argument or option per field of ``cls``
-    (but those in ``skip``, which the command decides itself)."""
+def options(cls: type[Params]) -> Callable[[F], F]:
+    """Decorate a click command with one argument or option per field of ``cls``."""
 
     def decorate(fn: F) -> F:
         for f, hint in reversed(cls.fields()):
-            if f.name in skip:
-                continue
             fn = _decorator(f, hint)(fn)
         return fn
 

@@ -1,8 +1,8 @@
 """``refnet report compliance|verify|list``: the compliance case file (``api.casefile``).
 
-``compliance`` takes the compliance question's own options (from its ``Params``, as
-``refnet query compliance`` does; the evidence is always complete in a case file),
-makes the file, keeps it under the data dir and copies it to ``--out``. ``verify``
+``compliance`` takes the case file's options (from ``CaseFileParams``, the ones GraphQL's
+``makeCaseFile`` takes), makes the file, keeps it under the data dir and copies it to
+``--out``. ``verify``
 checks a file's seal and whether this data dir made it.
 """
 
@@ -17,7 +17,7 @@ import click
 from refnet.graph import times
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
-from refnet.queries.compliance import ComplianceParams
+from refnet.queries.compliance import CaseFileParams
 
 from .. import casefile
 from ..casefile import kept
@@ -38,12 +38,14 @@ def report() -> None:
               show_default=True, help="HTML (prints from a browser) or PDF.")
 @click.option("--out", type=click.Path(dir_okay=False, writable=True, path_type=Path),
               required=True, help="Where to write the file (a copy of the one kept).")
-@options(ComplianceParams, skip=("evidence",))
+@options(CaseFileParams)
 @click.pass_obj
 @friendly_errors
 def report_compliance(config: Config, fmt: str, out: Path, **values: Any) -> None:
-    """Make the compliance case file of one organization (--root) or of the network."""
-    params = ComplianceParams.from_kwargs(in_zone(ComplianceParams, values, config.timezone))
+    """Make the compliance case file of ROOT's organization: the 2013 opinion's tiers and
+    conditions, every flag with its rule and evidence, the relationship chart, and, with
+    --whatif-levels or --whatif-entry remove, who would gain and lose under that rule."""
+    params = CaseFileParams.from_kwargs(in_zone(CaseFileParams, values, config.timezone))
     with console.status(_("Making the case file…")), open_store(config) as store:
         record, path = casefile.make(store, params, fmt=fmt, data_dir=config.data_dir,
                                      made_by="cli", zone=config.timezone,
@@ -82,7 +84,7 @@ def report_list(config: Config) -> None:
     """The case files kept in the data dir, newest first."""
     records = kept.listing(config.data_dir)
     for r in records:
-        console.print(f"{r.id}  {times.local(r.made_at)}  {r.format:<4}  "
-                      f"{r.root or _('the whole network')}  {r.policy}  {r.made_by}")
+        console.print(f"{r.id}  {times.local(r.made_at)}  {r.format:<4}  {r.root}  "
+                      f"{r.policy}  {r.made_by}")
     if not records:
-        console.print(_("no case file yet: refnet report compliance --out FILE"))
+        console.print(_("no case file yet: refnet report compliance ROOT --out FILE"))

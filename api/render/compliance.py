@@ -26,6 +26,8 @@ MAX_COLUMNS = 6  # organizations side by side in the month-by-month table
 def tables(report: ComplianceReport) -> list[Table]:
     """Summary, policy, checks and flags; month-by-month growth for velocity flags."""
     out = [_summary(report), _policy(report.policy), _checks(report), _flags(report)]
+    if report.opinion:
+        out.append(_opinion(report))
     growth = [f for f in report.flags if f.timeline]
     if growth:
         out.append(_timeline(growth))
@@ -120,9 +122,30 @@ def _policy(p: Policy) -> Table:
         (_("internal consumption share of GMV"), show(p.max_internal_share)),
         (_("recruitment rewards / retail commission"), show(p.max_reward_to_retail, "times")),
         (_("organizations judged on ratios from GMV"), money(p.min_organization_gmv)),
+        (_("serious (情节严重): people"), show(p.serious_people)),
+        (_("serious (情节严重): entry fees"),
+         _("— (not checked)") if p.serious_fees is None else money(p.serious_fees)),
+        (_("organizations of one leader added up"), show(p.combine_organizations)),
+        (_("who left but still earns keeps counting"), show(p.after_leaving)),
     ]
     for row in rows:
         table.add_row(*row)
+    return table
+
+
+def _opinion(r: ComplianceReport) -> Table:
+    """The 2013 opinion per leader: the tier the numbers reach and the conditions shown."""
+    table = columns(Table(title=_("The 2013 opinion, leader by leader"), title_justify="left"),
+                    [_("leader"), _("people"), _("levels"), _("entry fees"), _("tier"),
+                     _("entry fee"), _("levels ≥"), _("rewards by recruitment"), _("pattern")],
+                    left=(_("leader"), _("entry fees"), _("tier"), _("entry fee"),
+                          _("levels ≥"), _("rewards by recruitment"), _("pattern")))
+    for a in r.opinion:
+        shown = {c.code: c.status.replace("_", " ") for c in a.conditions}
+        leader = a.leader + (f" (+{', '.join(a.same_person)})" if a.same_person else "")
+        table.add_row(leader, f"{a.people:,}", str(a.levels), money(a.fees), a.tier,
+                      shown["ENTRY_FEE"], shown["LEVELS"], shown["RECRUITMENT_REWARDS"],
+                      a.pattern.replace("_", " ") + (_(" (criminal)") if a.criminal else ""))
     return table
 
 
