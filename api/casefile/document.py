@@ -73,6 +73,7 @@ NUMBER_LABELS: Final = {
 }
 SEVERITY_LABELS: Final = {"critical": N_("critical"), "warning": N_("warning"),
                           "info": N_("for information")}
+CHAINS_SHOWN: Final = 50  # per flag on the pages; the attached JSON holds every one
 SHARES: Final = ("share", "max_share", "min_share", "entry_share", "internal_share")
 # the 2013 opinion: the tier the numbers reach and the pattern the conditions show
 TIER_LABELS: Final = {"none": N_("Below the opinion's threshold."),
@@ -131,6 +132,7 @@ def html(doc: Document) -> str:
     page = env.get_template("casefile.html")
     return page.render(doc=doc, case=doc.case, r=doc.case.report, instant=instant,
                        number=number, opinion_rules=quoted, picture=drawn,
+                       chains_shown=CHAINS_SHOWN,
                        tier_labels=TIER_LABELS, pattern_labels=PATTERN_LABELS,
                        tier_codes=TIER_CODES, condition_codes=CONDITION_CODES,
                        status_labels=STATUS_LABELS, run_labels=RUN_WORDS,
