@@ -14,6 +14,7 @@ from refnet.queries.compliance.policy import Policy
 
 from ..language import _
 from ..names import is_money, is_time
+from ..words import PATTERN_WORDS, STATUS_LABELS, TIER_WORDS
 from . import columns, key_values, money, percent, shown
 
 __all__ = ["brief", "chain", "tables"]
@@ -141,11 +142,12 @@ def _opinion(r: ComplianceReport) -> Table:
                     left=(_("leader"), _("entry fees"), _("tier"), _("entry fee"),
                           _("levels ≥"), _("rewards by recruitment"), _("pattern")))
     for a in r.opinion:
-        shown = {c.code: c.status.replace("_", " ") for c in a.conditions}
+        shown = {c.code: _(STATUS_LABELS[c.status]) for c in a.conditions}
         leader = a.leader + (f" (+{', '.join(a.same_person)})" if a.same_person else "")
-        table.add_row(leader, f"{a.people:,}", str(a.levels), money(a.fees), a.tier,
-                      shown["ENTRY_FEE"], shown["LEVELS"], shown["RECRUITMENT_REWARDS"],
-                      a.pattern.replace("_", " ") + (_(" (criminal)") if a.criminal else ""))
+        table.add_row(leader, f"{a.people:,}", str(a.levels), money(a.fees),
+                      _(TIER_WORDS[a.tier]), shown["ENTRY_FEE"], shown["LEVELS"],
+                      shown["RECRUITMENT_REWARDS"],
+                      _(PATTERN_WORDS[a.pattern]) + (_(" (criminal)") if a.criminal else ""))
     return table
 
 
