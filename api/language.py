@@ -20,7 +20,8 @@ from typing import Final
 from refnet.graph.config import LANGUAGES as CODES
 from refnet.graph.errors import ConfigError
 
-__all__ = ["DEFAULT", "DIRECTORY", "LANGUAGES", "N_", "RUN_WORDS", "_", "catalogue", "use"]
+__all__ = ["DEFAULT", "DIRECTORY", "ENTITY_WORDS", "LANGUAGES", "N_", "RUN_WORDS", "_", "catalogue",
+           "use"]
 
 LANGUAGES: Final = {"zh": "中文", "en": "English"}  # code -> its own name, as a picker shows it
 assert tuple(LANGUAGES) == CODES
@@ -64,4 +65,8 @@ def N_(message: str) -> str:
 # a load run's state, as the web app's loads page and the case file's list of loads say it
 RUN_WORDS = {"queued": N_("queued"), "running": N_("running"), "finished": N_("finished"),
              "failed": N_("failed"), "stopped": N_("stopped")}
-
+# the kinds of rows a load reads, as its report says them
+ENTITY_WORDS = {"members": N_("members"), "accounts": N_("accounts"),
+                "referrals": N_("referrals"), "trust": N_("trust ties"),
+                "products": N_("products"), "shares": N_("shares"), "clicks": N_("clicks"),
+                "purchases": N_("orders")}

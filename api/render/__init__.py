@@ -30,7 +30,7 @@ from rich.text import Text
 from refnet.api.formats import percent
 from refnet.api.formats import yuan as money
 from refnet.api.keys import ApiKey
-from refnet.api.language import _
+from refnet.api.language import ENTITY_WORDS, _
 from refnet.graph import times
 from refnet.loaders.load import LoadReport
 from refnet.queries.network import NetworkSummary
@@ -146,8 +146,9 @@ def load_tables(report: LoadReport) -> list[Table]:
                        [_("entity"), _("rows"), _("written"), _("duplicates"), _("quarantined"),
                         _("balanced")], left=(_("entity"),))
     for entity, c in report.entities.items():
-        entities.add_row(entity, f"{c.rows:,}", f"{c.written:,}", f"{c.duplicates:,}",
-                         f"{c.quarantined:,}", _("yes") if c.balanced else f"[red]{_('NO')}[/]")
+        entities.add_row(_(ENTITY_WORDS.get(entity, entity)), f"{c.rows:,}", f"{c.written:,}",
+                         f"{c.duplicates:,}", f"{c.quarantined:,}",
+                         _("yes") if c.balanced else f"[red]{_('NO')}[/]")
     notes = [f"{n:,} {entity} {note}" for entity, c in report.entities.items()
              for note, n in sorted(c.notes.items())]
     if notes:

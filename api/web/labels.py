@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
-from refnet.api.language import RUN_WORDS
+from refnet.api.language import ENTITY_WORDS, RUN_WORDS
 from refnet.graph.model import MEMBER_STATUSES, PURCHASE_STATUSES
 from refnet.queries import conversion
 from refnet.queries.downline.members import SORTS, STATES
@@ -52,10 +52,7 @@ STATUS_LABELS = {"active": _l("active"), "inactive": _l("inactive"), "banned": _
                  "refunded": _l("refunded"), "invalid": _l("invalid")}
 assert set(MEMBER_STATUSES) | set(PURCHASE_STATUSES) <= set(STATUS_LABELS)
 RUN_LABELS = {state: _l(word) for state, word in RUN_WORDS.items()}
-ENTITY_LABELS = {"members": _l("members"), "accounts": _l("accounts"),
-                 "referrals": _l("referrals"), "trust": _l("trust ties"),
-                 "products": _l("products"), "shares": _l("shares"), "clicks": _l("clicks"),
-                 "purchases": _l("orders")}
+ENTITY_LABELS = {entity: _l(word) for entity, word in ENTITY_WORDS.items()}
 
 # what each refusal means, in the reader's language (the error's own words follow)
 CODE_LABELS = {"FORBIDDEN": _l("This member is outside the team your key may see."),
