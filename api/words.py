@@ -27,6 +27,8 @@ CHECK_TITLES: Final = {
     "SECOND_REFERRER": N_("Members claimed by a second referrer"),
     "REFUSED_REFERRALS": N_("Referral rows the loads refused"),
     "STUB_OR_UNTIED_PROMOTER": N_("Sales credited to promoters outside the tree"),
+    "STUB_PROMOTER": N_("Sales credited to accounts no member claims"),
+    "UNTIED_PROMOTER": N_("Sales credited to members with no referral tie"),
 }
 # a flag's numbers, by their key in the answer
 NUMBER_LABELS: Final = {
