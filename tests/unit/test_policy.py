@@ -128,3 +128,13 @@ def test_the_policy_is_plain_data() -> None:
     thresholds = policy.load("cn").thresholds()
     assert thresholds["threshold_people"] == 30
     assert set(thresholds) == {f.name for f in dataclasses.fields(Policy)}
+
+
+def test_the_cn_preset_cites_a_rule_for_every_finding() -> None:
+    """The case file quotes a rule beside every flag: cn has one for each code refnet
+    raises (the words module names them all), saying when it is the preset's choice."""
+    from refnet.api.words import CHECK_TITLES
+
+    cn = policy.load("cn")
+    missing = sorted(code for code in CHECK_TITLES if cn.rule(code) is None)
+    assert not missing
