@@ -44,7 +44,9 @@ RENAMES = {
     "Activity": "DownlineActivity", "Level": "DownlineLevel", "Branch": "DownlineBranch",
     "Concentration": "BranchConcentration", "Recruits": "RecruitsDistribution",
     "Totals": "ComplianceTotals", "Check": "ComplianceCheck", "Flag": "ComplianceFlag",
-    "Month": "GrowthMonth", "Ranked": "RankedPromoter",
+    "Month": "GrowthMonth", "Ranked": "RankedPromoter", "Rule": "ComplianceRule",
+    "Organization": "OpinionOrganization", "Tier": "OpinionTier",
+    "Condition": "OpinionCondition", "Assessment": "OpinionAssessment",
 }
 
 GLOSSARY = {
@@ -192,6 +194,18 @@ GLOSSARY = {
     "max_reward_to_retail": "Recruitment rewards / retail commission allowed; null: not "
                             "checked.",
     "min_organization_gmv": "GMV an organization needs before its ratios are judged.",
+    "serious_people": "People that, with the threshold crossed, make the case serious "
+                      "(情节严重); null: not checked.",
+    "serious_fees": "Entry fees collected that, with the threshold crossed, make the case "
+                    "serious (情节严重); null: not checked.",
+    "combine_organizations": "Whether the organizations one person leads are added together.",
+    "after_leaving": "Whether a leader who left but still draws commission keeps counting "
+                     "the members recruited after leaving.",
+    "entry_fee_share": "Share of recruits who bought an entry package at which joining counts "
+                       "as bought (the entry-fee condition); null: not judged.",
+    "recruitment_reward_share": "Entry-package share of all commission above which rewards "
+                                "count as paid by recruitment; null: not judged.",
+    "rules": "The rules the findings cite, quoted.",
     "reach_rank": "Position by reach.",
     "conversion_rank": "Position by conversion.",
 }
@@ -277,8 +291,8 @@ def _field_type(cls: type, name: str, hint: Any) -> Any:
         return Window
     if typing.get_origin(hint) is dict:
         return graphene.List(graphene.NonNull(NamedNumber))
-    if typing.get_origin(hint) is list:
-        (item,) = typing.get_args(hint)
+    if typing.get_origin(hint) in (list, tuple):
+        item = typing.get_args(hint)[0]  # list[X] or tuple[X, ...]
         if typing.get_origin(item) is list:
             return graphene.List(graphene.NonNull(graphene.List(graphene.NonNull(graphene.ID))))
         return graphene.List(graphene.NonNull(_scalar_or_object(cls, name, item)))
@@ -336,7 +350,7 @@ def to_graph(value: Any, name: str = "") -> Any:
         return Window(since=value["since"], as_of=value["as_of"], days=value["days"])
     if isinstance(value, dict):
         return [NamedNumber.of(k, v) for k, v in value.items()]
-    if isinstance(value, list):
+    if isinstance(value, list | tuple):
         return [to_graph(v, name) for v in value]
     if isinstance(value, int) and not isinstance(value, bool):
         if is_money(name):

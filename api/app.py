@@ -355,7 +355,8 @@ def create_app(config: Config | None = None, *, production: bool = False,
     logging.getLogger("graphql_server.execution").setLevel(logging.CRITICAL)
     app = Flask("refnet")
     app.config["MAX_CONTENT_LENGTH"] = max_upload_bytes
-    web.register(app, stores.get, config.data_dir, config.timezone, import_dir)
+    web.register(app, stores.get, config.data_dir, config.timezone, config.language,
+                 import_dir)
     app.add_url_rule("/graphql", view_func=RefnetGraphQLView.as_view(
         "graphql", stores=stores, documents=_Documents(schema.graphql_schema, limits),
         limits=limits, production=production, import_dir=import_dir))

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import graphene
 
+from . import formats
+
 __all__ = ["CURRENCY", "Money"]
 
 CURRENCY = "CNY"
@@ -21,6 +23,5 @@ class Money(graphene.ObjectType):
     def of(minor: int | None) -> Money | None:
         if minor is None:
             return None
-        sign = "-" if minor < 0 else ""
-        whole, cents = divmod(abs(int(minor)), 100)
-        return Money(minor=int(minor), amount=f"{sign}{whole}.{cents:02d}", currency=CURRENCY)
+        return Money(minor=int(minor), amount=formats.amount(minor, grouped=False),
+                     currency=CURRENCY)

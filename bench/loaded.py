@@ -3,6 +3,7 @@
 ``loaded_network(members, prefix)`` writes the synthetic network for the default seed,
 starts an embedded server for a fresh data dir, loads the files and yields
 ``(config, files, data)``; the server stops when the block ends, whatever happened.
+``network_at(members, data)`` is that, or a data dir loaded before.
 ``oracle(question)`` imports the tests' Cypher answer to a question, the anchor a
 snapshot answer is measured against.
 """
@@ -26,7 +27,7 @@ from refnet.graph.connect import open_store
 from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load, privacy, synthetic
 
-__all__ = ["loaded_network", "median_ms", "oracle"]
+__all__ = ["loaded_network", "median_ms", "network_at", "oracle"]
 
 
 def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -62,4 +63,24 @@ def loaded_network(members: int, prefix: str) -> Iterator[tuple[Config, Path, Pa
                 load.load_paths(store, [files], hasher=privacy.keyed_hasher(b"bench"))
             yield config, files, data
         finally:
+            server.stop()
+
+
+@contextmanager
+def network_at(members: int, data: str | None) -> Iterator[Config]:
+    """A network of ``members``: generated and loaded afresh, or the data dir ``data``
+    loaded before (its server started for the block if it was not running)."""
+    if data is None:
+        with loaded_network(members, "refnet-bench-") as (config, _files, _data):
+            yield config
+        return
+    config = Config.from_env(env={}, data_dir=Path(data))
+    server = EmbeddedServer(config)
+    started = server.status() is None
+    if started:
+        server.start()
+    try:
+        yield config
+    finally:
+        if started:
             server.stop()

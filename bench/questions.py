@@ -34,21 +34,19 @@ import statistics
 import subprocess
 import sys
 import time
-from collections.abc import Callable, Iterator
-from contextlib import contextmanager
+from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
 import numpy as np
-from loaded import loaded_network, oracle  # bench/loaded.py: run as python bench/<script>.py
+from loaded import network_at, oracle  # bench/loaded.py: run as python bench/<script>.py
 from rich.console import Console
 from rich.table import Table
 
 from refnet.api.render import progress_bar
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
-from refnet.graph.server import EmbeddedServer
 from refnet.graph.store import GraphStore
 from refnet.queries import compliance, conversion, downline, influence, network, snapshot
 from refnet.queries import window as windows
@@ -122,24 +120,6 @@ def end_to_end(config: Config, root: str, runs: int) -> float:
     return statistics.median(times)
 
 
-@contextmanager
-def network_at(args: argparse.Namespace) -> Iterator[Config]:
-    if args.data is None:
-        with loaded_network(args.members, "refnet-q-bench-") as (config, _files, _data):
-            yield config
-        return
-    config = Config.from_env(env={}, data_dir=Path(args.data))
-    server = EmbeddedServer(config)
-    started = server.status() is None
-    if started:
-        server.start()
-    try:
-        yield config
-    finally:
-        if started:
-            server.stop()
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--members", type=int, default=20_000)
@@ -153,7 +133,7 @@ def main() -> None:
     args = parser.parse_args()
     cypher = args.cypher or args.members <= 200_000
 
-    with network_at(args) as config, open_store(config) as store:
+    with network_at(args.members, args.data) as config, open_store(config) as store:
         started = time.perf_counter()
         built = snapshot.build(store)
         build_s = time.perf_counter() - started

@@ -19,11 +19,12 @@ import platformdirs
 
 from .errors import ConfigError
 
-__all__ = ["Config", "Limits"]
+__all__ = ["LANGUAGES", "Config", "Limits"]
 
 Backend = Literal["embedded", "neo4j"]
 BACKENDS: tuple[str, ...] = ("embedded", "neo4j")
 FSYNC_POLICIES: tuple[str, ...] = ("everysec", "always")
+LANGUAGES: tuple[str, ...] = ("zh", "en")  # zh-CN first (refnet.api.language names them)
 
 
 @dataclass(frozen=True)
@@ -55,6 +56,7 @@ class Config:
     neo4j_database: str = "neo4j"
     limits: Limits = field(default_factory=Limits)
     timezone: str = "Asia/Shanghai"  # the organization's: days, weeks and months are its own
+    language: str = "zh"  # what people read first: zh-CN labels; "en" by choice
 
     def __post_init__(self) -> None:
         try:
@@ -62,6 +64,9 @@ class Config:
         except (ZoneInfoNotFoundError, ValueError):
             raise ConfigError(f"unknown time zone {self.timezone!r}; use an IANA name such "
                               f"as Asia/Shanghai") from None
+        if self.language not in LANGUAGES:
+            raise ConfigError(f"unknown language {self.language!r}; choose one of "
+                              f"{', '.join(LANGUAGES)}")
         if self.backend not in BACKENDS:
             raise ConfigError(f"unknown backend {self.backend!r}; choose one of {BACKENDS}")
         if self.fsync not in FSYNC_POLICIES:
@@ -84,6 +89,7 @@ class Config:
             "neo4j_password": "NEO4J_PASSWORD",
             "neo4j_database": "NEO4J_DATABASE",
             "timezone": "REFNET_TZ",
+            "language": "REFNET_LANG",
         }
         for attr, var in names.items():
             if env.get(var):

@@ -64,8 +64,8 @@ class RelType:
 MEMBER: Final = NodeType(
     "Member",
     ("id",),
-    ("id", "platform", "joined_at", "status", "tier", "load_id"),
-    "A person in an organization's referral forest.",
+    ("id", "platform", "joined_at", "status", "tier", "left_at", "load_id"),
+    "A person in an organization's referral forest; left_at: when they formally left it.",
 )
 ACCOUNT: Final = NodeType(
     "Account",

@@ -51,6 +51,8 @@ MEMBERS: Final = CanonicalFile(
         Column("joined_at", "time", False, "when they joined; also the referral's time"),
         Column("status", "str", False, "active, inactive or banned"),
         Column("tier", "str", False, "the organization's level name (e.g. member, vip, leader)"),
+        Column("left_at", "time", False, "when the member formally left the organization; "
+                                         "empty while a member"),
     ),
     "Members and their referrer: the referral forest.",
 )

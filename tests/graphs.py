@@ -45,10 +45,13 @@ class Network:
     )
 
     def member(self, member_id: str, referrer: str | None = None, *, day: float = 0,
-               platform: str = "taobao", status: str = "active", tier: str = "member") -> None:
+               platform: str = "taobao", status: str = "active", tier: str = "member",
+               left: float | None = None) -> None:
+        """``left``: the day the member formally left the organization."""
         self.rows["members"].append({
             "member_id": member_id, "referrer_id": referrer, "platform": platform,
             "joined_at": at(day), "status": status, "tier": tier,
+            "left_at": None if left is None else at(left),
         })
 
     def chain(self, *ids: str, day: float = 0) -> None:

@@ -21,8 +21,9 @@ from typing import Final
 import click
 
 from refnet import __version__
+from refnet.api import language
 from refnet.graph import times
-from refnet.graph.config import Config
+from refnet.graph.config import LANGUAGES, Config
 from refnet.graph.errors import RefnetError
 
 from .output import console, friendly_errors
@@ -36,7 +37,7 @@ class _Commands(click.Group):
 
     WHERE: Final = MappingProxyType({
         "db": "db", "generate": "data", "load": "data", "profiles": "data", "query": "query",
-        "serve": "serve", "keys": "keys", "demo": "demo"})
+        "serve": "serve", "keys": "keys", "demo": "demo", "report": "report"})
 
     def list_commands(self, ctx: click.Context) -> list[str]:
         return list(self.WHERE)
@@ -60,13 +61,16 @@ class _Commands(click.Group):
               help="The organization's time zone: times print in it and a bare date "
                    "(--as-of 2026-11-01) is its day [env: REFNET_TZ; default: "
                    "Asia/Shanghai].")
+@click.option("--lang", type=click.Choice(LANGUAGES), default=None,
+              help="The tables' language: zh (中文) or en [env: REFNET_LANG; default: zh].")
 @click.pass_context
 def main(ctx: click.Context, backend: str | None, data_dir: Path | None,
-         neo4j_uri: str | None, tz: str | None) -> None:
+         neo4j_uri: str | None, tz: str | None, lang: str | None) -> None:
     """refnet: graph analytics for social e-commerce referral networks."""
     try:
         ctx.obj = Config.from_env(backend=backend, data_dir=data_dir, neo4j_uri=neo4j_uri,
-                                  timezone=tz)
+                                  timezone=tz, language=lang)
+        language.use(ctx.obj.language)
     except RefnetError as e:
         raise click.ClickException(str(e)) from e
     times.show_in(ctx.obj.timezone)

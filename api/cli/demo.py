@@ -14,6 +14,7 @@ from refnet.loaders import synthetic
 from refnet.queries import compliance, conversion, downline, influence, network
 
 from .. import render
+from ..language import _
 from .data import generate_network, load_files
 from .output import console, friendly_errors, print_tables
 
@@ -33,10 +34,8 @@ def demo(config: Config, members: int, seed: int, fresh: bool) -> None:
             store.clear()
         held = int(store.run("network/counts").single()["members"])
         if held:
-            console.print(
-                f"using the {held:,}-member network already stored in {config.data_dir} "
-                f"(--fresh rebuilds it)"
-            )
+            console.print(_("using the {n}-member network already stored in {where} "
+                            "(--fresh rebuilds it)").format(n=f"{held:,}", where=config.data_dir))
         else:
             with tempfile.TemporaryDirectory(prefix="refnet-demo-") as tmp:
                 generate_network(members, Path(tmp), seed)
@@ -55,19 +54,21 @@ def _four_answers(store: GraphStore) -> None:
     console.print(render.summary_table(summary))
     if not summary.members:
         return
-    console.rule("[bold]Downline health[/] of the largest organization (last 30 days)")
+    console.rule(_("[bold]Downline health[/] of the largest organization (last 30 days)"))
     if summary.largest:
         health = downline.ask(store, downline.DownlineParams(
             root_id=summary.largest[0].root, top=3))
         print_tables(downline_view.brief(health))
-    console.rule("[bold]Compliance[/] under the cn policy (last 365 days)")
+    console.rule(_("[bold]Compliance[/] under the cn policy (last 365 days)"))
     report = compliance.ask(store, compliance.ComplianceParams(evidence=1))
     print_tables(compliance_view.brief(report))
-    console.rule("[bold]Influence[/]: trust-weighted PageRank and 5 IMM seeds (last 30 days)")
+    console.rule(_("[bold]Influence[/]: trust-weighted PageRank and 5 IMM seeds "
+                   "(last 30 days)"))
     answer = influence.ask(store, influence.InfluenceParams(top=5, seeds=5, runs=200))
     assert answer.seeds is not None  # seeds=5 asks for them
     print_tables(influence_view.brief(answer.ranking, answer.seeds))
-    console.rule("[bold]Conversion[/] by trust in the promoter (last 90 days)")
+    console.rule(_("[bold]Conversion[/] by trust in the promoter (last 90 days)"))
     funnel = conversion.ask(store, conversion.ConversionParams(top=5))
     print_tables(conversion_view.brief(funnel))
-    console.print("[dim]More: refnet query downline|compliance|influence|conversion --help[/]")
+    console.print(_("[dim]More: refnet query downline|compliance|influence|conversion "
+                    "--help[/]"))

@@ -12,8 +12,10 @@ from refnet.graph.times import local as format_instant
 from refnet.queries.compliance import ComplianceReport, Flag
 from refnet.queries.compliance.policy import Policy
 
+from ..language import _
 from ..names import is_money, is_time
-from . import money, percent
+from ..words import PATTERN_WORDS, STATUS_LABELS, TIER_WORDS
+from . import columns, key_values, money, percent, shown
 
 __all__ = ["brief", "chain", "tables"]
 
@@ -25,6 +27,8 @@ MAX_COLUMNS = 6  # organizations side by side in the month-by-month table
 def tables(report: ComplianceReport) -> list[Table]:
     """Summary, policy, checks and flags; month-by-month growth for velocity flags."""
     out = [_summary(report), _policy(report.policy), _checks(report), _flags(report)]
+    if report.opinion:
+        out.append(_opinion(report))
     growth = [f for f in report.flags if f.timeline]
     if growth:
         out.append(_timeline(growth))
@@ -48,97 +52,125 @@ def chain(path: list[str], keep: int = 3) -> str:
 
 def _summary(r: ComplianceReport) -> Table:
     t = r.totals
-    scope = f"the downline of {r.root}" if r.root else "the whole network"
-    table = Table(title=f"Compliance ({r.policy.name}): {scope}", show_header=False,
-                  title_justify="left")
-    table.add_column("", style="bold")
-    table.add_column("", justify="right")
-    table.add_column("", style="dim")
+    scope = (_("the downline of {root}").format(root=r.root) if r.root
+             else _("the whole network"))
     severities = r.by_severity()
-    rows = [
-        ("Window", f"{r.window['since']} – {r.window['as_of']}", f"{r.window['days']:g} days"),
-        ("Flags", f"{len(r.flags):,}", ", ".join(f"{v:,} {k}" for k, v in severities.items())),
-        ("Members", f"{t.members:,}", "joined by the window's end"),
-        ("Organizations", f"{t.organizations:,}", "roots with at least one recruit"),
-        ("Deepest organization", f"{t.deepest_levels:,}", "levels, the root's level included"),
-        ("Purchases", f"{t.purchases:,}", "paid or settled, in the window"),
-        ("GMV", money(t.gmv), ""),
-        ("Entry packages", money(t.entry_gmv), f"{percent(t.entry_share)} of GMV"),
-        ("Bought by members", money(t.internal_gmv), f"{percent(t.internal_share)} of GMV"),
-        ("Bought by outside buyers", money(t.outside_gmv), "retail"),
-        ("Bought by the promoter", money(t.self_gmv), "self-purchase (part of members')"),
-        ("Unattributed", money(t.unattributed_gmv), "no promoter"),
-        ("Commission", money(t.commission), ""),
-        ("Recruitment rewards", money(t.entry_commission), "commission on entry packages"),
-        ("Retail commission", money(t.retail_commission),
-         "non-entry products, outside buyers"),
-        ("Rewards / retail", "—" if t.reward_to_retail is None else f"{t.reward_to_retail:,.2f}",
-         "times"),
-        ("Buying members", f"{t.buying_members:,}", "paid or settled, up to the window's end"),
-        ("Entry-package-only buyers", f"{t.entry_only_buyers:,}",
-         percent(t.entry_only_buyers / t.buying_members if t.buying_members else None)
-         + " of buying members"),
-        ("Refused referral rows", f"{t.refused_referrals:,}", "quarantined by the loads"),
-    ]
-    for row in rows:
-        table.add_row(*row)
-    return table
+    of_gmv = _("{share} of GMV")
+    return key_values(_("Compliance ({policy}): {scope}").format(policy=r.policy.name,
+                                                                 scope=scope), [
+        (_("Window"), " – ".join(shown(r.window)),
+         _("{n} days").format(n=f"{r.window['days']:g}")),
+        (_("Flags"), f"{len(r.flags):,}",
+         ", ".join(f"{v:,} {k}" for k, v in severities.items())),
+        (_("Members"), f"{t.members:,}", _("joined by the window's end")),
+        (_("Organizations"), f"{t.organizations:,}", _("roots with at least one recruit")),
+        (_("Deepest organization"), f"{t.deepest_levels:,}",
+         _("levels, the root's level included")),
+        (_("Purchases"), f"{t.purchases:,}", _("paid or settled, in the window")),
+        (_("GMV"), money(t.gmv), ""),
+        (_("Entry packages"), money(t.entry_gmv), of_gmv.format(share=percent(t.entry_share))),
+        (_("Bought by members"), money(t.internal_gmv),
+         of_gmv.format(share=percent(t.internal_share))),
+        (_("Bought by outside buyers"), money(t.outside_gmv), _("retail")),
+        (_("Bought by the promoter"), money(t.self_gmv),
+         _("self-purchase (part of members')")),
+        (_("Unattributed"), money(t.unattributed_gmv), _("no promoter")),
+        (_("Commission"), money(t.commission), ""),
+        (_("Recruitment rewards"), money(t.entry_commission),
+         _("commission on entry packages")),
+        (_("Retail commission"), money(t.retail_commission),
+         _("non-entry products, outside buyers")),
+        (_("Rewards / retail"),
+         "—" if t.reward_to_retail is None else f"{t.reward_to_retail:,.2f}", _("times")),
+        (_("Buying members"), f"{t.buying_members:,}",
+         _("paid or settled, up to the window's end")),
+        (_("Entry-package-only buyers"), f"{t.entry_only_buyers:,}",
+         _("{share} of buying members").format(share=percent(
+             t.entry_only_buyers / t.buying_members if t.buying_members else None))),
+        (_("Refused referral rows"), f"{t.refused_referrals:,}", _("quarantined by the loads")),
+    ])
 
 
 def _policy(p: Policy) -> Table:
-    table = Table(title=f"Policy {p.name}: {p.title}", title_justify="left",
-                  caption=p.reference or None, caption_justify="left")
-    table.add_column("threshold")
-    table.add_column("value", justify="right")
+    table = columns(Table(title=_("Policy {name}: {title}").format(name=p.name, title=p.title),
+                          title_justify="left", caption=p.reference or None,
+                          caption_justify="left"),
+                    [_("threshold"), _("value")], left=(_("threshold"),))
 
     def show(value: object, unit: str = "") -> str:
         if value is None:
-            return "— (not checked)"
+            return _("— (not checked)")
         if isinstance(value, bool):
-            return "yes" if value else "no"
+            return _("yes") if value else _("no")
         if isinstance(value, float):
             return f"{value:g}×" if unit == "times" else percent(value, 0)
         return f"{value:,}{(' ' + unit) if unit else ''}"
 
+    levels = _("levels")
+    per_days = {"days": p.velocity_days}
     rows = [
-        ("commission levels allowed", show(p.max_commission_levels, "levels")),
-        ("declared plan", show(p.plan_levels, "levels")),
-        ("threshold: people", show(p.threshold_people)),
-        ("threshold: levels", show(p.threshold_levels, "levels")),
-        ("organizer counted among the people", show(p.count_organizer)),
-        (f"direct recruits per {p.velocity_days} days", show(p.max_direct_recruits)),
-        (f"downline recruits per {p.velocity_days} days", show(p.max_downline_recruits)),
-        ("entry packages are entry fees", show(p.entry_fee)),
-        ("entry-package share of GMV", show(p.max_entry_share)),
-        ("entry-package-only buyers", show(p.max_entry_only_buyers)),
-        ("internal consumption share of GMV", show(p.max_internal_share)),
-        ("recruitment rewards / retail commission", show(p.max_reward_to_retail, "times")),
-        ("organizations judged on ratios from GMV", money(p.min_organization_gmv)),
+        (_("commission levels allowed"), show(p.max_commission_levels, levels)),
+        (_("declared plan"), show(p.plan_levels, levels)),
+        (_("threshold: people"), show(p.threshold_people)),
+        (_("threshold: levels"), show(p.threshold_levels, levels)),
+        (_("organizer counted among the people"), show(p.count_organizer)),
+        (_("direct recruits per {days} days").format(**per_days), show(p.max_direct_recruits)),
+        (_("downline recruits per {days} days").format(**per_days),
+         show(p.max_downline_recruits)),
+        (_("entry packages are entry fees"), show(p.entry_fee)),
+        (_("entry-package share of GMV"), show(p.max_entry_share)),
+        (_("entry-package-only buyers"), show(p.max_entry_only_buyers)),
+        (_("internal consumption share of GMV"), show(p.max_internal_share)),
+        (_("recruitment rewards / retail commission"), show(p.max_reward_to_retail, "times")),
+        (_("organizations judged on ratios from GMV"), money(p.min_organization_gmv)),
+        (_("serious (情节严重): people"), show(p.serious_people)),
+        (_("serious (情节严重): entry fees"),
+         _("— (not checked)") if p.serious_fees is None else money(p.serious_fees)),
+        (_("organizations of one leader added up"), show(p.combine_organizations)),
+        (_("who left but still earns keeps counting"), show(p.after_leaving)),
     ]
     for row in rows:
         table.add_row(*row)
     return table
 
 
+def _opinion(r: ComplianceReport) -> Table:
+    """The 2013 opinion per leader: the tier the numbers reach and the conditions shown."""
+    table = columns(Table(title=_("The 2013 opinion, leader by leader"), title_justify="left"),
+                    [_("leader"), _("people"), _("levels"), _("entry fees"), _("tier"),
+                     _("entry fee"), _("levels ≥"), _("rewards by recruitment"), _("pattern")],
+                    left=(_("leader"), _("entry fees"), _("tier"), _("entry fee"),
+                          _("levels ≥"), _("rewards by recruitment"), _("pattern")))
+    for a in r.opinion:
+        shown = {c.code: _(STATUS_LABELS[c.status]) for c in a.conditions}
+        leader = a.leader + (f" (+{', '.join(a.same_person)})" if a.same_person else "")
+        table.add_row(leader, f"{a.people:,}", str(a.levels), money(a.fees),
+                      _(TIER_WORDS[a.tier]), shown["ENTRY_FEE"], shown["LEVELS"],
+                      shown["RECRUITMENT_REWARDS"],
+                      _(PATTERN_WORDS[a.pattern]) + (_(" (criminal)") if a.criminal else ""))
+    return table
+
+
 def _checks(r: ComplianceReport) -> Table:
-    table = Table(title="Checks", title_justify="left")
-    table.add_column("check")
-    table.add_column("ran")
-    table.add_column("flags", justify="right")
-    table.add_column("note", style="dim")
+    table = Table(title=_("Checks"), title_justify="left")
+    table.add_column(_("check"))
+    table.add_column(_("ran"))
+    table.add_column(_("flags"), justify="right")
+    table.add_column(_("note"), style="dim")
     for c in r.checks:
-        table.add_row(c.code, "yes" if c.checked else "no", f"{c.flags:,}", c.note)
+        table.add_row(c.code, _("yes") if c.checked else _("no"), f"{c.flags:,}", c.note)
     return table
 
 
 def _flags(r: ComplianceReport) -> Table:
-    table = Table(title=f"Flags ({len(r.flags):,})", title_justify="left")
-    table.add_column("severity")
-    table.add_column("code")
-    table.add_column("member")
-    table.add_column("finding")
-    table.add_column("numbers", justify="right")
-    table.add_column(f"evidence (up to {r.evidence_limit} chains, root first)", style="dim")
+    table = Table(title=_("Flags ({n})").format(n=f"{len(r.flags):,}"), title_justify="left")
+    table.add_column(_("severity"))
+    table.add_column(_("code"))
+    table.add_column(_("member"))
+    table.add_column(_("finding"))
+    table.add_column(_("numbers"), justify="right")
+    table.add_column(_("evidence (up to {n} chains, root first)").format(n=r.evidence_limit),
+                     style="dim")
     for f in r.flags:
         table.add_row(f"[{SEVERITY_STYLE[f.severity]}]{f.severity}[/]", f.code, f.member or "—",
                       f.message, _numbers(f), "\n".join(chain(p) for p in f.evidence))
@@ -164,9 +196,9 @@ def _numbers(f: Flag) -> str:
 
 def _timeline(flags: list[Flag]) -> Table:
     """One row per month, one column group per organization: members, levels, recruits."""
-    table = Table(title="Organizations month by month (members / levels / recruits)",
+    table = Table(title=_("Organizations month by month (members / levels / recruits)"),
                   title_justify="left")
-    table.add_column("month")
+    table.add_column(_("month"))
     orgs = []
     for f in flags:
         if f.member and f.member not in orgs and len(orgs) < MAX_COLUMNS:
@@ -186,8 +218,9 @@ def _timeline(flags: list[Flag]) -> Table:
 
 def _levels(flags: list[Flag]) -> Table:
     """The relationship chart in numbers: members on each level, one column per organizer."""
-    table = Table(title="Members per level (level 1 is the organizer)", title_justify="left")
-    table.add_column("level", justify="right")
+    table = Table(title=_("Members per level (level 1 is the organizer)"),
+                  title_justify="left")
+    table.add_column(_("level"), justify="right")
     charts: dict[str, list[int]] = {}
     for f in flags:
         if f.member and f.member not in charts and len(charts) < MAX_COLUMNS:

@@ -5,21 +5,26 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from refnet.api.render import money, percent
+from refnet.api.formats import count as _count
+from refnet.api.language import _
+from refnet.api.render import columns, key_values, money, percent, shown
 from refnet.queries.conversion import ConversionReport, CoverageVsConversion, FirstPurchase
 
 __all__ = [
     "brief", "coverage_table", "first_purchase_table", "funnel_table", "split_table", "tables",
 ]
 
-SPLIT_TITLES = {
-    "promoter": "By promoter (top by GMV)",
-    "trust": "By trust of the clicker in the promoter (TRUSTS weight at the click)",
-    "level": "By the promoter's level (0 = an organization's root)",
-    "channel": "By channel",
-}
-SPLIT_KEYS = {"promoter": "promoter", "trust": "trust weight", "level": "level",
-              "channel": "channel"}
+
+
+def _split_titles() -> dict[str, tuple[str, str]]:
+    """Each split's title and key column, in the language chosen when asked."""
+    return {
+        "promoter": (_("By promoter (top by GMV)"), _("promoter")),
+        "trust": (_("By trust of the clicker in the promoter (TRUSTS weight at the click)"),
+                  _("trust weight")),
+        "level": (_("By the promoter's level (0 = an organization's root)"), _("level")),
+        "channel": (_("By channel"), _("channel")),
+    }
 
 
 def tables(result: ConversionReport) -> list[Table]:
@@ -33,60 +38,51 @@ def brief(result: ConversionReport) -> list[Table]:
     return [funnel_table(result), split_table(result)]
 
 
-def _count(n: int | None) -> str:
-    return "—" if n is None else f"{n:,}"
-
-
 def _ratio(x: float | None) -> str:
     return "—" if x is None else f"{x:,.2f}"
 
 
 def funnel_table(result: ConversionReport) -> Table:
-    w = result.window
-    who = f" for promoter {result.promoter_id}" if result.promoter_id else ""
+    since, as_of = shown(result.window)
+    who = (_(" for promoter {promoter}").format(promoter=result.promoter_id)
+           if result.promoter_id else "")
     if result.root_id:
-        who += f" within {result.root_id}'s downline"
-    table = Table(title=f"Conversion{who}, {w['since']} < t ≤ {w['as_of']}",
-                  show_header=False, title_justify="left")
-    table.add_column("", style="bold")
-    table.add_column("", justify="right")
-    table.add_column("", style="dim")
+        who += _(" within {root}'s downline").format(root=result.root_id)
     f = result.overall
-    rows = [
-        ("Shares", _count(f.shares), "made in the window"),
-        ("Clicks", _count(f.clicks), "on the promoters' shares"),
-        ("Unique clickers", _count(f.clickers), "members"),
-        ("Clicks per share", _ratio(f.click_through), "no impressions exist: not a CTR"),
-        ("Purchases", _count(f.purchases), "paid or settled, through a share"),
-        ("  buyers", _count(f.buyers), "distinct members"),
-        ("  outside orders", _count(f.outside_orders), "no member buyer"),
-        ("  converted", _count(f.converted), "the buyer clicked that share first"),
-        ("Conversion", percent(f.conversion), "converted / clicks"),
-        ("Clicker conversion", percent(f.clicker_conversion),
-         "converting clickers / unique clickers"),
-        ("GMV", money(f.gmv), "through shares"),
-        ("Commission", money(f.commission), "through shares"),
-        ("Other purchases", _count(result.other_purchases),
-         f"through no share: {money(result.other_gmv)} GMV"),
-    ]
-    for row in rows:
-        table.add_row(*row)
-    return table
+    return key_values(_("Conversion{who}, {since} < t ≤ {as_of}").format(
+        who=who, since=since, as_of=as_of), [
+        (_("Shares"), _count(f.shares), _("made in the window")),
+        (_("Clicks"), _count(f.clicks), _("on the promoters' shares")),
+        (_("Unique clickers"), _count(f.clickers), _("members")),
+        (_("Clicks per share"), _ratio(f.click_through), _("no impressions exist: not a CTR")),
+        (_("Purchases"), _count(f.purchases), _("paid or settled, through a share")),
+        (_("  buyers"), _count(f.buyers), _("distinct members")),
+        (_("  outside orders"), _count(f.outside_orders), _("no member buyer")),
+        (_("  converted"), _count(f.converted), _("the buyer clicked that share first")),
+        (_("Conversion"), percent(f.conversion), _("converted / clicks")),
+        (_("Clicker conversion"), percent(f.clicker_conversion),
+         _("converting clickers / unique clickers")),
+        (_("GMV"), money(f.gmv), _("through shares")),
+        (_("Commission"), money(f.commission), _("through shares")),
+        (_("Other purchases"), _count(result.other_purchases),
+         _("through no share: {gmv} GMV").format(gmv=money(result.other_gmv))),
+    ])
 
 
 def split_table(result: ConversionReport) -> Table:
     group = result.group_by
     shown = len(result.groups)
-    more = f" — {shown:,} of {result.group_count:,}" if shown < result.group_count else ""
-    table = Table(title=SPLIT_TITLES.get(group, group) + more, title_justify="left")
-    table.add_column(SPLIT_KEYS.get(group, group),
-                     justify="right" if group == "level" else "left")
-    columns = ["shares", "clicks", "clickers", "clicks/share", "purchases", "converted",
-               "outside", "GMV (¥)", "conversion", "clicker conv."]
-    if group == "trust":
-        columns = [c for c in columns if c not in ("shares", "clicks/share")]
-    for name in columns:
-        table.add_column(name, justify="right")
+    more = (_(" — {shown} of {all}").format(shown=f"{shown:,}", all=f"{result.group_count:,}")
+            if shown < result.group_count else "")
+    title, key = _split_titles().get(group, (group, group))
+    table = Table(title=title + more, title_justify="left")
+    table.add_column(key, justify="right" if group == "level" else "left")
+    names = {"shares": _("shares"), "clicks": _("clicks"), "clickers": _("clickers"),
+             "clicks/share": _("clicks/share"), "purchases": _("purchases"),
+             "converted": _("converted"), "outside": _("outside"), "GMV (¥)": _("GMV (¥)"),
+             "conversion": _("conversion"), "clicker conv.": _("clicker conv.")}
+    shown_columns = [c for c in names if group != "trust" or c not in ("shares", "clicks/share")]
+    columns(table, [names[c] for c in shown_columns])
     for f in result.groups:
         cells = {
             "shares": _count(f.shares), "clicks": _count(f.clicks),
@@ -96,7 +92,7 @@ def split_table(result: ConversionReport) -> Table:
             "conversion": percent(f.conversion),
             "clicker conv.": percent(f.clicker_conversion),
         }
-        table.add_row(f.key, *(cells[c] for c in columns))
+        table.add_row(f.key, *(cells[c] for c in shown_columns))
     return table
 
 
@@ -107,18 +103,17 @@ def _rho(x: float | None) -> str:
 def coverage_table(c: CoverageVsConversion) -> Table:
     """The top promoters by reach beside the top by conversion, rank by rank."""
     table = Table(
-        title=(f"Coverage vs conversion: {c.ranked:,} promoters with ≥ {c.min_clicks:,} clicks"),
-        caption=(f"Spearman with GMV: reach {_rho(c.reach_gmv_spearman)}, conversion "
-                 f"{_rho(c.conversion_gmv_spearman)}. GMV of the lists: "
-                 f"{money(c.top_reach_gmv)} by reach, {money(c.top_conversion_gmv)} "
-                 "by conversion."),
+        title=_("Coverage vs conversion: {n} promoters with ≥ {clicks} clicks").format(
+            n=f"{c.ranked:,}", clicks=f"{c.min_clicks:,}"),
+        caption=_("Spearman with GMV: reach {reach}, conversion {conversion}. GMV of the "
+                  "lists: {reach_gmv} by reach, {conversion_gmv} by conversion.").format(
+            reach=_rho(c.reach_gmv_spearman), conversion=_rho(c.conversion_gmv_spearman),
+            reach_gmv=money(c.top_reach_gmv), conversion_gmv=money(c.top_conversion_gmv)),
         title_justify="left", caption_justify="left",
     )
-    for name, justify in (("#", "right"), ("by reach", "left"), ("clickers", "right"),
-                          ("conv.", "right"), ("GMV (¥)", "right"),
-                          ("by conversion", "left"), ("conv.", "right"),
-                          ("clicks", "right"), ("GMV (¥)", "right")):
-        table.add_column(name, justify=justify)  # type: ignore[arg-type]
+    columns(table, ["#", _("by reach"), _("clickers"), _("conv."), _("GMV (¥)"),
+                    _("by conversion"), _("conv."), _("clicks"), _("GMV (¥)")],
+            left=(_("by reach"), _("by conversion")))
     for i in range(max(len(c.by_reach), len(c.by_conversion))):
         left = c.by_reach[i] if i < len(c.by_reach) else None
         right = c.by_conversion[i] if i < len(c.by_conversion) else None
@@ -144,10 +139,10 @@ def _days(x: float | None) -> str:
 
 
 def first_purchase_table(fp: FirstPurchase) -> Table:
-    table = Table(title="Time from joining to first purchase (days)", title_justify="left")
-    for name in ("members", "bought", "never bought", "bought before joining",
-                 "quartile 1", "median", "quartile 3"):
-        table.add_column(name, justify="right")
+    table = columns(Table(title=_("Time from joining to first purchase (days)"),
+                          title_justify="left"),
+                    [_("members"), _("bought"), _("never bought"), _("bought before joining"),
+                     _("quartile 1"), _("median"), _("quartile 3")])
     table.add_row(f"{fp.members:,}", f"{fp.bought:,}", f"{fp.never_bought:,}",
                   f"{fp.bought_before_joining:,}", _days(fp.q1_days), _days(fp.median_days),
                   _days(fp.q3_days))

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 from rich.table import Table
 
-from refnet.api.render import money, percent
+from refnet.api.language import _
+from refnet.api.render import columns, key_values, money, percent, shown
 from refnet.queries.influence import Influence, InfluenceRanking, InfluenceSeeds
 
 __all__ = ["brief", "tables"]
@@ -28,49 +29,43 @@ def brief(ranking: InfluenceRanking, seeds: InfluenceSeeds) -> list[Table]:
     return [_ranking(ranking), _seeds(seeds)]
 
 
-def _key_values(title: str, rows: list[tuple[str, str, str]]) -> Table:
-    table = Table(title=title, show_header=False, title_justify="left")
-    table.add_column("", style="bold")
-    table.add_column("", justify="right")
-    table.add_column("", style="dim")
-    for row in rows:
-        table.add_row(*row)
-    return table
-
-
 def _team(root_id: str | None) -> str:
-    return f" within {root_id}'s downline" if root_id else ""
+    return _(" within {root}'s downline").format(root=root_id) if root_id else ""
 
 
 def _window(w: dict) -> tuple[str, str, str]:
-    return ("Window", f"{w['since']} .. {w['as_of']}", "since < t <= as of; trust as of the end")
+    return (_("Window"), " .. ".join(shown(w)),
+            _("since < t <= as of; trust as of the end"))
+
+
+def _members(n: int) -> tuple[str, str, str]:
+    return (_("Members"), f"{n:,}", _("joined by the window's end"))
 
 
 def _ranking_summary(r: InfluenceRanking) -> Table:
-    kind = (f"personalized from {', '.join(r.personalized)}" if r.personalized
-            else "global")
+    kind = (_("personalized from {members}").format(members=", ".join(r.personalized))
+            if r.personalized else _("global"))
     rho = "—" if r.spearman is None else f"{r.spearman:+.3f}"
-    return _key_values("Influence: trust-weighted PageRank" + _team(r.root_id), [
+    return key_values(_("Influence: trust-weighted PageRank") + _team(r.root_id), [
         _window(r.window),
-        ("Members", f"{r.members:,}", "joined by the window's end"),
-        ("Trust edges", f"{r.trust_edges:,}", "rank flows from truster to trusted"),
-        ("PageRank", kind, f"alpha {r.alpha}, converged in {r.iterations:,} iterations"),
-        ("Attributed GMV", money(r.total_gmv), f"{r.promoters:,} promoters, paid and settled"),
-        (f"GMV of the top {len(r.rows):,}", money(r.top_gmv), percent(r.top_gmv_share)
-         + " of attributed GMV"),
-        ("Spearman ρ", rho, "PageRank vs attributed GMV over all members"),
+        _members(r.members),
+        (_("Trust edges"), f"{r.trust_edges:,}", _("rank flows from truster to trusted")),
+        ("PageRank", kind, _("alpha {alpha}, converged in {n} iterations").format(
+            alpha=r.alpha, n=f"{r.iterations:,}")),
+        (_("Attributed GMV"), money(r.total_gmv),
+         _("{n} promoters, paid and settled").format(n=f"{r.promoters:,}")),
+        (_("GMV of the top {n}").format(n=f"{len(r.rows):,}"), money(r.top_gmv),
+         _("{share} of attributed GMV").format(share=percent(r.top_gmv_share))),
+        (_("Spearman ρ"), rho, _("PageRank vs attributed GMV over all members")),
     ])
 
 
 def _ranking(r: InfluenceRanking) -> Table:
-    table = Table(title="Members by PageRank, with the revenue they bring",
-                  title_justify="left")
-    for name, justify in (("#", "right"), ("member", "left"), ("PageRank", "right"),
-                          ("trusted by", "right"), ("trust in (Σw)", "right"),
-                          ("orders", "right"), ("GMV", "right"), ("GMV #", "right"),
-                          ("buyers", "right"), ("outside orders", "right"),
-                          ("buyers' GMV", "right"), ("commission", "right")):
-        table.add_column(name, justify=justify)
+    table = columns(Table(title=_("Members by PageRank, with the revenue they bring"),
+                          title_justify="left"),
+                    ["#", _("member"), "PageRank", _("trusted by"), _("trust in (Σw)"),
+                     _("orders"), _("GMV"), _("GMV #"), _("buyers"), _("outside orders"),
+                     _("buyers' GMV"), _("commission")], left=(_("member"),))
     for m in r.rows:
         table.add_row(
             f"{m.rank:,}", m.member, f"{m.pagerank:.6f}", f"{m.trusted_by:,}",
@@ -83,34 +78,35 @@ def _ranking(r: InfluenceRanking) -> Table:
 
 def _seeds_summary(s: InfluenceSeeds) -> Table:
     if s.method == "imm":
-        how = (f"IMM/OPIM-C, ε = {s.epsilon}: (1 − 1/e − ε)-approximate with "
-               f"probability ≥ 1 − 1/n")
-        detail = (f"{s.rr_sets:,} RR sets; certified ratio {s.approximation:.3f} "
-                  f"(spread ≥ {s.lower_bound:,.1f}, best ≤ {s.upper_bound:,.1f})")
+        how = _("IMM/OPIM-C, ε = {epsilon}: (1 − 1/e − ε)-approximate with probability "
+                "≥ 1 − 1/n").format(epsilon=s.epsilon)
+        detail = _("{n} RR sets; certified ratio {ratio} (spread ≥ {low}, best ≤ {high})").format(
+            n=f"{s.rr_sets:,}", ratio=f"{s.approximation:.3f}", low=f"{s.lower_bound:,.1f}",
+            high=f"{s.upper_bound:,.1f}")
     else:
-        how = "CELF greedy on Monte-Carlo live-edge samples"
-        detail = f"{s.runs:,} samples"
-    return _key_values(f"Influence maximisation: {s.k:,} seeds" + _team(s.root_id), [
+        how = _("CELF greedy on Monte-Carlo live-edge samples")
+        detail = _("{n} samples").format(n=f"{s.runs:,}")
+    return key_values(_("Influence maximisation: {k} seeds").format(k=f"{s.k:,}")
+                      + _team(s.root_id), [
         _window(s.window),
-        ("Members", f"{s.members:,}", "joined by the window's end"),
-        ("Trust edges", f"{s.trust_edges:,}", "a trusted member moves who trusts them"),
-        ("Method", s.method, how),
+        _members(s.members),
+        (_("Trust edges"), f"{s.trust_edges:,}", _("a trusted member moves who trusts them")),
+        (_("Method"), s.method, how),
         ("", "", detail),
-        ("Expected spread", f"{s.spread:,.1f}", f"members (seeds included); "
-                                                f"{s.runs:,} Monte-Carlo runs"),
-        ("95% interval", f"{s.ci_low:,.1f} .. {s.ci_high:,.1f}",
-         f"{_share(s.spread, s.members)} of members"),
-        ("Method's estimate", f"{s.estimate:,.1f}", "on the samples the seeds were chosen on"),
-        ("Random seed", f"{s.seed}", "the same seed gives the same answer"),
+        (_("Expected spread"), f"{s.spread:,.1f}",
+         _("members (seeds included); {n} Monte-Carlo runs").format(n=f"{s.runs:,}")),
+        (_("95% interval"), f"{s.ci_low:,.1f} .. {s.ci_high:,.1f}",
+         _("{share} of members").format(share=_share(s.spread, s.members))),
+        (_("Method's estimate"), f"{s.estimate:,.1f}",
+         _("on the samples the seeds were chosen on")),
+        (_("Random seed"), f"{s.seed}", _("the same seed gives the same answer")),
     ])
 
 
 def _seeds(s: InfluenceSeeds) -> Table:
-    table = Table(title="Seeds in the order chosen", title_justify="left")
-    for name, justify in (("#", "right"), ("member", "left"),
-                          ("marginal gain (members)", "right"), ("cumulative", "right"),
-                          ("PageRank #", "right")):
-        table.add_column(name, justify=justify)
+    table = columns(Table(title=_("Seeds in the order chosen"), title_justify="left"),
+                    ["#", _("member"), _("marginal gain (members)"), _("cumulative"),
+                     _("PageRank #")], left=(_("member"),))
     total = 0.0
     for seed in s.seeds:
         total += seed.marginal_gain

@@ -3,8 +3,8 @@ same question functions and the same scope code as the GraphQL API.
 
 * ``auth``: sign-in with an API key, then a signed session cookie; CSRF on every POST;
   failed sign-ins limited per address.
-* ``i18n``: zh-CN first, English by choice, through the message catalogue under
-  ``translations/``; money in yuan, instants in the organization's zone.
+* ``i18n``: zh-CN first, English by choice, through the message catalogue
+  (``refnet.api.language``); money in yuan, instants in the organization's zone.
 * ``periods``: 今日 / 本周 / 本月 / 上月 / 近30天 / two dates, in that zone.
 * ``pages``: the pages (routes, scope, refusals); ``labels`` every word for one of
   refnet's codes; ``charts`` the ECharts options they draw; ``rows`` what they list and
@@ -28,8 +28,8 @@ __all__ = ["register"]
 
 
 def register(app: Flask, store: Callable[[], GraphStore], data_dir: Path, timezone: str,
-             import_dir: Path | None = None) -> None:
+             language: str, import_dir: Path | None = None) -> None:
     """Add the web app's pages to ``app``; ``store`` gives this worker's store."""
     csrf = auth.install(app, data_dir)
-    i18n.install(app, timezone)
+    i18n.install(app, timezone, language)
     app.register_blueprint(pages.blueprint(store, csrf, timezone, import_dir))

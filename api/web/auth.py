@@ -105,7 +105,8 @@ def api_key(store: GraphStore) -> keys.ApiKey:
 
 def session_key(store: GraphStore, now: float | None = None) -> keys.ApiKey:
     """The signed-in key, or ``Unauthenticated`` when there is no session, it ran out,
-    or its key stopped working."""
+    or its key stopped working (``g.ended`` says which of the last two, for the sign-in
+    page to tell the person why they are there)."""
     now = time.time() if now is None else now
     key_id, started, seen = session.get("key"), session.get("started"), session.get("seen")
     if not isinstance(key_id, str) or not isinstance(started, (int, float)) \
@@ -113,8 +114,14 @@ def session_key(store: GraphStore, now: float | None = None) -> keys.ApiKey:
         raise Unauthenticated("sign in with your API key")
     if now - seen > IDLE or now - started > LIFETIME:
         session.clear()
+        g.ended = "expired"
         raise Unauthenticated("your session ended: sign in again")
-    key = keys.active(store, key_id)
+    try:
+        key = keys.active(store, key_id)
+    except Unauthenticated:
+        session.clear()
+        g.ended = "revoked"
+        raise
     session["seen"] = now
     g.role = key.role  # the page's header offers what the role may open
     return key

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from refnet.api.language import ENTITY_WORDS, RUN_WORDS
 from refnet.graph.model import MEMBER_STATUSES, PURCHASE_STATUSES
 from refnet.queries import conversion
 from refnet.queries.downline.members import SORTS, STATES
@@ -50,12 +51,8 @@ STATUS_LABELS = {"active": _l("active"), "inactive": _l("inactive"), "banned": _
                  "stub": _l("stub"), "paid": _l("paid"), "settled": _l("settled"),
                  "refunded": _l("refunded"), "invalid": _l("invalid")}
 assert set(MEMBER_STATUSES) | set(PURCHASE_STATUSES) <= set(STATUS_LABELS)
-RUN_LABELS = {"queued": _l("queued"), "running": _l("running"), "finished": _l("finished"),
-              "failed": _l("failed"), "stopped": _l("stopped")}
-ENTITY_LABELS = {"members": _l("members"), "accounts": _l("accounts"),
-                 "referrals": _l("referrals"), "trust": _l("trust ties"),
-                 "products": _l("products"), "shares": _l("shares"), "clicks": _l("clicks"),
-                 "purchases": _l("orders")}
+RUN_LABELS = {state: _l(word) for state, word in RUN_WORDS.items()}
+ENTITY_LABELS = {entity: _l(word) for entity, word in ENTITY_WORDS.items()}
 
 # what each refusal means, in the reader's language (the error's own words follow)
 CODE_LABELS = {"FORBIDDEN": _l("This member is outside the team your key may see."),

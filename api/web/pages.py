@@ -23,6 +23,7 @@ from flask import (
     Blueprint,
     Response,
     current_app,
+    g,
     make_response,
     redirect,
     render_template,
@@ -122,7 +123,11 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
 
     @bp.get("/signin")
     def signin_form() -> Any:
-        return render_template("signin.html", next=_local(request.args.get("next")))
+        notes = {"expired": _("Your session ended after a while without use: sign in again."),
+                 "revoked": _("The key you signed in with no longer works: ask your "
+                              "administrator for a new one.")}
+        return render_template("signin.html", next=_local(request.args.get("next")),
+                               note=notes.get(request.args.get("ended", "")))
 
     @bp.post("/signin")
     def signin() -> Any:
@@ -352,7 +357,8 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
             code = api_code(error)
             return {"error": {"code": code, "message": str(error)}}, http_status(code)
         if isinstance(error, Unauthenticated):
-            return redirect(url_for("web.signin_form", next=request.full_path.rstrip("?")))
+            return redirect(url_for("web.signin_form", next=request.full_path.rstrip("?"),
+                                    ended=g.get("ended")))
         return _refused(error)
 
     @bp.errorhandler(Exception)

@@ -54,7 +54,8 @@ def write_all(out: Path, net: Network, rng: np.random.Generator, start_s: int, e
     tables: dict[str, list[Column]] = {
         "members": [_every(member_id), _lookup(member_id, f.referrer),
                     _lookup(PLATFORMS, m.platform), clock.column(f.joined),
-                    _lookup(MEMBER_STATUSES, m.status), _lookup(TIERS, m.tier)],
+                    _lookup(MEMBER_STATUSES, m.status), _lookup(TIERS, m.tier),
+                    _lookup(("",), np.zeros(len(f.org), dtype=np.int64))],  # nobody left
         "accounts": [_lookup(member_id, a.member), _lookup(ACCOUNT_PLATFORMS, a.platform),
                      _every(a.account_id)],
         "products": [_every(product_id), _every(pr.name), _lookup(CATEGORIES, pr.category),

@@ -54,17 +54,38 @@ above the root (``forest.team_forest``): a 1,000-member team costs a few ms what
 the network's size. The Cypher aggregations it replaced are
 the oracle under ``tests/oracle/compliance``.
 
+The 2013 opinion (``opinion``): each organizer whose numbers could reach its threshold
+is assessed (``ComplianceReport.opinion``): the tier reached (30 people in 3 levels;
+"情节严重" at 120 people or 2,500,000 yuan of entry fees), organizations of one account
+holder added up, the after-leaving rule, and the three defining conditions (entry fee,
+levels, rewards by recruitment) met, not met or unknown; the rules are quoted from the
+policy. A case file's analysis of one organization (``casefile.build``) adds every
+member counted, the purchases behind each commission-depth flag, the relationship chart
+(``evidence``) and a what-if under another policy (``whatif``).
+
 Structure (levels, people, cycles, second referrers) is as of the window's end; cycles
 and refused loads are whole-graph checks, so they are skipped when ``root_id`` narrows
 the report to one downline. A narrowed report names nobody above ``root_id``: its
 evidence chains start at ``root_id``, so it can be shown to that downline's organizer.
 """
 
-from .params import MAX_EVIDENCE, ComplianceParams
+from .params import MAX_EVIDENCE, CaseFileParams, ComplianceParams
 from .report import ask, report, report_from
-from .results import SEVERITIES, Check, ComplianceReport, Flag, Month, Totals
+from .results import (
+    SEVERITIES,
+    Assessment,
+    Check,
+    ComplianceReport,
+    Condition,
+    Flag,
+    Month,
+    Organization,
+    Tier,
+    Totals,
+)
 
 __all__ = [
-    "MAX_EVIDENCE", "SEVERITIES", "Check", "ComplianceParams", "ComplianceReport", "Flag",
-    "Month", "Totals", "ask", "report", "report_from",
+    "MAX_EVIDENCE", "SEVERITIES", "Assessment", "CaseFileParams", "Check", "ComplianceParams",
+    "ComplianceReport", "Condition", "Flag", "Month", "Organization", "Tier", "Totals", "ask",
+    "report", "report_from",
 ]

@@ -40,6 +40,20 @@ check whose section or key is missing is reported as not checked)::
     max_reward_to_retail = 1.0   # recruitment rewards / retail commission
     min_organization_gmv = 100000  # fen; smaller organizations are not judged on ratios
 
+    [opinion]                 # the 2013 opinion's tiers and conditions (``opinion``)
+    serious_people = 120      # "情节严重": people organized or led, counted as above
+    serious_fees = 250_000_000   # "情节严重": entry fees collected, in fen (2.5 million yuan)
+    combine_organizations = true # organizations led by one person add up
+    after_leaving = true      # who left but still earns keeps counting later recruits
+    entry_fee_share = 0.5     # recruits who bought an entry package: joining was bought
+    recruitment_reward_share = 0.0  # entry-package commission above this share of all
+                              # commission: rewards follow recruitment, not sales
+
+    [rules.PYRAMID_THRESHOLD] # the rule a finding cites, by the finding's code
+    cite = "..."              # where the rule is written
+    zh = "..."                # its text
+    en = "..."                # an English gloss
+
     >>> policy = load("cn")
     >>> (policy.max_commission_levels, policy.threshold_levels, policy.threshold_people)
     (2, 3, 30)
@@ -56,7 +70,7 @@ from typing import Any
 
 from refnet.graph.errors import BadInput, NotFound
 
-__all__ = ["Policy", "load", "parse", "presets"]
+__all__ = ["Policy", "Rule", "load", "parse", "presets"]
 
 # section -> key -> (Policy field, type, lowest allowed, highest allowed)
 _SCHEMA: dict[str, dict[str, tuple[str, type, float | None, float | None]]] = {
@@ -79,6 +93,14 @@ _SCHEMA: dict[str, dict[str, tuple[str, type, float | None, float | None]]] = {
         "max_revenue_share": ("max_entry_share", float, 0.0, 1.0),
         "max_entry_only_buyers": ("max_entry_only_buyers", float, 0.0, 1.0),
     },
+    "opinion": {
+        "serious_people": ("serious_people", int, 1, 10_000_000),
+        "serious_fees": ("serious_fees", int, 1, 10**15),
+        "combine_organizations": ("combine_organizations", bool, None, None),
+        "after_leaving": ("after_leaving", bool, None, None),
+        "entry_fee_share": ("entry_fee_share", float, 0.0, 1.0),
+        "recruitment_reward_share": ("recruitment_reward_share", float, 0.0, 1.0),
+    },
     "retail": {
         "max_internal_share": ("max_internal_share", float, 0.0, 1.0),
         "max_reward_to_retail": ("max_reward_to_retail", float, 0.0, 1e9),
@@ -86,6 +108,17 @@ _SCHEMA: dict[str, dict[str, tuple[str, type, float | None, float | None]]] = {
     },
 }
 _TOP = {"name", "title", "reference"}
+_RULE_KEYS = {"cite": "cite", "zh": "text_zh", "en": "text_en"}
+
+
+@dataclass(frozen=True)
+class Rule:
+    """A rule a finding rests on, quoted: a case file prints it beside the finding."""
+
+    code: str  # the finding's code (PYRAMID_THRESHOLD, ENTRY_FEE, ...)
+    cite: str  # where the rule is written (the document and its article)
+    text_zh: str  # the rule's text as written (Chinese)
+    text_en: str  # an English gloss of it
 
 
 @dataclass(frozen=True)
@@ -115,6 +148,19 @@ class Policy:
     max_internal_share: float | None = None
     max_reward_to_retail: float | None = None
     min_organization_gmv: int = 0
+    # [opinion]: the 2013 opinion's "情节严重" tier and how its conditions are read from
+    # the data (``opinion``); None: that part is not checked
+    serious_people: int | None = None
+    serious_fees: int | None = None
+    combine_organizations: bool = False
+    after_leaving: bool = False
+    entry_fee_share: float | None = None
+    recruitment_reward_share: float | None = None
+    rules: tuple[Rule, ...] = ()
+
+    def rule(self, code: str) -> Rule | None:
+        """The rule a finding with this code cites, if the policy quotes one."""
+        return next((r for r in self.rules if r.code == code), None)
 
     def with_plan_levels(self, levels: int | None) -> Policy:
         """The same policy for an organization that declares a payout plan of ``levels``."""
@@ -171,6 +217,8 @@ def parse(text: str, *, default_name: str = "custom", source: str = "") -> Polic
             if not isinstance(value, str) or not value.strip():
                 raise BadInput(f"policy{where}: {key} must be a non-empty string")
             values[key] = value.strip()
+        elif key == "rules":
+            values["rules"] = _rules(value, where)
         elif key in _SCHEMA:
             if not isinstance(value, dict):
                 raise BadInput(f"policy{where}: [{key}] must be a table")
@@ -178,12 +226,28 @@ def parse(text: str, *, default_name: str = "custom", source: str = "") -> Polic
                 values["entry_fee"] = True  # the section's default
             values.update(_section(key, value, where))
         else:
-            known = ", ".join(sorted(_TOP)) + ", " + ", ".join(f"[{s}]" for s in _SCHEMA)
+            known = (", ".join(sorted(_TOP)) + ", " + ", ".join(f"[{s}]" for s in _SCHEMA)
+                     + ", [rules.CODE]")
             raise BadInput(f"policy{where}: unknown key {key!r}; known: {known}")
     policy = Policy(**values)
     if (policy.threshold_levels is None) != (policy.threshold_people is None):
         raise BadInput(f"policy{where}: [threshold] needs both min_levels and min_people")
     return policy
+
+
+def _rules(table: Any, where: str) -> tuple[Rule, ...]:
+    """``[rules.CODE]`` tables: each needs its citation and both texts."""
+    if not isinstance(table, dict):
+        raise BadInput(f"policy{where}: [rules] must hold [rules.CODE] tables")
+    out = []
+    for code, rule in table.items():
+        if not isinstance(rule, dict) or set(rule) != set(_RULE_KEYS):
+            raise BadInput(f"policy{where}: [rules.{code}] needs exactly "
+                           f"{', '.join(_RULE_KEYS)}")
+        if not all(isinstance(v, str) and v.strip() for v in rule.values()):
+            raise BadInput(f"policy{where}: [rules.{code}] values must be non-empty strings")
+        out.append(Rule(code, **{_RULE_KEYS[k]: v.strip() for k, v in rule.items()}))
+    return tuple(out)
 
 
 def _section(section: str, table: dict[str, Any], where: str) -> dict[str, Any]:

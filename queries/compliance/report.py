@@ -17,14 +17,14 @@ from refnet.queries import snapshot as snapshots
 from refnet.queries.snapshot import Snapshot
 from refnet.queries.window import Window, latest_event
 
-from . import integrity, revenue, structure
+from . import integrity, opinion, revenue, structure
 from .context import Context, Sales
 from .forest import Forest, Scope, team_forest
 from .params import MAX_EVIDENCE, ComplianceParams
 from .policy import Policy, load
 from .results import SEVERITIES, ComplianceReport, Totals
 
-__all__ = ["ask", "report", "report_from"]
+__all__ = ["ask", "report", "report_from", "run"]
 
 
 def ask(store: GraphStore, params: ComplianceParams,
@@ -47,7 +47,7 @@ def report(store: GraphStore, policy: Policy, window: Window, *, root_id: str | 
     snap = snapshots.current(store, store.config.data_dir)
     runs = store.run("compliance/load_runs").records() if root_id is None else []
     return report_from(snap, policy, window, root_id=root_id, evidence_limit=evidence_limit,
-                       runs=runs)
+                       runs=runs, leaders=opinion.lookup(store))
 
 
 def _check(policy: Any, window: Any, evidence_limit: Any) -> None:
@@ -64,13 +64,25 @@ def _check(policy: Any, window: Any, evidence_limit: Any) -> None:
 
 def report_from(snap: Snapshot, policy: Policy, window: Window, *,
                 root_id: str | None = None, evidence_limit: int = 5,
-                runs: list[dict[str, Any]] | None = None) -> ComplianceReport:
+                runs: list[dict[str, Any]] | None = None,
+                leaders: opinion.Lookup | None = None) -> ComplianceReport:
     """The report from ``snap``'s columns; ``runs`` are the load runs
-    (``compliance/load_runs``) whose refused referrals a whole-network report counts.
+    (``compliance/load_runs``) whose refused referrals a whole-network report counts;
+    ``leaders`` reads who left when and which members are one person (``opinion``),
+    which the snapshot does not hold (None: nobody left, every member its own person).
 
     A report on one downline reads the root's snapshot slice alone when that decides
     the downline (``team_forest``), the whole forest otherwise: the same answer, at the
     team's cost rather than the network's."""
+    return run(snap, policy, window, root_id=root_id, evidence_limit=evidence_limit,
+               runs=runs, leaders=leaders)[0]
+
+
+def run(snap: Snapshot, policy: Policy, window: Window, *, root_id: str | None = None,
+        evidence_limit: int = 5, runs: list[dict[str, Any]] | None = None,
+        leaders: opinion.Lookup | None = None) -> tuple[ComplianceReport, Context]:
+    """``report_from`` with the context it ran in (the forest, the scope), which the case
+    file's evidence reads further."""
     _check(policy, window, evidence_limit)
     forest = team_forest(snap, window.end, root_id) if root_id is not None else None
     if forest is None:
@@ -86,6 +98,7 @@ def report_from(snap: Snapshot, policy: Policy, window: Window, *,
     buying, entry_only = revenue.entry_only(ctx)
     integrity.integrity(ctx, sales)
     refused = integrity.refused_referrals(ctx, runs or [])
+    assessed = opinion.assess(ctx, leaders)
     roots = scope.roots
     totals = Totals(
         members=int(forest.present.sum()) if scope.whole else len(scope.members),
@@ -98,4 +111,4 @@ def report_from(snap: Snapshot, policy: Policy, window: Window, *,
     flags = sorted(ctx.flags, key=lambda f: (-rank[f.severity], f.code, f.member or ""))
     return ComplianceReport(policy, window.describe(), window.start, window.end, root_id,
                             evidence_limit, totals, ctx.checks, flags,
-                            data_version=snap.version)
+                            data_version=snap.version, opinion=assessed), ctx

@@ -6,11 +6,15 @@ from collections import Counter
 from dataclasses import dataclass, field
 from typing import Any
 
-from .policy import Policy
+from .policy import Policy, Rule
 
-__all__ = ["SEVERITIES", "Check", "ComplianceReport", "Flag", "Month", "Totals"]
+__all__ = ["CONDITION_STATUSES", "PATTERNS", "SEVERITIES", "TIERS", "Assessment", "Check",
+           "ComplianceReport", "Condition", "Flag", "Month", "Organization", "Tier", "Totals"]
 
 SEVERITIES = ("info", "warning", "critical")
+TIERS = ("none", "threshold", "serious")  # the 2013 opinion's tiers, by the numbers
+PATTERNS = ("pyramid", "team_remuneration", "incomplete", "unknown")
+CONDITION_STATUSES = ("met", "not_met", "unknown")
 
 
 @dataclass(frozen=True)
@@ -74,6 +78,67 @@ class Totals:
 
 
 @dataclass(frozen=True)
+class Organization:
+    """One organization counted toward a leader: its organizer, and what of it counts."""
+
+    root: str  # its organizer (one of the leader's member ids)
+    people: int  # members of it counted, its organizer included
+    levels: int  # levels counted, the organizer's own level first
+    per_level: list[int]  # members counted per level, the organizer's level first
+    left_at: int | None  # when its organizer formally left; null: never (or not by as of)
+    commission_after_leaving: int  # what the organizer drew from it after leaving
+    recruited_after_leaving: int  # members who joined it after the organizer left
+    after_leaving_counted: bool  # whether those count: the organizer still drew rewards
+
+
+@dataclass(frozen=True)
+class Tier:
+    """One of the opinion's numeric tests and whether the leader's numbers reach it."""
+
+    code: str  # PYRAMID_THRESHOLD, SERIOUS_PEOPLE or SERIOUS_FEES
+    checked: bool  # false: the policy or the data cannot tell
+    reached: bool  # whether the numbers reach it
+    numbers: dict[str, int | float]  # the value and the minimum ("or more" is inclusive)
+    rule: Rule | None  # the rule quoted
+
+
+@dataclass(frozen=True)
+class Condition:
+    """One of the opinion's defining conditions, as the data shows it."""
+
+    code: str  # ENTRY_FEE, LEVELS or RECRUITMENT_REWARDS
+    status: str  # met, not_met or unknown
+    message: str
+    numbers: dict[str, int | float]
+    rule: Rule | None  # the rule quoted
+
+
+@dataclass(frozen=True)
+class Assessment:
+    """The 2013 opinion applied to one leader: the tier the numbers reach, the defining
+    conditions the data shows, and whether only team remuneration by sales shows.
+
+    ``criminal`` is the tier reached with every defining condition met; a
+    ``team_remuneration`` pattern (no entry fee, rewards from sales) is not the
+    criminal pattern whatever the numbers (the opinion's article 5).
+    """
+
+    leader: str  # the organizer assessed
+    same_person: list[str]  # other member ids of the same account holder, added together
+    organizations: list[Organization]  # each organization counted
+    people: int  # people counted over every organization, the leader once
+    levels: int  # the most levels of any one organization, the leader's own first
+    fees: int  # entry fees the leader's recruits paid (entry packages), as of
+    tier: str  # none, threshold or serious (情节严重), by the numbers
+    pattern: str  # pyramid, team_remuneration, incomplete or unknown
+    criminal: bool  # a tier reached and every defining condition met
+    tiers: list[Tier]  # each numeric test: the threshold, 120 people, 2.5 million yuan
+    conditions: list[Condition]  # entry fee, levels, rewards by recruitment
+    rules: list[Rule]  # the counting rules applied (inclusive counts, combining, leaving)
+    message: str
+
+
+@dataclass(frozen=True)
 class ComplianceReport:
     """Flags with their evidence, and everything needed to recompute them."""
 
@@ -87,6 +152,7 @@ class ComplianceReport:
     checks: list[Check]
     flags: list[Flag]
     data_version: str | None = None  # the data version the report answers from (the snapshot's)
+    opinion: list[Assessment] = field(default_factory=list)  # the 2013 opinion, per leader
 
     def by_severity(self) -> dict[str, int]:
         counts = Counter(f.severity for f in self.flags)

@@ -13,7 +13,7 @@ from refnet.queries.window import DAY_MS
 from .context import COUNTED, Context, Sales, runs
 from .results import Flag
 
-__all__ = ['commission_depth', 'plan_depth', 'threshold', 'velocity']
+__all__ = ['commission_depth', 'deep_purchases', 'plan_depth', 'threshold', 'velocity']
 
 
 def threshold(ctx: Context) -> None:
@@ -52,13 +52,10 @@ def threshold(ctx: Context) -> None:
 # -- commission depth -------------------------------------------------------------
 
 
-def commission_depth(ctx: Context) -> None:
-    """Purchases whose promoter sits more than ``max_levels`` above the buyer: ancestry
-    is two comparisons of preorder places, the distance a depth difference."""
-    allowed = ctx.policy.max_commission_levels
-    if allowed is None:
-        ctx.check("COMMISSION_DEPTH", False, note="the policy sets no commission levels")
-        return
+def deep_purchases(ctx: Context, allowed: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
+    """The window's paid and settled purchases, inside the scope, whose promoter sits more
+    than ``allowed`` levels above the buyer: (snapshot purchase rows, buyer, promoter) in
+    promoter-then-order-id order, the buyer and the promoter as forest members."""
     f, snap = ctx.f, ctx.f.snap
     span = f.promoted()  # the purchases a promoter of the forest made
     at = np.asarray(snap.p_at[span])
@@ -72,7 +69,18 @@ def commission_depth(ctx: Context) -> None:
     inside = (ctx.scope.org(b) >= 0) & (ctx.scope.org(pr) >= 0)
     below = inside & (f.pos[pr] < f.pos[b]) & (f.pos[b] <= f.pos[pr] + f.size[pr])
     deep = below & (f.depth[b] - f.depth[pr] > allowed)
-    rows, b, pr = rows[deep], b[deep], pr[deep]
+    return rows[deep], b[deep], pr[deep]
+
+
+def commission_depth(ctx: Context) -> None:
+    """Purchases whose promoter sits more than ``max_levels`` above the buyer: ancestry
+    is two comparisons of preorder places, the distance a depth difference."""
+    allowed = ctx.policy.max_commission_levels
+    if allowed is None:
+        ctx.check("COMMISSION_DEPTH", False, note="the policy sets no commission levels")
+        return
+    f, snap = ctx.f, ctx.f.snap
+    rows, b, pr = deep_purchases(ctx, allowed)
     # one row per (promoter, buyer), as the oracle's member_pairs
     pairs, which = np.unique(pr * max(f.n, 1) + b, return_inverse=True)
     count = np.bincount(which, minlength=len(pairs))

@@ -3,22 +3,29 @@ loopback, on the 2,000-member synthetic network: a team leader signs in, sees th
 and its chart, opens the tree three levels down, finds who went quiet and exports them
 to Excel, in Chinese (and English by choice), and nothing leaves the machine.
 
-Screenshots of each page go to a temporary directory, printed at the end of the run
-(``pytest -s``), to be looked at.
+Screenshots of each page go to ``out/screenshots/`` in the repository (ignored by git,
+kept after the run as CI's artifact; ``REFNET_SCREENSHOTS`` names another directory),
+to be looked at.
 """
 
 from __future__ import annotations
 
 import io
+import os
 import re
+import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 from urllib.parse import urlsplit
 
 import openpyxl
 import pytest
+from flask import Flask
+from flask.sessions import SecureCookieSessionInterface
 
 from refnet.api import keys
+from refnet.api.web.auth import IDLE, LIFETIME
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.server import EmbeddedServer
@@ -51,7 +58,10 @@ def site(tmp_path_factory: pytest.TempPathFactory, network_dir: Path) -> Iterato
         with open_store(config) as store:
             load.load_paths(store, [network_dir], hasher=HASHER)
         with serving(data, workers=2) as url:
-            shots = tmp_path_factory.mktemp("screenshots")
+            shots = Path(os.environ.get("REFNET_SCREENSHOTS")
+                         or Path(__file__).parents[2] / "out" / "screenshots")
+            shutil.rmtree(shots, ignore_errors=True)
+            shots.mkdir(parents=True)
             yield Site(url, config, shots)
             print(f"\nscreenshots of the web app: {shots}")
     finally:
@@ -163,6 +173,35 @@ def test_who_went_quiet_exports_to_excel(page: object, site: Site) -> None:
     clean(page)
 
 
+def test_every_other_page_renders_and_draws(page: object, site: Site) -> None:
+    """The member card, conversion, influence (with seeds asked for), and, for an admin,
+    the loads and one load's report: each renders in Chinese, draws its chart, logs no
+    error and asks nothing of another host."""
+    with open_store(site.config) as store:
+        root = network.summary(store, top=1).largest[0].root
+    sign_in(page, site, site.key("organizer", root))
+    visits = [(f"/member/{root}", None, "member"),
+              ("/conversion?group=trust", "#funnel-chart[data-drawn] canvas", "conversion"),
+              ("/influence?seeds=3", "#influence-chart[data-drawn] canvas", "influence")]
+    for path, drawn, name in visits:
+        assert page.goto(f"{site.url}{path}").status == 200, path
+        if drawn:
+            page.wait_for_selector(drawn)
+        assert re.search(r"[\u4e00-\u9fff]", page.locator("h1").inner_text()), path
+        page.screenshot(path=site.shots / f"{name}.png", full_page=True)
+    assert page.locator("text=种子成员").count() >= 1
+    clean(page)
+    page.click("text=退出")
+    sign_in(page, site, site.key("admin"))
+    assert page.goto(f"{site.url}/loads").status == 200
+    page.screenshot(path=site.shots / "loads.png", full_page=True)
+    page.click("table a[href^='/loads/']")
+    page.wait_for_url(re.compile(r"/loads/[^/]+$"))
+    assert page.locator("text=被拒收的行").count() >= 1
+    page.screenshot(path=site.shots / "load.png", full_page=True)
+    clean(page)
+
+
 def test_another_team_is_403_and_forms_need_their_token(page: object, site: Site) -> None:
     with open_store(site.config) as store:
         two = network.summary(store, top=2).largest
@@ -189,6 +228,33 @@ def test_a_revoked_key_ends_the_session(page: object, site: Site) -> None:
         keys.revoke(store, made.key.id)
     page.goto(f"{site.url}/team")
     assert "/signin" in page.url
+    assert "密钥已失效" in page.inner_text(".note")
+
+
+@pytest.mark.parametrize(("idle", "age"), [(IDLE + 60, 0), (60, LIFETIME + 60)])
+def test_a_session_ends_idle_or_old(page: object, site: Site, idle: int, age: int) -> None:
+    """The browser's own session cookie, signed again by the data dir's secret with its
+    clock turned back (the server's clock is the real one): the next page is the sign-in
+    page, saying why, and signing in again returns to the page asked for."""
+    token = site.key("organizer", "m0001")
+    sign_in(page, site, token)
+    page.goto(f"{site.url}/members?state=inactive")
+    app = Flask("aged")
+    app.secret_key = bytes.fromhex((site.config.data_dir / "web" / "secret").read_text())
+    signer = SecureCookieSessionInterface().get_signing_serializer(app)
+    cookie = next(c for c in page.context.cookies() if c["name"] == "refnet_session")
+    data = signer.loads(cookie["value"])
+    now = time.time()
+    data.update(seen=now - idle, started=min(data["started"], now - age) - idle)
+    page.context.add_cookies([{**cookie, "value": signer.dumps(data)}])
+    page.goto(f"{site.url}/members?state=inactive")
+    assert "/signin" in page.url and "ended=expired" in page.url
+    assert "登录已过期" in page.inner_text(".note")
+    page.screenshot(path=site.shots / "session-ended.png")
+    page.fill("#key", token)
+    page.click("form[action='/signin'] button[type=submit]")
+    page.wait_for_url(re.compile(r"/members\?state=inactive"))
+    clean(page)
 
 
 def test_graphiql_runs_a_query_with_the_session(page: object, site: Site) -> None:

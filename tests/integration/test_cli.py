@@ -10,6 +10,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner, Result
 
+from refnet.api import language
 from refnet.api.cli import main
 from refnet.graph import times
 from refnet.graph.config import Config
@@ -24,12 +25,16 @@ def data_dir(tmp_path: Path):
     EmbeddedServer(Config.from_env(env={}, data_dir=path)).stop()
 
 
-def refnet(data_dir: Path, *args: str) -> Result:
+def refnet(data_dir: Path, *args: str, lang: str | None = "en") -> Result:
+    """Run the CLI in ``lang`` (the tests read English unless they check the Chinese;
+    None: the default)."""
+    chosen = ["--lang", lang] if lang else []
     try:
-        return CliRunner().invoke(main, ["--data-dir", str(data_dir), *args],
-                                  catch_exceptions=False)
+        return CliRunner().invoke(main, ["--data-dir", str(data_dir), *chosen, *args],
+                                  catch_exceptions=False, env={"REFNET_LANG": ""})
     finally:
         times.show_in("UTC")  # --tz chose the zone for this process; the next test's own
+        language.use("en")  # and --lang the language
 
 
 def test_demo_builds_then_reuses_then_rebuilds(data_dir: Path) -> None:
@@ -271,6 +276,33 @@ def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> 
     assert bad.exit_code == 1 and "Error: not a date" in bad.output
     missing = refnet(data_dir, "query", "downline", "nobody")
     assert missing.exit_code == 1 and "Error: no member 'nobody'" in missing.output
+
+
+def test_tables_print_in_chinese_unless_english_is_chosen(data_dir: Path,
+                                                         tmp_path: Path) -> None:
+    """zh-CN by default, from the one message catalogue; every question's tables in
+    both languages (a translation that broke a placeholder would fail here)."""
+    assert refnet(data_dir, "generate", "--members", "300", "--out", str(tmp_path / "net"),
+                  "--load").exit_code == 0
+    asked = [("query", "downline", "m001", "--top", "2"), ("query", "compliance"),
+             ("query", "influence", "--top", "3", "--seeds", "2", "--runs", "20"),
+             ("query", "conversion", "--by", "trust"), ("query", "upline", "m300"),
+             ("keys", "list")]
+    for args in asked:
+        zh, en = refnet(data_dir, *args, lang=None), refnet(data_dir, *args)
+        assert zh.exit_code == 0 and en.exit_code == 0, (args, zh.output, en.output)
+        assert zh.output != en.output, args
+    zh = refnet(data_dir, "query", "downline", "m001", lang=None).output
+    assert "m001 的团队" in zh and "各层级" in zh and "活跃人数" in zh and "¥" in zh
+    assert "Downline of" not in zh and "Per level" not in zh
+    en = refnet(data_dir, "query", "downline", "m001").output
+    assert "Downline of m001" in en and "的团队" not in en
+    assert "入门套餐" in refnet(data_dir, "query", "compliance", lang=None).output
+    env = CliRunner().invoke(main, ["--data-dir", str(data_dir), "query", "upline", "m300"],
+                             env={"REFNET_LANG": "en"})
+    assert "Upline of m300" in env.output
+    bad = refnet(data_dir, "query", "upline", "m300", lang="fr")
+    assert bad.exit_code == 2 and "'fr' is not one of 'zh', 'en'" in bad.output
 
 
 def test_tz_is_the_days_and_the_times_of_the_command_line(data_dir: Path, tmp_path: Path

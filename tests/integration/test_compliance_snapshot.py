@@ -40,7 +40,7 @@ from hypothesis import strategies as st
 from refnet.graph.errors import BadInput, NotFound
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import compliance, snapshot
-from refnet.queries.compliance import ComplianceReport, Flag, policy
+from refnet.queries.compliance import ComplianceReport, Flag, opinion, policy
 from refnet.queries.compliance.forest import Forest, team_forest
 from refnet.queries.compliance.report import report_from
 from refnet.queries.window import Window, latest_event
@@ -102,8 +102,17 @@ def same(store: FalkorDBStore, snap: snapshot.Snapshot, pol: policy.Policy, wind
     both = simple(got).keys() & simple(want).keys()
     assert [simple(got)[m] for m in sorted(both)] == [simple(want)[m] for m in sorted(both)]
 
+    # the opinion's tiers (no shared accounts, nobody left here) against the oracle's
+    # threshold: the leaders reaching the first tier are the roots it flags, same numbers
+    if opinion.enabled(pol):
+        reached = {a.leader: (a.people, a.levels) for a in got.opinion if a.tier != "none"}
+        assert reached == {f.member: (f.numbers["people"], f.numbers["levels"])
+                           for f in want.flags if f.code == "PYRAMID_THRESHOLD"}
+    else:
+        assert got.opinion == []
+
     def rest(r: ComplianceReport) -> ComplianceReport:
-        return replace(r, data_version=None,
+        return replace(r, data_version=None, opinion=[],
                        flags=[f for f in r.flags if f.code != "REFERRAL_CYCLE"])
 
     got_rest, want_rest = rest(got), rest(want)

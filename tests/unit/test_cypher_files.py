@@ -94,7 +94,7 @@ def test_each_root_holds_the_cypher_of_its_own_layer() -> None:
     assert {n for n, r in where.items() if r == "refnet.loaders"} == {
         n for n in NAMES if n.startswith("load/")}
     assert {n for n, r in where.items() if r == "refnet.api"} == {
-        n for n in NAMES if n.startswith(("schema/", "keys/", "web/"))}
+        n for n in NAMES if n.startswith(("schema/", "keys/", "web/", "casefile/"))}
     assert {n for n, r in where.items() if r == "refnet.graph"} == {
         "admin/clear", "admin/components", "admin/gds"}
 

@@ -25,6 +25,23 @@ def test_the_cn_preset() -> None:
     assert "2013" in cn.reference
 
 
+def test_the_cn_preset_holds_the_opinions_tiers_and_rules() -> None:
+    cn = policy.load("cn")
+    assert (cn.serious_people, cn.serious_fees) == (120, 250_000_000)  # fen: ¥2,500,000.00
+    assert cn.combine_organizations and cn.after_leaving
+    assert (cn.entry_fee_share, cn.recruitment_reward_share) == (0.5, 0.0)
+    for code in ("PYRAMID_THRESHOLD", "PYRAMID_SERIOUS", "COMBINED_ORGANIZATIONS",
+                 "AFTER_LEAVING", "ENTRY_FEE", "LEVELS", "RECRUITMENT_REWARDS",
+                 "TEAM_REMUNERATION", "COUNTING", "RELATIONSHIP_CHART"):
+        rule = cn.rule(code)
+        assert rule is not None and rule.text_zh and rule.text_en, code
+        assert code == "COMMISSION_DEPTH" or "公通字〔2013〕37号" in rule.cite
+    assert "二百五十万元以上" in cn.rule("PYRAMID_SERIOUS").text_zh  # type: ignore[union-attr]
+    assert "包括本数" in cn.rule("COUNTING").text_zh  # type: ignore[union-attr]
+    assert cn.rule("NO_SUCH") is None
+    assert policy.load("us-ftc").rules == () and policy.load("us-ftc").serious_people is None
+
+
 def test_the_us_ftc_preset_has_no_level_checks() -> None:
     ftc = policy.load("us-ftc")
     assert ftc.max_commission_levels is None and ftc.threshold_people is None
@@ -81,6 +98,11 @@ def test_with_plan_levels() -> None:
     ("[entry_packages]\nentry_fee = 'yes'", "must be true or false"),
     ("commission = 2", "[commission] must be a table"),
     ("name = ''", "name must be a non-empty string"),
+    ("[opinion]\nserious_fees = 2.5", "opinion.serious_fees must be a whole number"),
+    ("[opinion]\nentry_fee_share = 2", "opinion.entry_fee_share must be between 0 and 1"),
+    ("[rules.X]\ncite = 'a'\nzh = 'b'", "[rules.X] needs exactly cite, zh, en"),
+    ("[rules.X]\ncite = 'a'\nzh = 'b'\nen = ''", "must be non-empty strings"),
+    ("rules = 1", "[rules] must hold"),
     ("[commission\nmax_levels = 2", "not valid TOML"),
 ])
 def test_bad_files_are_refused_with_a_reason(text: str, message: str) -> None:
@@ -106,3 +128,13 @@ def test_the_policy_is_plain_data() -> None:
     thresholds = policy.load("cn").thresholds()
     assert thresholds["threshold_people"] == 30
     assert set(thresholds) == {f.name for f in dataclasses.fields(Policy)}
+
+
+def test_the_cn_preset_cites_a_rule_for_every_finding() -> None:
+    """The case file quotes a rule beside every flag: cn has one for each code refnet
+    raises (the words module names them all), saying when it is the preset's choice."""
+    from refnet.api.words import CHECK_TITLES
+
+    cn = policy.load("cn")
+    missing = sorted(code for code in CHECK_TITLES if cn.rule(code) is None)
+    assert not missing

@@ -5,8 +5,9 @@ package data, from the repository root.
 * Front-end libraries come from the npm registry, pinned by ``package-lock.json``
   (``npm ci``); ``VENDOR`` says which built files (and their licences) are copied to
   ``api/web/static/vendor/``, which git ignores: no third-party code in the repository.
-* The message catalogues (``api/web/translations/<lang>/LC_MESSAGES/messages.po``) are
-  compiled to ``.mo`` beside them (ignored too), as Flask-Babel reads them.
+* The message catalogue (``api/translations/<lang>/LC_MESSAGES/messages.po``, shared by
+  the web app and the CLI) is compiled to ``.mo`` beside it (ignored too), as Flask-Babel
+  and ``refnet.api.language`` read it.
 
 A stamp (the lock file's and the catalogues' hash) skips the work when nothing
 changed. Needs Node.js with npm; it says so when they are missing.
@@ -23,7 +24,7 @@ from pathlib import Path
 HERE = Path(__file__).resolve().parent
 WEB = HERE.parent
 STATIC = WEB / "static" / "vendor"
-TRANSLATIONS = WEB / "translations"
+TRANSLATIONS = WEB.parent / "translations"
 STAMP = STATIC / ".stamp"
 # node_modules path -> the name it is served under (static/vendor/<name>)
 VENDOR = {

@@ -1,41 +1,65 @@
-"""Every label the web app shows has its zh-CN translation, and the periods are the
-organization's own days, weeks and months."""
+"""Every label the web app and the CLI show has its zh-CN translation, the CLI prints in
+the language chosen, and the periods are the organization's own days, weeks and months."""
 
 from __future__ import annotations
 
 from datetime import UTC, date, datetime
-from pathlib import Path
 
 import pytest
 from babel.messages.extract import extract_from_dir
 from babel.messages.pofile import read_po
 
-import refnet.api.web as web
+from refnet.api import language
 from refnet.api.web.periods import MAX_DAYS, period
-from refnet.graph.errors import BadInput
+from refnet.graph.errors import BadInput, ConfigError
 
-WEB = Path(web.__file__).parent
+API = language.DIRECTORY.parent
+PO = language.DIRECTORY / "zh/LC_MESSAGES/messages.po"
 
 
 def test_every_label_has_a_chinese_translation() -> None:
-    method_map = [("**/templates/**.html", "jinja2"), ("**.py", "python")]
-    keywords = {"_": None, "_l": None, "gettext": None, "lazy_gettext": None}
-    ids = {m[2] for m in extract_from_dir(str(WEB), method_map, keywords=keywords)}
+    method_map = [("**/templates/**.html", "jinja2"), ("**/assets/**", "ignore"),
+                  ("**.py", "python")]
+    keywords = {"_": None, "_l": None, "N_": None, "gettext": None, "lazy_gettext": None}
+    ids = {m[2] for m in extract_from_dir(str(API), method_map, keywords=keywords)}
     ids = {i[0] if isinstance(i, tuple) else i for i in ids}
-    assert len(ids) > 40  # the extraction found the labels
-    with (WEB / "translations/zh/LC_MESSAGES/messages.po").open("rb") as f:
+    assert len(ids) > 300  # the extraction found the pages' and the tables' labels
+    with PO.open("rb") as f:
         catalog = read_po(f)
     missing = sorted(i for i in ids if not (catalog.get(i) and catalog.get(i).string))
-    assert not missing, f"add these to translations/zh/LC_MESSAGES/messages.po: {missing}"
+    assert not missing, f"add these to api/translations/zh/LC_MESSAGES/messages.po: {missing}"
     stale = sorted(m.id for m in catalog if m.id and m.id not in ids)
     assert not stale, f"no longer used; remove them from messages.po: {stale}"
 
 
 def test_the_catalogue_is_compiled_into_the_package() -> None:
-    po = WEB / "translations/zh/LC_MESSAGES/messages.po"
-    mo = po.with_suffix(".mo")
+    mo = PO.with_suffix(".mo")
     assert mo.is_file(), "api/web/assets/build.py compiles it at install time"
-    assert mo.stat().st_mtime >= po.stat().st_mtime, "reinstall: the .po changed since"
+    assert mo.stat().st_mtime >= PO.stat().st_mtime, "reinstall: the .po changed since"
+
+
+def test_the_chosen_language_translates_and_english_is_the_ids() -> None:
+    try:
+        language.use("zh")
+        assert language._("Members") == "人数"
+        language.use("en")
+        assert language._("Members") == "Members"
+        with pytest.raises(ConfigError, match="unknown language 'fr'"):
+            language.use("fr")
+    finally:
+        language.use("en")
+
+
+def test_every_placeholder_survives_translation() -> None:
+    """A translation that drops or renames ``{name}`` would fail at ``format`` time."""
+    import re
+
+    with PO.open("rb") as f:
+        catalog = read_po(f)
+    fields = re.compile(r"{(\w*)[^{}]*}")
+    wrong = [(m.id, m.string) for m in catalog if m.id and m.string
+             and sorted(fields.findall(m.id)) != sorted(fields.findall(m.string))]
+    assert not wrong
 
 
 def ms(*args: int) -> int:
