@@ -71,6 +71,7 @@ DEFAULT_LIMITS = Limits(field_weights={
     "Query.member": 1, "Member.upline": 20, "Member.trusts": 20, "Member.trustedBy": 20,
     "Query.loadRuns": 20, "Query.downline": 1_000, "Query.compliance": 2_500,
     "Query.influence": 2_500, "Query.conversion": 2_500,
+    "Query.caseFiles": 20, "Mutation.makeCaseFile": 10_000,  # one case file per request
 })
 API_TIMEOUT_MS = 10_000
 MAX_UPLOAD_BYTES = 1 << 30  # a multipart body (startLoad's uploads) over 1 GiB is refused
@@ -116,7 +117,7 @@ class RefnetGraphQLView(GraphQLView):
             if (request.content_length or 0) > request.max_content_length:
                 raise RequestEntityTooLarge
             store = self.stores.get()
-            token = _bearer(request.headers.get("Authorization"))
+            token = web.auth.bearer(request.headers.get("Authorization"))
             key = web.auth.api_key(store) if token is None and web.auth.signed_in() \
                 else keys.authenticate(store, token)
             g.key_id = key.id
@@ -301,12 +302,6 @@ def _idle_timeout(seconds: float | None) -> Iterator[None]:
         yield
     finally:
         sock.settimeout(previous)
-
-
-def _bearer(header: str | None) -> str | None:
-    if header and header[:7].lower() == "bearer ":
-        return header[7:].strip()
-    return None
 
 
 def _refused(error: RefnetError, status: int | None = None) -> Response:

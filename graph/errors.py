@@ -5,6 +5,9 @@
     error                          raised when                            API code
     RefnetError                    (the base; anything unexpected)        INTERNAL
     ├── ConfigError                bad or missing configuration           INTERNAL
+    │   └── NotInstalled           a part one request needs is missing    BAD_USER_INPUT
+    │                              (a CJK font for a PDF): another
+    │                              request (HTML) is answered
     ├── QueryNotFound              no .cypher file for a query name       INTERNAL
     ├── BadInput                   a question asked with arguments        BAD_USER_INPUT
     │   │                          it cannot answer
@@ -60,6 +63,7 @@ __all__ = [
     "IncompleteCommit",
     "LimitExceeded",
     "NotFound",
+    "NotInstalled",
     "QueryNotFound",
     "QueryTimeout",
     "RefnetError",
@@ -86,6 +90,16 @@ class RefnetError(Exception):
 
 class ConfigError(RefnetError):
     code = "BAD_CONFIG"
+
+
+class NotInstalled(ConfigError):
+    """The server lacks something one kind of request needs (a CJK font for the case
+    file's PDF). Coded as a refusal of that request, its message shown, not as INTERNAL
+    (an incident, the message hidden): the caller can ask otherwise, and the message
+    says what to install."""
+
+    code = "NOT_INSTALLED"
+    api_code = "BAD_USER_INPUT"
 
 
 class QueryNotFound(RefnetError):

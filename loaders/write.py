@@ -272,6 +272,7 @@ def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any],
     """
     outcome = Outcome()
     book = book if book is not None else ReferralBook(defer=False)
+    order = {id(row): i for i, row in enumerate(rows)}
     _resolve_referrers(store, rows)
     rows = [row for row in rows if not _self_referral(row, outcome)]
     rows = _defer(rows, book, outcome)
@@ -286,6 +287,9 @@ def _write_referrals(store: GraphStore, rows: list[Row], params: dict[str, Any],
         rows = _defer([r for r, n in zip(rows, new, strict=True) if not n], book, outcome)
     if rows:
         outcome.merge(_check_referrals(store, rows, params, book))
+    # the rows that wait keep the load's order, whichever path found them missing: at
+    # the end of the load they are checked in it, so the first referral still wins
+    outcome.missing.sort(key=lambda row: order[id(row)])
     return outcome
 
 

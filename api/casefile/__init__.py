@@ -14,8 +14,9 @@ SHA-256, so the numbers can be read by a program and checked against the pages.
 is the same.
 
 Every front end makes case files through ``make``: ``refnet report compliance``, the
-web app's 合规案卷 page and GraphQL's ``makeCaseFile``. Who may ask for which
-organization is the caller's scope (``api.scope``), decided before ``make``.
+web app's 合规案卷 page and GraphQL's ``makeCaseFile``. Who may make and open which
+organization's case file is the caller's scope (``api.scope``), decided in ``access``,
+the one place both network front ends ask.
 """
 
 from __future__ import annotations

@@ -2,7 +2,8 @@
 
 WeasyPrint draws text with the system's fonts (fontconfig, Pango). Chinese needs a CJK
 font, Debian's ``fonts-noto-cjk`` (``apt-get install fonts-noto-cjk``); without one the
-Chinese would print as empty boxes, so ``render`` refuses and says what to install.
+Chinese would print as empty boxes, so ``render`` refuses and says what to install
+(``NotInstalled``: a refusal the caller reads, not an internal error).
 The document fetches nothing: its styles and its chart are inside it, and any other URL
 is refused, so a member id or a policy title can never make the renderer read a file
 or reach a host.
@@ -14,7 +15,7 @@ import shutil
 import subprocess
 from functools import cache
 
-from refnet.graph.errors import ConfigError
+from refnet.graph.errors import NotInstalled
 
 __all__ = ["cjk_font", "render"]
 
@@ -36,9 +37,9 @@ def render(html: str, attachments: dict[str, str]) -> bytes:
     """The PDF of ``html``, with ``attachments`` (name -> text) embedded as files."""
     if cjk_font() is None:
         cjk_font.cache_clear()  # installed meanwhile? ask fontconfig again next time
-        raise ConfigError("no Chinese font is installed, so the PDF would print Chinese "
-                          "as boxes: install one (Debian: apt-get install fonts-noto-cjk) "
-                          "or ask for --format html")
+        raise NotInstalled("no Chinese font is installed on this server, so a PDF would "
+                           "print Chinese as boxes: install one (Debian: apt-get install "
+                           "fonts-noto-cjk), or ask for HTML")
     import weasyprint  # a second's import: only when a PDF is asked for
 
     def refuse(url: str, *args: object, **kwargs: object) -> dict[str, object]:

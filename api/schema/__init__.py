@@ -7,6 +7,7 @@ change to one question touches one module:
 * ``downline``, ``compliance``, ``influence``, ``conversion`` — one question each, its
   field beside its resolver (``influence`` also holds ``recomputeInfluence``);
 * ``loads`` — ``loadRun``, ``loadRuns`` and ``startLoad``;
+* ``casefiles`` — ``makeCaseFile`` and ``caseFiles``, the compliance case file;
 * ``context`` (what resolvers get as ``info.context``), ``paging`` (cursors and
   connections), ``questions`` (the team every question checks) and ``params`` (a
   question's arguments, generated from its ``Params``).
@@ -22,6 +23,7 @@ from __future__ import annotations
 
 import graphene
 
+from .casefiles import CaseFileMutations, CaseFileQueries
 from .compliance import ComplianceQueries
 from .conversion import ConversionQueries
 from .downline import DownlineQueries
@@ -35,13 +37,14 @@ __all__ = ["Mutation", "Query", "schema"]
 # backwards), so the bases are listed in reverse of the order the SDL shows the fields.
 
 
-class Query(LoadQueries, ConversionQueries, InfluenceQueries, ComplianceQueries,
-            DownlineQueries, MemberQueries):
+class Query(CaseFileQueries, LoadQueries, ConversionQueries, InfluenceQueries,
+            ComplianceQueries, DownlineQueries, MemberQueries):
     """refnet's questions over the referral network."""
 
 
-class Mutation(LoadMutations, InfluenceMutations):
-    """Changes (admin keys only; over POST only)."""
+class Mutation(CaseFileMutations, LoadMutations, InfluenceMutations):
+    """Changes, over POST only: loads and snapshot rebuilds (admin keys), case files (any
+    key, inside its scope)."""
 
 
 schema = graphene.Schema(query=Query, mutation=Mutation, auto_camelcase=True)

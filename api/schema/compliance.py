@@ -12,8 +12,6 @@ from typing import Any
 
 import graphene
 
-from refnet.graph.errors import BadInput
-from refnet.graph.text import shown
 from refnet.queries import compliance as compliance_q
 from refnet.queries.compliance import policy as policy_q
 
@@ -38,8 +36,6 @@ class ComplianceQueries(graphene.ObjectType):
     def resolve_compliance(_root: Any, info: Any, **values: Any) -> Any:
         ctx: Context = info.context
         params = params_from(compliance_q.ComplianceParams, info, values)
-        presets = policy_q.presets()
-        if params.policy not in presets:
-            raise BadInput(f"unknown policy {shown(params.policy)}; presets: {', '.join(presets)}")
+        policy_q.preset(params.policy)
         params = dataclasses.replace(params, root_id=team_root(ctx, params.root_id))
         return to_graph(compliance_q.ask(ctx.store, params))

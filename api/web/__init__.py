@@ -6,11 +6,12 @@ same question functions and the same scope code as the GraphQL API.
 * ``i18n``: zh-CN first, English by choice, through the message catalogue
   (``refnet.api.language``); money in yuan, instants in the organization's zone.
 * ``periods``: 今日 / 本周 / 本月 / 上月 / 近30天 / two dates, in that zone.
-* ``pages``: the pages (routes, scope, refusals); ``labels`` every word for one of
-  refnet's codes; ``charts`` the ECharts options they draw; ``rows`` what they list and
-  export; ``export`` XLSX and CSV. Charts are drawn by Apache ECharts, served from the
-  package (``static/vendor``, built from npm by ``assets/build.py`` at install time): no
-  page loads anything from another host.
+* ``pages``: the pages (routes, scope, refusals), with ``casefiles`` the compliance
+  case files (list, make, open) and ``params`` a question's inputs from a form; ``labels``
+  every word for one of refnet's codes; ``charts`` the ECharts options they draw;
+  ``rows`` what they list and export; ``export`` XLSX and CSV. Charts are drawn by
+  Apache ECharts, served from the package (``static/vendor``, built from npm by
+  ``assets/build.py`` at install time): no page loads anything from another host.
 """
 
 from __future__ import annotations

@@ -14,6 +14,8 @@
   at most N times as many tries, still nothing against 256-bit secrets.
 * What a signed-in user may see is ``api.scope.Scope`` over the key, the same code
   GraphQL asks: an organizer sees their downline and nothing else.
+* A download GraphQL hands out (a case file's ``url``) also answers the bearer key that
+  asked for it (``reader_scope``): a header no other site can make a browser send.
 """
 
 from __future__ import annotations
@@ -38,7 +40,8 @@ from .. import keys
 from ..scope import Scope
 
 __all__ = ["FAILURE_WINDOW", "IDLE", "LIFETIME", "MAX_FAILURES", "Failures", "api_key",
-           "install", "scope", "session_key", "sign_in", "sign_out", "signed_in"]
+           "bearer", "install", "reader_scope", "scope", "session_key", "sign_in", "sign_out",
+           "signed_in"]
 
 IDLE: Final = 2 * 3600  # seconds without a page before a session ends
 LIFETIME: Final = 12 * 3600  # seconds after sign-in before it ends anyway
@@ -83,6 +86,20 @@ def scope(store: GraphStore, now: float | None = None) -> Scope:
     """The signed-in key's scope, or ``Unauthenticated`` when there is no session, it
     ran out, or its key stopped working."""
     return Scope(session_key(store, now), store)
+
+
+def bearer(header: str | None) -> str | None:
+    """The token of an ``Authorization: Bearer rn_...`` header, or None."""
+    if header and header[:7].lower() == "bearer ":
+        return header[7:].strip()
+    return None
+
+
+def reader_scope(store: GraphStore) -> Scope:
+    """The scope of a GET a program may send too: the bearer key when the request carries
+    one (a GraphQL client following a download ``url``), else the session's."""
+    token = bearer(request.headers.get("Authorization"))
+    return scope(store) if token is None else Scope(keys.authenticate(store, token), store)
 
 
 def signed_in() -> bool:

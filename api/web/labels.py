@@ -1,21 +1,26 @@
 """Every word the web app shows for one of refnet's own codes, in the message catalogue:
 periods, member states and sorts, the export's columns, conversion's splits and trust
-buckets, statuses of members, orders and loads, the kinds of rows, what each refusal
-code means. The asserts hold each table to the codes it names."""
+buckets, statuses of members, orders and loads, the kinds of rows, the case file's
+policies, formats and what-if choices, what each refusal code means. The asserts hold
+each table to the codes it names."""
 
 from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 
+from refnet.api.casefile import FORMATS
 from refnet.api.language import ENTITY_WORDS, RUN_WORDS
 from refnet.graph.model import MEMBER_STATUSES, PURCHASE_STATUSES
 from refnet.queries import conversion
+from refnet.queries.compliance import CaseFileParams, policy
 from refnet.queries.downline.members import SORTS, STATES
+from refnet.queries.params import spec_of
 
 from .periods import PRESETS
 
-__all__ = ["BUCKET_LABELS", "CODE_LABELS", "ENTITY_LABELS", "EXPORT_COLUMNS", "PERIOD_LABELS",
-           "RUN_LABELS", "SORT_LABELS", "SPLIT_LABELS", "STATE_LABELS", "STATUS_LABELS"]
+__all__ = ["BEYOND_LABELS", "BUCKET_LABELS", "CODE_LABELS", "ENTITY_LABELS", "EXPORT_COLUMNS",
+           "FORMAT_LABELS", "PERIOD_LABELS", "POLICY_LABELS", "RUN_LABELS", "SORT_LABELS",
+           "SPLIT_LABELS", "STATE_LABELS", "STATUS_LABELS"]
 
 # the period picker's labels, in the order shown
 PERIOD_LABELS = {"today": _l("Today"), "week": _l("This week"), "month": _l("This month"),
@@ -53,6 +58,16 @@ STATUS_LABELS = {"active": _l("active"), "inactive": _l("inactive"), "banned": _
 assert set(MEMBER_STATUSES) | set(PURCHASE_STATUSES) <= set(STATUS_LABELS)
 RUN_LABELS = {state: _l(word) for state, word in RUN_WORDS.items()}
 ENTITY_LABELS = {entity: _l(word) for entity, word in ENTITY_WORDS.items()}
+
+# the case file's form: the policy presets, the formats, where capped commission goes
+POLICY_LABELS = {"cn": _l("China: two commission levels, the 2013 opinion (cn)"),
+                 "us-ftc": _l("US FTC: retail against recruiting (us-ftc)")}
+assert sorted(POLICY_LABELS) == policy.presets()
+FORMAT_LABELS = {"html": _l("HTML (opens here, prints from the browser)"), "pdf": _l("PDF")}
+assert tuple(FORMAT_LABELS) == FORMATS
+BEYOND_LABELS = {"dropped": _l("paid to nobody"), "upline": _l("paid to the upline at the cap")}
+assert tuple(BEYOND_LABELS) == tuple(
+    spec_of(CaseFileParams.__dataclass_fields__["whatif_beyond"]).choices or ())
 
 # what each refusal means, in the reader's language (the error's own words follow)
 CODE_LABELS = {"FORBIDDEN": _l("This member is outside the team your key may see."),

@@ -1,4 +1,5 @@
-"""The web app's pages: sign-in, sign-out and the team dashboard.
+"""The web app's pages: sign-in, sign-out, the team's pages, loads, GraphiQL, and the
+compliance case files (``casefiles``).
 
 Each page asks the signed-in key's scope (``auth.scope``) before it reads anything;
 a member outside it and a member that does not exist are the same 403, as in GraphQL.
@@ -53,7 +54,7 @@ from refnet.queries.window import Window
 from .. import imports
 from ..errors import api_code, http_status
 from ..scope import Scope
-from . import auth
+from . import auth, casefiles
 from .charts import funnel_chart, influence_chart, level_chart, slice_label
 from .export import XLSX_MIME, to_csv, to_xlsx, to_xlsx_book
 from .i18n import LANGUAGES
@@ -341,6 +342,8 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         return Response(body, mimetype=XLSX_MIME if kind == "xlsx" else "text/csv",
                         headers={"Content-Disposition": attachment(name)})
 
+    casefiles.routes(bp, store, timezone)
+
     @bp.get("/graphiql")
     def graphiql() -> Any:
         auth.scope(store())  # signed in: GraphiQL asks with this session, no token to paste
@@ -356,7 +359,7 @@ def blueprint(store: Callable[[], GraphStore], csrf: CSRFProtect, timezone: str,
         if request.path == "/tree/children":  # asked by the page's script: JSON
             code = api_code(error)
             return {"error": {"code": code, "message": str(error)}}, http_status(code)
-        if isinstance(error, Unauthenticated):
+        if isinstance(error, Unauthenticated) and "Authorization" not in request.headers:
             return redirect(url_for("web.signin_form", next=request.full_path.rstrip("?"),
                                     ended=g.get("ended")))
         return _refused(error)

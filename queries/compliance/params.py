@@ -55,11 +55,15 @@ class CaseFileParams(WindowParams):
                                       low=1, high=100)
     whatif_entry: str = param("keep", "What if entry packages were sold (keep) or not "
                                       "(remove, with their commission).",
-                              choices=("keep", "remove"))
+                              enum="WhatIfEntry", choices={
+                                  "keep": "Entry packages stay as sold.",
+                                  "remove": "Entry packages, and their commission, removed."})
     whatif_beyond: str = param("dropped", "Under --whatif-levels, commission beyond the cap "
                                           "is paid to nobody (dropped) or to the buyer's "
                                           "upline at the cap (upline).",
-                               choices=("dropped", "upline"))
+                               enum="WhatIfBeyond", choices={
+                                   "dropped": "Commission beyond the cap is paid to nobody.",
+                                   "upline": "It is paid to the buyer's upline at the cap."})
     days: int = param(365, "The window's length in days, ending at as of.", low=1,
                       high=MAX_DAYS)
 

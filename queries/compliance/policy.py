@@ -69,8 +69,9 @@ from pathlib import Path
 from typing import Any
 
 from refnet.graph.errors import BadInput, NotFound
+from refnet.graph.text import shown
 
-__all__ = ["Policy", "Rule", "load", "parse", "presets"]
+__all__ = ["Policy", "Rule", "load", "parse", "preset", "presets"]
 
 # section -> key -> (Policy field, type, lowest allowed, highest allowed)
 _SCHEMA: dict[str, dict[str, tuple[str, type, float | None, float | None]]] = {
@@ -183,6 +184,15 @@ def presets() -> list[str]:
     folder = _presets_dir()
     return sorted(p.name.removesuffix(".toml") for p in folder.iterdir()
                   if p.name.endswith(".toml"))
+
+
+def preset(name: str) -> str:
+    """``name`` when it is a built-in policy, else ``BadInput``: all a caller over the
+    network may choose (GraphQL, the web app), as a path would read the server's disk."""
+    names = presets()
+    if name not in names:
+        raise BadInput(f"unknown policy {shown(name)}; presets: {', '.join(names)}")
+    return name
 
 
 def load(name_or_path: str | Path) -> Policy:

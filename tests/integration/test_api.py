@@ -23,7 +23,7 @@ from graphql import print_schema
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from refnet.api import keys
+from refnet.api import casefile, keys
 from refnet.api.names import is_money
 from refnet.api.schema import schema
 from refnet.graph.config import Config
@@ -485,6 +485,51 @@ def test_many_expensive_questions_in_one_request_are_refused_by_cost(api: Api) -
     five = "{ " + " ".join(f"c{i}: compliance {{ root }}" for i in range(5)) + " }"
     _, body = api.post(five, api.token("admin"))
     assert codes(body) == {"LIMIT_EXCEEDED"}
+
+
+# -- the compliance case file -----------------------------------------------------------------
+
+MAKE_CASE_FILE = """mutation($root: ID!) {
+  makeCaseFile(rootId: $root) { id root madeBy format lang sha256 size url } }"""
+
+
+def test_case_files_are_made_listed_and_opened_within_the_keys_scope(api: Api) -> None:
+    """makeCaseFile and caseFiles ask the scope the questions ask: an organizer makes and
+    lists its own team's case files (its url answers the same key, and the file verifies),
+    and nothing of its upline or another team; a compliance key reaches both."""
+    org = organizers(api)[0]
+    other = next(m for m in organizers(api)
+                 if m not in api.downline(org) and org not in api.downline(m))
+    upline = next(iter(api.tree.predecessors(org)), None)
+    mine, compliance = api.token("organizer", org), api.token("compliance")
+    _, body = api.post(MAKE_CASE_FILE, mine, {"root": org})
+    made = body["data"]["makeCaseFile"]
+    assert made["root"] == org and (made["format"], made["lang"]) == ("HTML", "ZH")
+    base = api.url.removesuffix("/graphql")
+    r = requests.get(base + made["url"], headers={"Authorization": f"Bearer {mine}"},
+                     timeout=30)
+    assert r.status_code == 200 and r.headers["Content-Type"].startswith("text/html")
+    verdict = casefile.verify(r.content, api.config.data_dir)
+    assert verdict.record is not None and verdict.record.id == made["id"]
+    assert (verdict.record.sha256, verdict.record.size) == (made["sha256"], made["size"])
+
+    for root in (other, upline, "no-such-member"):
+        if root is None:
+            continue
+        status, body = api.post(MAKE_CASE_FILE, mine, {"root": root})
+        assert status == 200 and codes(body) == {"FORBIDDEN"} and body["data"] is None, root
+    _, body = api.post(MAKE_CASE_FILE, compliance, {"root": other})
+    theirs = body["data"]["makeCaseFile"]
+    r = requests.get(base + theirs["url"], headers={"Authorization": f"Bearer {mine}"},
+                     timeout=30)
+    assert r.status_code == 403
+
+    listed = ask(api.client(mine), "{ caseFiles { id root } }")["caseFiles"]
+    assert made["id"] in {c["id"] for c in listed} and theirs["id"] not in {
+        c["id"] for c in listed}
+    assert {c["root"] for c in listed} <= api.downline(org)
+    every = ask(api.client(compliance), "{ caseFiles(last: 100) { id } }")["caseFiles"]
+    assert {made["id"], theirs["id"]} <= {c["id"] for c in every}
 
 
 # -- limits and errors -----------------------------------------------------------------------

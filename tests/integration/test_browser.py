@@ -1,7 +1,8 @@
 """The web app in a real browser (headless chromium) against ``refnet serve`` on
 loopback, on the 2,000-member synthetic network: a team leader signs in, sees the team
 and its chart, opens the tree three levels down, finds who went quiet and exports them
-to Excel, in Chinese (and English by choice), and nothing leaves the machine.
+to Excel, in Chinese (and English by choice), and nothing leaves the machine; a
+compliance officer makes the largest organization's case file and opens it.
 
 Screenshots of each page go to ``out/screenshots/`` in the repository (ignored by git,
 kept after the run as CI's artifact; ``REFNET_SCREENSHOTS`` names another directory),
@@ -11,6 +12,7 @@ to be looked at.
 from __future__ import annotations
 
 import io
+import json
 import os
 import re
 import shutil
@@ -255,6 +257,41 @@ def test_a_session_ends_idle_or_old(page: object, site: Site, idle: int, age: in
     page.click("form[action='/signin'] button[type=submit]")
     page.wait_for_url(re.compile(r"/members\?state=inactive"))
     clean(page)
+
+
+def test_a_compliance_officer_makes_and_opens_a_case_file(page: object, site: Site) -> None:
+    """合规案卷: the form says it is working while the file is made, the list names the
+    new file, and the file opens with the relationship chart drawn."""
+    with open_store(site.config) as store:
+        root = network.summary(store, top=1).largest[0].root
+    sign_in(page, site, site.key("compliance"))
+    page.click("header a[href='/casefiles']")
+    page.wait_for_url(re.compile(r"/casefiles$"))
+    assert page.locator("h1").inner_text() == "合规案卷"
+    assert page.input_value("input[name=root_id]") == root  # the largest is offered first
+    page.select_option("select[name=format]", "html")
+    # what the button shows once the form is sent, kept for after the page has changed
+    page.evaluate("""() => document.getElementById('casefile-form').addEventListener(
+        'submit', () => setTimeout(() => {
+            const b = document.querySelector('#casefile-form button[type=submit]');
+            sessionStorage.setItem('busy', JSON.stringify(
+                [b.disabled, b.classList.contains('busy'), b.textContent]));
+        }, 0))""")
+    with page.expect_navigation():
+        page.click("#casefile-form button[type=submit]")
+    assert json.loads(page.evaluate("sessionStorage.getItem('busy')")) == [
+        True, True, "正在生成案卷…"]  # disabled, spinning, saying so: no second send
+    made = re.search(r"made=(CF-\d{8}-[0-9a-f]{8})", page.url).group(1)
+    assert page.locator(f"tr.made a:has-text('{made}')").count() == 1
+    page.screenshot(path=site.shots / "casefiles.png", full_page=True)
+    clean(page)
+    page.click(f"tr.made a:has-text('{made}')")
+    page.wait_for_url(re.compile(f"/casefiles/{made}$"))
+    assert page.locator("svg.relationship").count() == 1
+    assert "合规案卷" in page.locator(".cover").inner_text()
+    clean(page)
+    page.screenshot(path=site.shots / "casefile.png")
+    page.locator("svg.relationship").screenshot(path=site.shots / "casefile-chart.png")
 
 
 def test_graphiql_runs_a_query_with_the_session(page: object, site: Site) -> None:

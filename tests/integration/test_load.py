@@ -761,6 +761,9 @@ POOL = [f"m{i}" for i in range(7)]
 # m2 <- m0 twice, m0 never loaded: the copies wait together or apart (fresh or checked
 # load), and each must be refused as unknown_reference, not once counted a duplicate
 @example(pairs=[("m1", "m1"), ("m2", "m0"), ("m2", "m0"), ("m1", "m0")], batch=2)
+# hypothesis, 2026-12-05: the fresh and the checked load ended in different graphs
+@example(pairs=[("m3", "m0"), ("m3", "m1"), ("m1", "m0"), ("m2", "m4"), ("m4", "m1"),
+                ("m0", "m2")], batch=2)
 def test_referral_rules_hold_in_any_order_and_batching(
     store: FalkorDBStore, tmp_path_factory: pytest.TempPathFactory,
     pairs: list[tuple[str, str]], batch: int

@@ -2,8 +2,9 @@
 
 Every ``Params`` field is a CLI option (or argument) and a GraphQL argument with the
 same name, default and bounds, and neither front end offers a parameter the question
-does not declare. Like httpx's test of its exported names, this holds hand edits of
-either front end to the one declaration.
+does not declare, beyond the few each names here (how the answer is written: ``--json``,
+the case file's format and language, ``--out``). Like httpx's test of its exported
+names, this holds hand edits of either front end to the one declaration.
 """
 
 from __future__ import annotations
@@ -20,25 +21,34 @@ from refnet.api.cli import main
 from refnet.api.schema import schema
 from refnet.api.schema.params import camel
 from refnet.graph.errors import BadInput
-from refnet.queries.compliance import ComplianceParams
+from refnet.queries.compliance import CaseFileParams, ComplianceParams
 from refnet.queries.conversion import ConversionParams
 from refnet.queries.downline import DownlineParams, UplineParams
 from refnet.queries.influence import InfluenceParams
 from refnet.queries.params import Params, spec_of, unwrap
 
 QUESTIONS: list[type[Params]] = [DownlineParams, ComplianceParams, InfluenceParams,
-                                 ConversionParams]
-CLI_ONLY = {"as_json"}  # --json: how the command line prints, not what it asks
+                                 ConversionParams, CaseFileParams]
+# how the answer is written, not what is asked: --json; the case file's --format and
+# --out (its language is the command line's --lang), GraphQL's format and lang
+CLI_ONLY = {"as_json", "fmt", "out"}
+GRAPHQL_ONLY = {"format", "lang"}
+# where a question is asked when it is not `refnet query NAME` and Query.NAME
+COMMANDS = {"casefile": ("report", "compliance")}
+FIELDS = {"casefile": ("mutation_type", "makeCaseFile")}
 
 
 def _cli(cls: type[Params]) -> dict[str, click.Parameter]:
-    query = main.get_command(click.Context(main), "query")
-    assert isinstance(query, click.Group)
-    return {p.name: p for p in query.commands[cls.question].params if p.name}
+    group, name = COMMANDS.get(cls.question, ("query", cls.question))
+    command = main.get_command(click.Context(main), group)
+    assert isinstance(command, click.Group)
+    return {p.name: p for p in command.commands[name].params if p.name}
 
 
 def _graphql_args(cls: type[Params]) -> dict[str, Any]:
-    return schema.graphql_schema.query_type.fields[cls.question].args
+    root, name = FIELDS.get(cls.question, ("query_type", cls.question))
+    args = getattr(schema.graphql_schema, root).fields[name].args
+    return {k: v for k, v in args.items() if k not in GRAPHQL_ONLY}
 
 
 def _unwrap_gql(t: Any) -> Any:
@@ -143,6 +153,7 @@ def test_a_deprecated_spelling_fills_its_field_and_conflicts_are_refused() -> No
     (InfluenceParams, {"personalize": ("a", "")}, "personalize must be a list"),
     (ConversionParams, {"group_by": "weekday"}, "group_by must be one of"),
     (ComplianceParams, {"evidence": 1_001}, "evidence must be from 0 to 1,000"),
+    (CaseFileParams, {"root_id": "m", "whatif_entry": "halve"}, "whatif_entry must be one of"),
 ])
 def test_bad_values_name_their_field(cls: type[Params], values: dict[str, Any],
                                      message: str) -> None:
