@@ -17,6 +17,7 @@ from refnet.api.casefile import kept, seal
 from refnet.api.cli import main
 from refnet.graph import times
 from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.graph.store import GraphStore
 from refnet.queries.compliance import CaseFileParams
 from tests.browser import cjk_fonts
 from tests.graphs import Network
@@ -26,9 +27,21 @@ AS_OF = "2026-03-01T00:00:00Z"
 
 
 @pytest.fixture
-def network(store: FalkorDBStore, tmp_path: Path) -> FalkorDBStore:
+def network(store: GraphStore, tmp_path: Path) -> GraphStore:
     """``boss`` organizes 32 people in 5 levels, sells tea (no entry package) and
     ``boss.2.0`` is paid commission 3 levels down; ``solo`` stays small."""
+    return load_network(store, tmp_path)
+
+
+@pytest.fixture
+def embedded_network(falkordb_store: FalkorDBStore, tmp_path: Path) -> GraphStore:
+    """The same network on the embedded store alone: the command line reaches a graph by
+    ``--data-dir`` and ``REFNET_GRAPH``, as the tests' embedded server keeps it (the
+    Neo4j half of the command line is the same code after ``open_store``)."""
+    return load_network(falkordb_store, tmp_path)
+
+
+def load_network(store: GraphStore, tmp_path: Path) -> GraphStore:
     net = Network()
     organization(net, "boss", [9, 20])
     net.chain("boss.3.0", "d4", "d5")
@@ -42,7 +55,7 @@ def network(store: FalkorDBStore, tmp_path: Path) -> FalkorDBStore:
     return store
 
 
-def make(store: FalkorDBStore, fmt: str, lang: str = "zh", root: str = "boss", **asked: object
+def make(store: GraphStore, fmt: str, lang: str = "zh", root: str = "boss", **asked: object
          ) -> tuple[kept.Record, Path]:
     params = CaseFileParams(root_id=root, as_of=AS_OF, **asked)
     return casefile.make(store, params, fmt=fmt, data_dir=store.config.data_dir,
@@ -50,7 +63,7 @@ def make(store: FalkorDBStore, fmt: str, lang: str = "zh", root: str = "boss", *
 
 
 def test_the_html_case_file_states_what_it_rests_on_and_every_chain(
-        network: FalkorDBStore) -> None:
+        network: GraphStore) -> None:
     record, path = make(network, "html")
     page = path.read_text()
     assert record.id in page and record.root == "boss" and record.format == "html"
@@ -91,7 +104,7 @@ def test_the_html_case_file_states_what_it_rests_on_and_every_chain(
     assert casefile.verify(path.read_bytes(), network.config.data_dir).record == record
 
 
-def test_what_if_commission_stopped_at_two_levels(network: FalkorDBStore) -> None:
+def test_what_if_commission_stopped_at_two_levels(network: GraphStore) -> None:
     """boss.2.0's ¥12.34 on d5's order, three levels down, is paid to nobody (the ¥10.00
     one level down stays); sent up the line instead it goes to d5's upline two levels
     up, boss.3.0."""
@@ -108,14 +121,14 @@ def test_what_if_commission_stopped_at_two_levels(network: FalkorDBStore) -> Non
                      r"<td[^>]*>¥12\.34</td><td[^>]*>¥12\.34</td>", gainers)
 
 
-def test_english_by_choice(network: FalkorDBStore) -> None:
+def test_english_by_choice(network: GraphStore) -> None:
     _, path = make(network, "html", lang="en")
     page = path.read_text()
     assert "<html lang=\"en\">" in page and "Compliance case file" in page
     assert "合规案卷" not in page
 
 
-def test_the_pdf_is_the_same_document(network: FalkorDBStore) -> None:
+def test_the_pdf_is_the_same_document(network: GraphStore) -> None:
     why = cjk_fonts()
     if why:
         pytest.skip(why)
@@ -133,7 +146,7 @@ def test_the_pdf_is_the_same_document(network: FalkorDBStore) -> None:
 
 
 def test_verify_refuses_a_changed_byte_and_knows_what_it_made(
-        network: FalkorDBStore, tmp_path: Path) -> None:
+        network: GraphStore, tmp_path: Path) -> None:
     record, path = make(network, "html")
     data = path.read_bytes()
     assert casefile.verify(data, network.config.data_dir).record == record
@@ -145,7 +158,9 @@ def test_verify_refuses_a_changed_byte_and_knows_what_it_made(
     assert casefile.verify(data, elsewhere).record is None  # whole, but not made there
 
 
-def test_the_cli_makes_verifies_and_lists(network: FalkorDBStore, tmp_path: Path) -> None:
+def test_the_cli_makes_verifies_and_lists(embedded_network: GraphStore, tmp_path: Path
+                                          ) -> None:
+    network = embedded_network
     def refnet(*args: str) -> object:
         try:
             return CliRunner().invoke(main, ["--data-dir", str(network.config.data_dir),
