@@ -213,7 +213,7 @@ def falkordb_store(server_config: Config, server_info: ServerInfo) -> Iterator[F
     _drop(s)
 
 
-# The property tests on Neo4j run a twentieth of their examples (at least 2): each
+# The property tests on Neo4j run a twentieth of their examples (at least 1): each
 # example loads a network through the loader's many small transactions, which costs
 # Neo4j ~10-20x FalkorDB's time (the snapshot-equals-Cypher tests took 24 s an example),
 # and the whole suite must stay well under 15 minutes on 2 cores. FalkorDB keeps the
@@ -232,7 +232,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
 
     saved = getattr(test, "_hypothesis_internal_use_settings", None)
     base = saved or settings()
-    fewer = settings(base, max_examples=max(2, base.max_examples // NEO4J_EXAMPLE_SHARE))
+    fewer = settings(base, max_examples=max(1, base.max_examples // NEO4J_EXAMPLE_SHARE))
     test._hypothesis_internal_use_settings = fewer  # type: ignore[union-attr]
     try:
         return (yield)

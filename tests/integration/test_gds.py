@@ -8,9 +8,6 @@ own twin in test_influence.py).
 
 from __future__ import annotations
 
-import uuid
-from collections.abc import Iterator
-from contextlib import contextmanager
 from pathlib import Path
 
 import numpy as np
@@ -22,6 +19,7 @@ from refnet.queries import influence, snapshot
 from refnet.queries.influence import cascade, projection
 from refnet.queries.window import resolve
 from tests.graphs import Network
+from tests.oracle import gds as gds_answers
 
 
 @pytest.fixture
@@ -31,18 +29,6 @@ def neo4j_only(backend: str, request: pytest.FixtureRequest) -> None:
     with Neo4jStore(request.getfixturevalue("neo4j_session_config")) as s:
         if not s.server_info()["gds"]:
             pytest.skip("this Neo4j (NEO4J_URI) has no Graph Data Science")
-
-
-@contextmanager
-def projected(store: GraphStore, orientation: str) -> Iterator[str]:
-    """A GDS projection of the trust network, dropped afterwards; yields its name."""
-    assert isinstance(store, Neo4jStore)
-    graph = f"refnet_test_{uuid.uuid4().hex[:8]}"
-    store.run("gds/project_trust", {"graph": graph, "orientation": orientation})
-    try:
-        yield graph
-    finally:
-        store.run("gds/drop", {"graph": graph})
 
 
 def _projection(store: GraphStore) -> projection.Projection:
@@ -61,8 +47,8 @@ def test_gds_pagerank_agrees_weighted_on_the_synthetic_network(
     proj = _projection(synthetic_store)
     ours, _ = influence.pagerank(proj.trust_matrix(), alpha=alpha)
     gds = np.zeros(proj.n)
-    with projected(synthetic_store, "NATURAL") as graph:
-        rows = synthetic_store.run("gds/pagerank", {"graph": graph, "alpha": alpha}).rows
+    with gds_answers.projected(synthetic_store, "NATURAL") as graph:
+        rows = gds_answers.pagerank(synthetic_store, graph, alpha)
     assert len(rows) == proj.n
     for member, score in rows:
         gds[proj.index(member)] = score
@@ -95,10 +81,8 @@ def test_gds_celf_agrees_with_refnets_celf(store: GraphStore, tmp_path: Path, p:
     proj = _projection(store)
     ours = cascade.celf(proj.influence_matrix(), 2, runs=runs, seed=1)
     assert [proj.member(v) for v in ours.seeds] == ["b", "c"]
-    with projected(store, "REVERSE") as graph:
-        rows = store.run("gds/celf", {"graph": graph, "k": 2, "p": p, "runs": runs,
-                                      "seed": 1}).records()
-    gains = {r["member"]: r["spread"] for r in rows}
+    with gds_answers.projected(store, "REVERSE") as graph:
+        gains = gds_answers.celf(store, graph, 2, p, runs, seed=1)
     assert set(gains) == {"b", "c"}
     assert gains["b"] > gains["c"]
     assert abs(sum(gains.values()) - ours.estimate) <= within * 2
