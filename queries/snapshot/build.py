@@ -1,6 +1,6 @@
 """Read the store into the snapshot's columns: paged, flat reads through the store protocol.
 
-Every table is read in ranges of internal node ids (``snapshot/last_node``): node
+Every table is read in ranges of internal node ids (``snapshot/node_range``): node
 tables (``snapshot/members``, ``snapshot/shares``, ``snapshot/purchases``) range over
 their nodes, edge tables (``snapshot/referrals``, ``snapshot/trust``,
 ``snapshot/clicks``) over the edges' start members; a label-and-id scan with no sort (a
@@ -381,16 +381,25 @@ def purchase_table(cols: dict[str, list[Any]], members: Ends, shares: Ends) -> _
 
 
 def _read(store: GraphStore, name: str, page: int) -> dict[str, list[Any]]:
-    """A table as columns, read for ranges of ``page`` internal node ids up to the largest
-    (``snapshot/last_node``): a node table ranges over its nodes, an edge table over the
-    edges' start nodes, so each row is read once, with no sort, no id list to send and
-    no string range (FalkorDB's index answers one with an upper bound wrongly). A range
-    whose rows pass the store's row cap is halved until each half fits. There is always
-    one range, so an empty store still names the columns. Nodes made while this runs may
-    be missed or read; the version read before the build says what the snapshot is of."""
-    last = store.run("snapshot/last_node", timeout_ms=_timeout(store)).scalar()
-    parts = [(lo, lo + page) for lo in range(0, 1 if last is None else int(last) + 1, page)]
+    """A table as columns, read for ranges of ``page`` internal node ids from the
+    smallest to the largest (``snapshot/node_range``): a node table ranges over its
+    nodes, an edge table over the edges' start nodes, so each row is read once, with no
+    sort, no id list to send and no string range (FalkorDB's index answers one with an
+    upper bound wrongly). A range whose rows pass the store's row cap is halved until
+    each half fits. There is always one range, so an empty store still names the
+    columns. Nodes made while this runs may be missed or read; the version read before
+    the build says what the snapshot is of."""
+    parts = [(lo, lo + page) for lo in node_range(store, page)]
     return _columns(store, name, parts, lambda lo, hi: {"lo": lo, "hi": hi})
+
+
+def node_range(store: GraphStore, page: int) -> range:
+    """The start of each range of ``page`` node ids that holds the store's nodes (one
+    range, from 0, in an empty store)."""
+    first, last = store.run("snapshot/node_range", timeout_ms=_timeout(store)).rows[0]
+    if last is None:
+        return range(0, 1, page)
+    return range(int(first), int(last) + 1, page)
 
 
 def read_ids(store: GraphStore, name: str, ids: Sequence[str], page: int = PAGE

@@ -6,7 +6,7 @@ beside this file: node tables by ranges of node ids, edges by pages of member id
 ``UNWIND $ids``, every value through ``GraphStore.run``, every end looked up by id),
 kept so that tests can hold the new read equal to it, column for column. Both hand
 their tables to the product's one assembly (``build.assemble``: orderings, code tables,
-the forest), so what is compared is what was read. ``snapshot/last_node`` is the
+the forest), so what is compared is what was read. ``snapshot/node_range`` is the
 product's.
 """
 
@@ -173,12 +173,13 @@ def _purchases(store: GraphStore, index: dict[str, int], shares: dict[str, int],
 
 
 def _pages(store: GraphStore, name: str, page: int) -> Iterator[tuple[Any, ...]]:
-    """Rows of a node table (the id first), for ranges of ``page`` internal node ids up to
-    the largest (``snapshot/last_node``): no sort, and no page holds more than ``page``
-    rows. Nodes made while this runs may be missed or read; the version read before
-    the build says what the snapshot is of."""
-    last = store.run("snapshot/last_node", timeout_ms=_timeout(store)).scalar()
-    for lo in range(0, -1 if last is None else int(last) + 1, page):
+    """Rows of a node table (the id first), for ranges of ``page`` internal node ids from
+    the smallest to the largest (``snapshot/node_range``): no sort, and no page holds
+    more than ``page`` rows. Nodes made while this runs may be missed or read; the
+    version read before the build says what the snapshot is of."""
+    first, last = store.run("snapshot/node_range", timeout_ms=_timeout(store)).rows[0]
+    for lo in range(0 if first is None else int(first), -1 if last is None else int(last) + 1,
+                    page):
         yield from store.run(name, {"lo": lo, "hi": lo + page}, timeout_ms=_timeout(store)).rows
 
 
