@@ -44,11 +44,12 @@ FORMATS: Final = ("html", "pdf")
 
 
 def assemble(store: GraphStore, params: CaseFileParams, *, made_by: str, zone: str,
-             lang: str, now: int | None = None) -> Document:
-    """Analyse the organization and gather what the analysis rests on."""
+             lang: str, now: int | None = None, confined: bool = False) -> Document:
+    """Analyse the organization and gather what the analysis rests on (``confined``:
+    for a caller who sees one team only; see ``compliance.ask``)."""
     if lang not in ("zh", "en"):
         raise BadInput(f"unknown language {lang!r}; zh or en")
-    case = casefile.ask(store, params)
+    case = casefile.ask(store, params, confined=confined)
     loads = [Load(r["id"], r["source"], r["profile"], r["status"], r["started_at"],
                   r["finished_at"], _counts(r["counts"]))
              for r in store.run("casefile/loads").records()]
@@ -65,11 +66,12 @@ def assemble(store: GraphStore, params: CaseFileParams, *, made_by: str, zone: s
 
 
 def make(store: GraphStore, params: CaseFileParams, *, fmt: str, data_dir: Path,
-         made_by: str, zone: str, lang: str) -> tuple[kept.Record, Path]:
+         made_by: str, zone: str, lang: str, confined: bool = False
+         ) -> tuple[kept.Record, Path]:
     """Make, seal and keep one case file; its record and where it is kept."""
     if fmt not in FORMATS:
         raise BadInput(f"unknown format {fmt!r}; choose html or pdf")
-    doc = assemble(store, params, made_by=made_by, zone=zone, lang=lang)
+    doc = assemble(store, params, made_by=made_by, zone=zone, lang=lang, confined=confined)
     page = html(doc)
     body = pdf.render(page, {"casefile.json": doc.content}) if fmt == "pdf" else page.encode()
     data, sealed = seal.seal(body, fmt)

@@ -27,7 +27,8 @@ def make(scope: Scope, params: CaseFileParams, *, fmt: str, lang: str
     scope.check(params.root_id)
     config = scope.store.config
     return make_file(scope.store, params, fmt=fmt, data_dir=config.data_dir,
-                     made_by=scope.key.id, zone=config.timezone, lang=lang)
+                     made_by=scope.key.id, zone=config.timezone, lang=lang,
+                     confined=not scope.everything)
 
 
 def visible(scope: Scope) -> list[kept.Record]:

@@ -38,4 +38,5 @@ class ComplianceQueries(graphene.ObjectType):
         params = params_from(compliance_q.ComplianceParams, info, values)
         policy_q.preset(params.policy)
         params = dataclasses.replace(params, root_id=team_root(ctx, params.root_id))
-        return to_graph(compliance_q.ask(ctx.store, params))
+        return to_graph(compliance_q.ask(ctx.store, params,
+                                         confined=not ctx.scope.everything))

@@ -42,10 +42,13 @@ class CaseFile:
     whatif: WhatIf | None  # the alternative policy applied (null: none asked)
 
 
-def ask(store: GraphStore, params: CaseFileParams) -> CaseFile:
+def ask(store: GraphStore, params: CaseFileParams, *, confined: bool = False) -> CaseFile:
     """The case file's analysis as every front end asks for it: the policy (with the
-    declared plan), the window, and the what-if ``params`` name, if any."""
+    declared plan, and ``confined`` as the compliance question's ``ask``), the window,
+    and the what-if ``params`` name, if any."""
     policy = load(params.policy).with_plan_levels(params.plan_levels)
+    if confined:
+        policy = policy.confined()
     scenario = Scenario(_scenario_name(params), params.whatif_levels,
                         entry_packages=params.whatif_entry == "keep",
                         reassign=params.whatif_beyond == "upline") if params.whatif else None

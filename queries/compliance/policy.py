@@ -163,6 +163,12 @@ class Policy:
         """The rule a finding with this code cites, if the policy quotes one."""
         return next((r for r in self.rules if r.code == code), None)
 
+    def confined(self) -> Policy:
+        """The same policy for a caller who may see one team only: the 2013 opinion's
+        rule of adding up one person's organizations is off, since the others may lie
+        outside that team (an organizer's key never learns of them)."""
+        return replace(self, combine_organizations=False)
+
     def with_plan_levels(self, levels: int | None) -> Policy:
         """The same policy for an organization that declares a payout plan of ``levels``."""
         if levels is None:

@@ -28,9 +28,14 @@ __all__ = ["ask", "report", "report_from", "run"]
 
 
 def ask(store: GraphStore, params: ComplianceParams,
-        latest: Callable[[GraphStore], int | None] = latest_event) -> ComplianceReport:
-    """The compliance question as every front end asks it."""
+        latest: Callable[[GraphStore], int | None] = latest_event, *,
+        confined: bool = False) -> ComplianceReport:
+    """The compliance question as every front end asks it. ``confined``: the caller sees
+    one team only (an organizer's key), so the opinion adds up no other organization of
+    the same person (``Policy.confined``): it would name and count teams outside."""
     policy = load(params.policy).with_plan_levels(params.plan_levels)
+    if confined:
+        policy = policy.confined()
     return report(store, policy, params.window(store, latest), root_id=params.root_id,
                   evidence_limit=params.evidence)
 

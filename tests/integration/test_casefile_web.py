@@ -301,3 +301,39 @@ def test_graphql_making_is_a_post_only_mutation(client: FlaskClient,
                                                       " { id } }"},
                    headers={"Authorization": f"Bearer {key(net, 'admin').token}"})
     assert r.status_code in (400, 405) and codes(r.get_json()) == {"BAD_USER_INPUT"}
+
+
+def test_an_organizer_never_learns_of_the_same_persons_other_organizations(
+        server_config: Config, server_info: ServerInfo,
+        tmp_path_factory: pytest.TempPathFactory) -> None:
+    """x1 and x2 hold one platform account, so the 2013 opinion adds their organizations
+    up: for a compliance key. x2's organizer key asks about its own team and hears of
+    no x1, over GraphQL's compliance question and in the case file it makes."""
+    config = Config.from_env(env={}, data_dir=tmp_path_factory.mktemp("one-person"),
+                             graph=f"t_{uuid.uuid4().hex[:12]}")
+    store = FalkorDBStore(config, server_info.socket)
+    store.ensure_schema()
+    try:
+        first, second = Network(), Network()
+        organization(first, "x1", [4, 10])
+        organization(first, "x2", [4, 11])
+        first.account("x1", "taobao", "acct-x")
+        first.load(store, tmp_path_factory.mktemp("one-person-1"))
+        second.account("x2", "taobao", "acct-x")  # the same account, a later load
+        second.load(store, tmp_path_factory.mktemp("one-person-2"))
+        client = create_app(store.config, store=store).test_client()
+        query = ('{ compliance(rootId: "x2", asOf: "2026-03-01T00:00:00Z") '
+                 '{ opinion { leader samePerson people organizations { root } } } }')
+        seen = ask(client, key(store, "compliance").token, query)["data"]["compliance"]
+        assert seen["opinion"][0]["samePerson"] == ["x1"] and seen["opinion"][0]["people"] == 30
+        organizer = key(store, "organizer", "x2").token
+        own = ask(client, organizer, query)["data"]["compliance"]["opinion"]
+        assert own == [{"leader": "x2", "samePerson": [], "people": 16,
+                        "organizations": [{"root": "x2"}]}]
+        got = ask(client, organizer, MAKE, root="x2")["data"]["makeCaseFile"]
+        page = client.get(got["url"], headers={"Authorization": f"Bearer {organizer}"})
+        text = page.get_data(as_text=True)
+        inside = re.search(r'id="casefile-data">(.*?)</script>', text, re.S).group(1)
+        assert page.status_code == 200 and '"x1"' not in inside and "x1." not in text
+    finally:
+        _drop(store)

@@ -10,6 +10,7 @@ from pathlib import Path
 from rich.console import Console
 
 from refnet.api.render import compliance as render
+from refnet.api.render import to_json
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.queries import compliance
 from refnet.queries.compliance import Assessment, ComplianceReport, policy
@@ -131,6 +132,11 @@ def test_two_organizations_of_one_account_holder_add_up(
     assert compliance.report(store, apart, WIDE).opinion == []
     narrowed = assessed(compliance.report(store, CN, WIDE, root_id="x2"))
     assert narrowed["x2"].people == 30 and narrowed["x2"].same_person == ["x1"]
+    # asked for an organizer's key (x2's team only), x1's organization is no one's to see
+    confined = compliance.report(store, CN.confined(), WIDE, root_id="x2")
+    assert assessed(confined)["x2"].same_person == [] and "x1" not in to_json(confined)
+    assert [(o.root, o.people) for o in assessed(confined)["x2"].organizations] == [
+        ("x2", 16)]
 
 
 CN_TEXT = (Path(policy.__file__).parent / "policies" / "cn.toml").read_text("utf-8")
