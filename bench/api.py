@@ -202,7 +202,7 @@ def main() -> None:
         with open_store(config) as store:
             team = _team_of_about(files / "members.csv", args.team)
             token = keys.create(store, "organizer", member_id=team).token
-        with serving(data, workers=args.workers, threads=args.threads,
+        with serving(config, workers=args.workers, threads=args.threads,
                      ready_within_s=60) as base:
             cells, refused = _run_cells(f"{base}/graphql", team, token, data, args)
 

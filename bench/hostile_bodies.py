@@ -131,7 +131,7 @@ def main() -> None:
         try:
             with open_store(config) as store:
                 token = keys.create(store, "admin").token
-            with serving(config.data_dir, workers=2, threads=4) as url:  # serve's defaults
+            with serving(config, workers=2, threads=4) as url:  # serve's defaults
                 port = int(url.rsplit(":", 1)[1])
                 result = {
                     "commit": os.popen(f"git -C {HERE.parent} rev-parse --short HEAD").read()

@@ -73,7 +73,7 @@ def main() -> None:
     args = parser.parse_args()
 
     console.print(f"generating and loading {args.members:,} members ...")
-    with loaded_network(args.members, "refnet-web-bench-") as (config, files, data):
+    with loaded_network(args.members, "refnet-web-bench-") as (config, files, _):
         with open_store(config) as store:
             team = _team_of_about(files / "members.csv", args.team)
             largest = network.summary(store, top=1).largest[0]
@@ -82,7 +82,7 @@ def main() -> None:
             someone = str(snap.ids[p + 1]) if snap.size[p] > 1 else team
             organizer = keys.create(store, "organizer", member_id=team).token
             admin = keys.create(store, "admin").token
-        with serving(data, workers=args.workers, threads=args.threads,
+        with serving(config, workers=args.workers, threads=args.threads,
                      ready_within_s=60) as base:
             mine, theirs = sign_in(base, organizer), sign_in(base, admin)
             pages = [

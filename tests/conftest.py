@@ -15,6 +15,7 @@ the FalkorDB half; the Neo4j half is skipped, with the reason, without them.
 
 from __future__ import annotations
 
+import contextlib
 import os
 import threading
 import uuid
@@ -204,6 +205,34 @@ def store(backend: str, request: pytest.FixtureRequest) -> Iterator[GraphStore]:
     _drop(s)
 
 
+@contextlib.contextmanager
+def served_store(backend: str, request: pytest.FixtureRequest,
+                 data_dir: Path) -> Iterator[Config]:
+    """The config of an empty store on ``backend`` for a module's served network (its
+    files under ``data_dir``), as ``refnet serve`` reaches it: an embedded FalkorDB
+    started in ``data_dir``, or the tests' Neo4j, emptied and held until the block ends.
+
+    Neo4j has one database: a test that empties it in between would serve the module
+    another network, so the block's end fails loudly if that happened."""
+    if backend == "falkordb":
+        config = Config.from_env(env={}, data_dir=data_dir)
+        server = EmbeddedServer(config)
+        server.start()
+        try:
+            yield config
+        finally:
+            server.stop()
+        return
+    config = replace(request.getfixturevalue("_neo4j_schema"), data_dir=data_dir)
+    token = object()
+    neo4j_store(config, token).close()
+    yield config
+    if _Neo4jOwner.holder is not token:
+        raise AssertionError("another test emptied the Neo4j database while a module "
+                             "served its network from it")
+    _Neo4jOwner.holder = None
+
+
 @pytest.fixture
 def falkordb_store(server_config: Config, server_info: ServerInfo) -> Iterator[FalkorDBStore]:
     """A FalkorDB store only, for the tests of FalkorDB's own traps and of the embedded
@@ -213,11 +242,12 @@ def falkordb_store(server_config: Config, server_info: ServerInfo) -> Iterator[F
     _drop(s)
 
 
-# The property tests on Neo4j run a twentieth of their examples (at least 1): each
-# example loads a network through the loader's many small transactions, which costs
-# Neo4j ~10-20x FalkorDB's time (the snapshot-equals-Cypher tests took 24 s an example),
-# and the whole suite must stay well under 15 minutes on 2 cores. FalkorDB keeps the
-# full count; the two run the same strategies, so each example is one either could draw.
+# The property tests that load a store per example run a twentieth of their examples on
+# Neo4j (at least 1): each example loads a network through the loader's many small
+# transactions, which costs Neo4j ~10-20x FalkorDB's time (the snapshot-equals-Cypher
+# tests took 24 s an example), and the whole suite must stay well under 15 minutes on 2
+# cores. FalkorDB keeps the full count; the two run the same strategies, so each example
+# is one either could draw. Property tests that only ask (the API's scope) keep theirs.
 NEO4J_EXAMPLE_SHARE = 20
 
 
@@ -226,7 +256,7 @@ def pytest_runtest_call(item: pytest.Item) -> Iterator[None]:
     test = getattr(item, "obj", None)
     callspec = getattr(item, "callspec", None)
     if getattr(test, "hypothesis", None) is None or callspec is None or \
-            callspec.params.get("backend") != "neo4j":
+            callspec.params.get("backend") != "neo4j" or "store" not in item.fixturenames:
         return (yield)
     from hypothesis import settings
 

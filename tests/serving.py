@@ -16,6 +16,8 @@ from pathlib import Path
 
 import requests
 
+from refnet.graph.config import Config
+
 REPO = Path(__file__).resolve().parents[1]
 
 
@@ -26,11 +28,19 @@ def free_port() -> int:
 
 
 @contextlib.contextmanager
-def serving(data_dir: Path, *serve_args: str, workers: int = 1, threads: int = 4,
+def serving(config: Config, *serve_args: str, workers: int = 1, threads: int = 4,
             ready_within_s: float = 30) -> Iterator[str]:
-    """Serve the API for ``data_dir`` until the block ends; yields the base URL."""
+    """Serve the API for ``config``'s store and data dir until the block ends; yields the
+    base URL. The backend and its address reach the server as its environment, as an
+    operator's would."""
     port = free_port()
+    data_dir = config.data_dir
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
+    env |= {"REFNET_BACKEND": config.backend, "REFNET_GRAPH": config.graph}
+    if config.backend == "neo4j":
+        env |= {"NEO4J_URI": config.neo4j_uri, "NEO4J_USER": config.neo4j_user,
+                "NEO4J_PASSWORD": config.neo4j_password,
+                "NEO4J_DATABASE": config.neo4j_database}
     # The server logs a line per request: a file, not a pipe that fills and blocks it.
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(

@@ -28,10 +28,10 @@ from refnet.api.names import is_money
 from refnet.api.schema import schema
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
-from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load
 from refnet.queries import compliance, conversion, downline, influence, snapshot, window
 from refnet.queries.compliance import policy
+from tests.conftest import served_store
 from tests.graphs import HASHER
 from tests.hostile import HOSTILE, INTROSPECTION, MUTATION
 from tests.serving import serving
@@ -70,21 +70,20 @@ class Api:
 
 
 @pytest.fixture(scope="module")
-def api(tmp_path_factory: pytest.TempPathFactory, network_dir: Path) -> Iterator[Api]:
-    data = tmp_path_factory.mktemp("api-data")
-    config = Config.from_env(env={}, data_dir=data)
-    server = EmbeddedServer(config)
-    server.start()
-    with open_store(config) as store:
-        load.load_paths(store, [network_dir], hasher=HASHER)
-    with open(network_dir / "members.csv", newline="", encoding="utf-8") as f:
-        rows = list(csv.DictReader(f))
-    tree = nx.DiGraph()
-    tree.add_nodes_from(r["member_id"] for r in rows)
-    tree.add_edges_from((r["referrer_id"], r["member_id"]) for r in rows if r["referrer_id"])
-    with serving(data) as url:
-        yield Api(f"{url}/graphql", config, tree)
-    server.stop()
+def api(backend: str, request: pytest.FixtureRequest, tmp_path_factory: pytest.TempPathFactory,
+        network_dir: Path) -> Iterator[Api]:
+    """``refnet serve`` over the synthetic network, on each backend."""
+    with served_store(backend, request, tmp_path_factory.mktemp("api-data")) as config:
+        with open_store(config) as store:
+            load.load_paths(store, [network_dir], hasher=HASHER)
+        with open(network_dir / "members.csv", newline="", encoding="utf-8") as f:
+            rows = list(csv.DictReader(f))
+        tree = nx.DiGraph()
+        tree.add_nodes_from(r["member_id"] for r in rows)
+        tree.add_edges_from((r["referrer_id"], r["member_id"]) for r in rows
+                            if r["referrer_id"])
+        with serving(config) as url:
+            yield Api(f"{url}/graphql", config, tree)
 
 
 def ask(client: Client, text: str, **variables: Any) -> dict[str, Any]:

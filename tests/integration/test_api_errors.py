@@ -63,7 +63,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict
     try:
         with open_store(config) as store:
             tokens = _network(store, tmp_path_factory.mktemp("errors-files"))
-        with serving(config.data_dir) as url:
+        with serving(config) as url:
             yield f"{url}/graphql", tokens
     finally:
         server.stop()
@@ -98,7 +98,7 @@ def test_a_stopped_store_is_unavailable_over_http(tmp_path: Path) -> None:
     try:
         with open_store(config) as store:
             tokens = _network(store, tmp_path / "files")
-        with serving(config.data_dir) as url:
+        with serving(config) as url:
             assert _post(f"{url}/graphql", tokens["admin"], "{ me { role } }").ok
             server.stop()
             r = _post(f"{url}/graphql", tokens["admin"], "{ me { role } }")

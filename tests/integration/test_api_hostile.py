@@ -98,7 +98,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, str]
             net.chain("a", "b")
             net.load(store, tmp_path_factory.mktemp("hostile-files"))
             token = keys.create(store, "admin").token
-        with serving(config.data_dir) as url:
+        with serving(config) as url:
             yield f"{url}/graphql", token
     finally:
         server.stop()

@@ -81,7 +81,7 @@ def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
     embedded = EmbeddedServer(config)
     embedded.start()
     try:
-        with serving(data, "--import-dir", str(import_dir)) as url:
+        with serving(config, "--import-dir", str(import_dir)) as url:
             yield Server(f"{url}/graphql", config, import_dir)
     finally:
         embedded.stop()

@@ -59,7 +59,7 @@ def site(tmp_path_factory: pytest.TempPathFactory, network_dir: Path) -> Iterato
     try:
         with open_store(config) as store:
             load.load_paths(store, [network_dir], hasher=HASHER)
-        with serving(data, workers=2) as url:
+        with serving(config, workers=2) as url:
             shots = Path(os.environ.get("REFNET_SCREENSHOTS")
                          or Path(__file__).parents[2] / "out" / "screenshots")
             shutil.rmtree(shots, ignore_errors=True)
