@@ -37,6 +37,7 @@ from pathlib import Path
 
 import bulk_anchor
 import redis
+from loaded import HASHER, neo4j_server  # bench/loaded.py: run as python bench/<script>.py
 from rich.console import Console
 from rich.table import Table
 
@@ -44,7 +45,7 @@ from refnet.api import render
 from refnet.graph.config import Config
 from refnet.graph.falkordb_store import FalkorDBStore
 from refnet.graph.server import EmbeddedServer
-from refnet.loaders import load, privacy, synthetic
+from refnet.loaders import load, synthetic
 
 HERE = Path(__file__).parent
 console = Console()
@@ -164,7 +165,7 @@ def timed_load(store: FalkorDBStore, directory: Path, label: str, server_pid: in
               CpuMeter(server_pid) as cpu):
             task = bar.add_task(label, total=None)
             report = load.load_paths(
-                store, [directory], hasher=privacy.keyed_hasher(b"bench"), progress=progress)
+                store, [directory], hasher=HASHER, progress=progress)
             ended = time.perf_counter()
     finally:
         del store.run, store.columns
@@ -219,26 +220,17 @@ def generate(members: int, out: Path, seed: int) -> tuple[float, int]:
 
 def neo4j_loads(files: Path, data: Path) -> dict[str, object]:
     """The same two loads and the bare CREATE anchor on Neo4j 5.26, started here."""
-    sys.path.insert(0, str(HERE.parent))
     from refnet.graph.neo4j_store import Neo4jStore
-    from tests.neo4j import harness
 
-    with console.status("starting Neo4j 5.26"):
-        server = harness.start(data, heap_mb=4_096, page_cache_mb=2_048)
-    try:
-        config = Config.from_env(env={}, backend="neo4j", data_dir=data, neo4j_uri=server.uri,
-                                 neo4j_user=server.user, neo4j_password=server.password)
-        pid = server.process.pid
-        with Neo4jStore(config) as store:
-            store.ensure_schema()
-            runs = {key: timed_load(store, files, f"neo4j {key}", pid)  # type: ignore[arg-type]
-                    for key in ("empty", "merge")}
-            store.clear()  # the anchor writes into an empty database, as on FalkorDB
-            anchor_s = anchor(store, runs["empty"][0].records)  # type: ignore[arg-type]
-        agent = server.uri
-    finally:
-        server.stop()
-    out: dict[str, object] = {"server": "Neo4j 5.26 community (tests/neo4j)", "uri": agent,
+    console.print("starting Neo4j 5.26 ...")
+    with neo4j_server(data) as (config, pid), Neo4jStore(config) as store:
+        store.ensure_schema()
+        runs = {key: timed_load(store, files, f"neo4j {key}", pid)  # type: ignore[arg-type]
+                for key in ("empty", "merge")}
+        store.clear()  # the anchor writes into an empty database, as on FalkorDB
+        anchor_s = anchor(store, runs["empty"][0].records)  # type: ignore[arg-type]
+    out: dict[str, object] = {"server": "Neo4j 5.26 community (tests/neo4j)",
+                              "uri": config.neo4j_uri,
                               "anchor_create_s": round(anchor_s, 2)}
     for key, (report, sampler, cpu, queries, snap) in runs.items():
         out[f"load_{key}_s"] = round(report.seconds, 2)

@@ -4,6 +4,8 @@
 starts an embedded server for a fresh data dir, loads the files and yields
 ``(config, files, data)``; the server stops when the block ends, whatever happened.
 ``network_at(members, data)`` is that, or a data dir loaded before.
+``neo4j_server(data)`` starts Neo4j 5.26 (the tests' harness, ``tests/neo4j``) with a
+benchmark's memory and yields the config that reaches it.
 ``oracle(question)`` imports the tests' Cypher answer to a question, the anchor a
 snapshot answer is measured against.
 """
@@ -27,7 +29,7 @@ from refnet.graph.connect import open_store
 from refnet.graph.server import EmbeddedServer
 from refnet.loaders import load, privacy, synthetic
 
-__all__ = ["loaded_network", "median_ms", "network_at", "oracle"]
+__all__ = ["HASHER", "loaded_network", "median_ms", "neo4j_server", "network_at", "oracle"]
 
 
 def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
@@ -43,11 +45,35 @@ def median_ms(fn: Callable[[], Any], runs: int) -> tuple[float, Any]:
 def oracle(question: str) -> ModuleType:
     """The tests' Cypher answer to ``question`` (``tests/oracle/<question>``): what the
     analytic snapshot replaced, the "before" a benchmark measures against."""
+    _repo_on_path()
+    cypher.add_root("tests.oracle")
+    return importlib.import_module(f"tests.oracle.{question}")
+
+
+HASHER = privacy.keyed_hasher(b"bench")
+
+
+def _repo_on_path() -> None:
     root = str(Path(__file__).resolve().parent.parent)
     if root not in sys.path:
         sys.path.insert(0, root)
-    cypher.add_root("tests.oracle")
-    return importlib.import_module(f"tests.oracle.{question}")
+
+
+@contextmanager
+def neo4j_server(data: Path) -> Iterator[tuple[Config, int]]:
+    """Neo4j 5.26 community with GDS, started from the tests' harness with 4 GB of heap
+    and 2 GB of page cache: the config that reaches it and its process id (for its CPU
+    time); stopped when the block ends."""
+    _repo_on_path()
+    from tests.neo4j import harness
+
+    server = harness.start(data, heap_mb=4_096, page_cache_mb=2_048)
+    try:
+        yield Config.from_env(env={}, backend="neo4j", data_dir=data, neo4j_uri=server.uri,
+                              neo4j_user=server.user, neo4j_password=server.password), \
+            server.process.pid
+    finally:
+        server.stop()
 
 
 @contextmanager
@@ -60,7 +86,7 @@ def loaded_network(members: int, prefix: str) -> Iterator[tuple[Config, Path, Pa
         server.start()
         try:
             with open_store(config) as store:
-                load.load_paths(store, [files], hasher=privacy.keyed_hasher(b"bench"))
+                load.load_paths(store, [files], hasher=HASHER)
             yield config, files, data
         finally:
             server.stop()

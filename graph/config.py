@@ -108,6 +108,17 @@ class Config:
             values["data_dir"] = Path(values["data_dir"]).expanduser()
         return cls(**values)
 
+    def as_env(self) -> dict[str, str]:
+        """The variables that reach this config's store from another process (a server
+        or a command started for it): ``from_env`` of them gives the same store."""
+        env = {"REFNET_BACKEND": self.backend, "REFNET_DATA_DIR": str(self.data_dir),
+               "REFNET_GRAPH": self.graph}
+        if self.backend == "neo4j":
+            env |= {"NEO4J_URI": self.neo4j_uri, "NEO4J_USER": self.neo4j_user,
+                    "NEO4J_PASSWORD": self.neo4j_password,
+                    "NEO4J_DATABASE": self.neo4j_database}
+        return env
+
     def with_limits(self, **changes: int) -> Config:
         """A copy with some limits changed."""
         return replace(self, limits=replace(self.limits, **changes))

@@ -34,17 +34,12 @@ def serving(config: Config, *serve_args: str, workers: int = 1, threads: int = 4
     base URL. The backend and its address reach the server as its environment, as an
     operator's would."""
     port = free_port()
-    data_dir = config.data_dir
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
-    env |= {"REFNET_BACKEND": config.backend, "REFNET_GRAPH": config.graph}
-    if config.backend == "neo4j":
-        env |= {"NEO4J_URI": config.neo4j_uri, "NEO4J_USER": config.neo4j_user,
-                "NEO4J_PASSWORD": config.neo4j_password,
-                "NEO4J_DATABASE": config.neo4j_database}
+    env |= config.as_env()
     # The server logs a line per request: a file, not a pipe that fills and blocks it.
     with tempfile.TemporaryFile() as log:
         proc = subprocess.Popen(
-            [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(data_dir), "serve",
+            [sys.executable, "-m", "refnet.api.cli", "serve",
              "--port", str(port), "--workers", str(workers), "--threads", str(threads),
              *serve_args],
             env=env, stdout=subprocess.DEVNULL, stderr=log, cwd=REPO,

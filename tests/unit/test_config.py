@@ -39,6 +39,20 @@ def test_flags_override_the_environment_and_none_means_unset() -> None:
     assert config.data_dir == Path("/tmp/env")
 
 
+@pytest.mark.parametrize("backend", ["embedded", "neo4j"])
+def test_another_process_reaches_the_same_store_through_as_env(backend: str) -> None:
+    config = Config.from_env(env={}, backend=backend, data_dir="/tmp/d", graph="g",
+                             neo4j_uri="neo4j://db:7687", neo4j_user="u",
+                             neo4j_password="p", neo4j_database="d")
+    again = Config.from_env(env=config.as_env())
+    assert again.backend == backend and again.data_dir == Path("/tmp/d") and again.graph == "g"
+    if backend == "neo4j":
+        assert (again.neo4j_uri, again.neo4j_user, again.neo4j_password,
+                again.neo4j_database) == ("neo4j://db:7687", "u", "p", "d")
+    else:
+        assert not any(name.startswith("NEO4J_") for name in config.as_env())
+
+
 @pytest.mark.parametrize(("env", "message"), [
     ({"REFNET_BACKEND": "mysql"}, "unknown backend"),
     ({"REFNET_FSYNC": "never"}, "unknown fsync"),
