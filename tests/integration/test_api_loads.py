@@ -1,6 +1,11 @@
 """``startLoad`` through a real ``refnet serve``: server files from the import directory,
 uploads (the GraphQL multipart request spec), a background process followed through
-``loadRun``, and the refusals: other roles, paths leading out, unknown files."""
+``loadRun``, and the refusals: other roles, paths leading out, unknown files.
+
+Every test runs on both backends (``served_store``): a load over the API into Neo4j is
+what production does. The module's one store is the served one, also for the test
+that builds the app in-process: a test of its own store would empty the one Neo4j
+database under the served network."""
 
 from __future__ import annotations
 
@@ -18,8 +23,8 @@ import requests
 from refnet.api import keys
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
-from refnet.graph.server import EmbeddedServer
 from refnet.loaders import synthetic
+from tests.conftest import served_store
 from tests.graphs import Network
 from tests.serving import serving
 
@@ -36,12 +41,12 @@ RUN = """query Run($id: ID!) {
 
 
 class Server:
-    def __init__(self, url: str, config: Config, import_dir: Path) -> None:
+    def __init__(self, url: str, config: Config, import_dir: Path, files: Path) -> None:
         self.url, self.config, self.import_dir = url, config, import_dir
         with open_store(config) as store:
             net = Network()
             net.member("org1")
-            net.load(store, import_dir.parent / "organizer")  # an organizer key needs its member
+            net.load(store, files)  # an organizer key needs its member
             self.tokens = {role: keys.create(store, role).token
                            for role in ("admin", "compliance")}
             self.tokens["organizer"] = keys.create(store, "organizer", member_id="org1").token
@@ -73,18 +78,14 @@ class Server:
 
 
 @pytest.fixture(scope="module")
-def server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
-    data = tmp_path_factory.mktemp("loads-data")
+def server(backend: str, request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Server]:
+    """``refnet serve --import-dir`` over an empty store, on each backend."""
     import_dir = tmp_path_factory.mktemp("import")
     synthetic.generate(300, import_dir / "net", seed=5)
-    config = Config.from_env(env={}, data_dir=data)
-    embedded = EmbeddedServer(config)
-    embedded.start()
-    try:
-        with serving(config, "--import-dir", str(import_dir)) as url:
-            yield Server(f"{url}/graphql", config, import_dir)
-    finally:
-        embedded.stop()
+    with served_store(backend, request, tmp_path_factory.mktemp("loads-data")) as config, \
+            serving(config, "--import-dir", str(import_dir)) as url:
+        yield Server(f"{url}/graphql", config, import_dir, tmp_path_factory.mktemp("organizer"))
 
 
 def _code(answer: dict[str, Any]) -> str:
@@ -285,15 +286,16 @@ def test_an_upload_that_is_not_a_data_file_is_refused(server: Server, tmp_path: 
     assert _code(server.upload(script)) == "BAD_USER_INPUT"
 
 
-def test_a_body_past_the_upload_cap_is_413_limit_exceeded(store: Any) -> None:
+def test_a_body_past_the_upload_cap_is_413_limit_exceeded(server: Server) -> None:
     from refnet.api.app import create_app
 
-    token = keys.create(store, "admin").token
-    client = create_app(store.config, store=store, max_upload_bytes=1_000).test_client()
-    operations = {"query": START, "variables": {"files": [None]}}
-    r = client.post("/graphql", headers={"Authorization": f"Bearer {token}"}, data={
-        "operations": json.dumps(operations), "map": json.dumps({"0": ["variables.files.0"]}),
-        "0": (io.BytesIO(b"x" * 5_000), "members.csv")})
+    with open_store(server.config) as store:
+        client = create_app(store.config, store=store, max_upload_bytes=1_000).test_client()
+        operations = {"query": START, "variables": {"files": [None]}}
+        headers = {"Authorization": f"Bearer {server.tokens['admin']}"}
+        r = client.post("/graphql", headers=headers, data={
+            "operations": json.dumps(operations), "map": json.dumps({"0": ["variables.files.0"]}),
+            "0": (io.BytesIO(b"x" * 5_000), "members.csv")})
     assert r.status_code == 413
     assert r.get_json()["errors"][0]["extensions"]["code"] == "LIMIT_EXCEEDED"
 
