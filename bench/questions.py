@@ -60,6 +60,7 @@ from rich.table import Table
 from refnet.api.render import progress_bar
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
+from refnet.graph.neo4j_store import Neo4jStore
 from refnet.graph.store import GraphStore
 from refnet.loaders import load
 from refnet.queries import compliance, conversion, downline, influence, network, snapshot
@@ -123,6 +124,22 @@ def cases(store: GraphStore, snap: snapshot.Snapshot, cypher: bool, imm: bool
     return out
 
 
+def gds_cases(store: GraphStore) -> list[tuple[str, Callable[[], Any]]]:
+    """On a Neo4j with Graph Data Science: what asking GDS instead would cost, the trust
+    network projected, weighted PageRank streamed and the projection dropped (the tests'
+    second opinion, ``tests/oracle/gds``). GDS's CELF is left out: it takes one
+    probability for every edge, so it cannot give refnet's weighted cascade."""
+    if not isinstance(store, Neo4jStore) or not store.server_info()["gds"]:
+        return []
+    gds = oracle("gds")
+
+    def pagerank() -> list[Any]:
+        with gds.projected(store, "NATURAL") as graph:
+            return gds.pagerank(store, graph, 0.85)
+
+    return [("GDS instead: trust projected + weighted PageRank", pagerank)]
+
+
 def end_to_end(config: Config, root: str, runs: int) -> float:
     """``refnet query downline ROOT --json`` as a user runs it: a new process each time."""
     env = {k: v for k, v in os.environ.items() if not k.startswith(("REFNET_", "NEO4J_"))}
@@ -177,7 +194,7 @@ def measure(config: Config, runs: int, cypher: bool, imm: bool, label: str) -> R
         snap = snapshot.current(store, config.data_dir)  # what the questions read
         events = len(snap.p_at) + len(snap.c_at) + len(snap.s_at) + len(snap.t_src)
         timings: dict[str, list[float]] = {}
-        todo = cases(store, snap, cypher, imm)
+        todo = cases(store, snap, cypher, imm) + gds_cases(store)
         with progress_bar(console, unit="runs") as bar:
             task = bar.add_task(f"questions, {label}", total=len(todo) * runs)
             for name, ask in todo:
@@ -247,7 +264,9 @@ def main() -> None:
                    *(f"Neo4j {c}" for c in columns[1:])]
     for column in columns:
         table.add_column(column, justify="left" if column == "question" else "right")
-    for name in falkordb.timings:
+    names = list(falkordb.timings) + [n for n in (neo4j[0].timings if neo4j else {})
+                                      if n not in falkordb.timings]
+    for name in names:
         row = [name, *_cells(falkordb, name)]
         if neo4j is not None:
             row += _cells(neo4j[0], name)
@@ -270,6 +289,8 @@ def main() -> None:
 
 
 def _cells(run: Run, name: str) -> list[str]:
+    if name not in run.timings:
+        return ["", "", ""]
     seconds = run.medians[name]
     return [f"{seconds * 1000:,.1f} ms", f"{seconds / run.anchor:,.0f}",
             f"{run.timings[name][0] * 1000:,.1f} ms"]
