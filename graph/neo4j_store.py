@@ -196,7 +196,9 @@ def _translate(e: Exception, label: str, timeout_ms: int, where: str) -> errors.
     if isinstance(e, nx.IncompleteCommit):
         return errors.IncompleteCommit(f"{label}: the commit's outcome is unknown ({message})")
     if isinstance(e, nx.AuthError):
-        return errors.StoreUnavailable(f"cannot sign in to {where}: {message}")
+        refused = errors.StoreUnavailable(f"cannot sign in to {where}: {message}")
+        refused.retryable = False  # the same password is refused again: no retry loop
+        return refused
     if isinstance(e, nx.ServiceUnavailable | nx.SessionExpired | OSError):
         return errors.StoreUnavailable(f"cannot reach {where}: {message}")
     if "TransactionTimedOut" in code:

@@ -31,3 +31,25 @@ def test_the_drawn_tree_shows_each_class_with_its_code() -> None:
         if found and found.group(1) != "API":
             drawn[found.group(1)] = found.group(2)
     assert drawn == {cls.__name__: cls.api_code for cls in CLASSES}
+
+
+@pytest.mark.parametrize(("raised", "becomes", "retryable"), [
+    ("IncompleteCommit", errors.IncompleteCommit, True),
+    ("ServiceUnavailable", errors.StoreUnavailable, True),
+    ("SessionExpired", errors.StoreUnavailable, True),
+    ("TransientError", errors.StoreUnavailable, True),
+    ("AuthError", errors.StoreUnavailable, False),
+    ("ConstraintError", errors.ConstraintViolation, False),
+])
+def test_the_neo4j_drivers_errors_join_refnets_tree(
+        raised: str, becomes: type[errors.RefnetError], retryable: bool) -> None:
+    """The driver's own exceptions, as it raises them: an unknown commit outcome stays
+    retryable (every refnet write is idempotent); a refused sign-in does not."""
+    import neo4j.exceptions as nx
+
+    from refnet.graph.neo4j_store import _translate
+
+    error = _translate(getattr(nx, raised)("the connection was lost"), "load/members", 1000,
+                       "Neo4j at neo4j://db:7687")
+    assert type(error) is becomes and error.retryable is retryable
+    assert "load/members" in str(error) or "db:7687" in str(error)
