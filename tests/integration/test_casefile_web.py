@@ -1,7 +1,8 @@
 """The compliance case file through every way in but the command line: the web app's
 合规案卷 page (its list, its form, each file's download) and GraphQL's ``makeCaseFile``
-and ``caseFiles``, through Flask's test client on a hand-built network, in a graph and a
-data dir of this module's own (case files are listed from the data dir).
+and ``caseFiles``, through Flask's test client on a hand-built network, in a store and a
+data dir of this module's own (case files are listed from the data dir), on FalkorDB and
+on Neo4j.
 
 An organizer makes, lists and opens its own team's case files and nothing else: its
 upline's, another organization's and an unknown member's are 403 / FORBIDDEN; compliance
@@ -13,8 +14,8 @@ from __future__ import annotations
 
 import functools
 import re
-import uuid
 from collections.abc import Iterator
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -25,11 +26,10 @@ from werkzeug.test import TestResponse
 from refnet.api import casefile, keys
 from refnet.api.app import create_app
 from refnet.api.casefile import kept, pdf
-from refnet.graph.config import Config
-from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.graph.server import ServerInfo
+from refnet.graph.connect import open_store
+from refnet.graph.store import GraphStore
 from tests.browser import cjk_fonts
-from tests.conftest import _drop
+from tests.conftest import served_store
 from tests.graphs import Network
 from tests.integration.test_compliance import organization
 from tests.integration.test_web import sign_in, text
@@ -40,14 +40,10 @@ ELSEWHERE = ("alpha", "beta", "nobody")  # its upline, another organization, no 
 
 
 @pytest.fixture(scope="module")
-def net(server_config: Config, server_info: ServerInfo,
-        tmp_path_factory: pytest.TempPathFactory) -> Iterator[FalkorDBStore]:
+def net(backend: str, request: pytest.FixtureRequest,
+        tmp_path_factory: pytest.TempPathFactory) -> Iterator[GraphStore]:
     """``alpha`` organizes 10 people in 3 levels, the third hung under ``alpha.2.0`` (the
-    organizer here); ``beta`` is another organization."""
-    config = Config.from_env(env={}, data_dir=tmp_path_factory.mktemp("casefile-web"),
-                             graph=f"t_{uuid.uuid4().hex[:12]}")
-    s = FalkorDBStore(config, server_info.socket)
-    s.ensure_schema()
+    organizer here); ``beta`` is another organization. On each backend."""
     network = Network()
     organization(network, "alpha", [3, 6])
     organization(network, "beta", [2, 2])
@@ -56,13 +52,14 @@ def net(server_config: Config, server_info: ServerInfo,
                      amount=10_000, commission=1_000, day=20)
     network.purchase("order-b", buyer="beta.3.0", promoter="beta", product="tea",
                      amount=10_000, commission=1_000, day=21)
-    network.load(s, tmp_path_factory.mktemp("casefile-web-files"))
-    yield s
-    _drop(s)
+    data = tmp_path_factory.mktemp("casefile-web")
+    with served_store(backend, request, data) as config, open_store(config) as s:
+        network.load(s, tmp_path_factory.mktemp("casefile-web-files"))
+        yield s
 
 
 @pytest.fixture(scope="module")
-def app(net: FalkorDBStore) -> Flask:
+def app(net: GraphStore) -> Flask:
     return create_app(net.config, store=net)
 
 
@@ -72,7 +69,7 @@ def client(app: Flask) -> Iterator[FlaskClient]:
         yield c
 
 
-def key(store: FalkorDBStore, role: str, member: str | None = None) -> keys.NewKey:
+def key(store: GraphStore, role: str, member: str | None = None) -> keys.NewKey:
     return keys.create(store, role, member_id=member)
 
 
@@ -94,7 +91,7 @@ def made(response: TestResponse) -> str:
     return re.search(r"made=(CF-\d{8}-[0-9a-f]{8})", response.headers["Location"]).group(1)
 
 
-def kept_count(store: FalkorDBStore) -> int:
+def kept_count(store: GraphStore) -> int:
     return len(kept.listing(store.config.data_dir))
 
 
@@ -120,11 +117,47 @@ MAKE = """mutation($root: ID!, $format: CaseFileFormat, $lang: Language, $policy
 LIST = "{ caseFiles(last: 100) { id root url } }"
 
 
+# -- one person's two organizations, on a store of its own --------------------------------------
+#
+# First in the module, and it must stay first: on Neo4j, the one database, its ``store`` is
+# emptied for it, which would wipe the network the module's ``net`` holds there if it ran
+# after that was loaded (pytest runs a backend's tests in the file's order, and
+# ``served_store`` fails at the module's end if it happened).
+
+
+def test_an_organizer_never_learns_of_the_same_persons_other_organizations(
+        store: GraphStore, tmp_path: Path) -> None:
+    """x1 and x2 hold one platform account, so the 2013 opinion adds their organizations
+    up: for a compliance key. x2's organizer key asks about its own team and hears of
+    no x1, over GraphQL's compliance question and in the case file it makes."""
+    first, second = Network(), Network()
+    organization(first, "x1", [4, 10])
+    organization(first, "x2", [4, 11])
+    first.account("x1", "taobao", "acct-x")
+    first.load(store, tmp_path / "first")
+    second.account("x2", "taobao", "acct-x")  # the same account, a later load
+    second.load(store, tmp_path / "second")
+    client = create_app(store.config, store=store).test_client()
+    query = ('{ compliance(rootId: "x2", asOf: "2026-03-01T00:00:00Z") '
+             '{ opinion { leader samePerson people organizations { root } } } }')
+    seen = ask(client, key(store, "compliance").token, query)["data"]["compliance"]
+    assert seen["opinion"][0]["samePerson"] == ["x1"] and seen["opinion"][0]["people"] == 30
+    organizer = key(store, "organizer", "x2").token
+    own = ask(client, organizer, query)["data"]["compliance"]["opinion"]
+    assert own == [{"leader": "x2", "samePerson": [], "people": 16,
+                    "organizations": [{"root": "x2"}]}]
+    got = ask(client, organizer, MAKE, root="x2")["data"]["makeCaseFile"]
+    page = client.get(got["url"], headers={"Authorization": f"Bearer {organizer}"})
+    text = page.get_data(as_text=True)
+    inside = re.search(r'id="casefile-data">(.*?)</script>', text, re.S).group(1)
+    assert page.status_code == 200 and '"x1"' not in inside and "x1." not in text
+
+
 # -- the web app -----------------------------------------------------------------------------
 
 
 def test_an_organizer_makes_and_opens_its_own_teams_case_files_only(
-        client: FlaskClient, net: FalkorDBStore) -> None:
+        client: FlaskClient, net: GraphStore) -> None:
     organizer = key(net, "organizer", OWN)
     sign_in(client, organizer.token)
     page = client.get("/team")
@@ -152,7 +185,7 @@ def test_an_organizer_makes_and_opens_its_own_teams_case_files_only(
 
 
 def test_compliance_and_admin_reach_every_organization(
-        client: FlaskClient, net: FalkorDBStore) -> None:
+        client: FlaskClient, net: GraphStore) -> None:
     sign_in(client, key(net, "compliance").token)
     page = client.get("/casefiles").get_data(as_text=True)
     assert '<option value="alpha">' in page and '<option value="beta">' in page  # offered
@@ -180,7 +213,7 @@ def test_compliance_and_admin_reach_every_organization(
 
 
 def test_a_post_without_its_csrf_token_is_refused(client: FlaskClient,
-                                                 net: FalkorDBStore) -> None:
+                                                 net: GraphStore) -> None:
     sign_in(client, key(net, "compliance").token)
     before = kept_count(net)
     r = client.post("/casefiles", data={"root_id": "alpha", "format": "html"})
@@ -190,7 +223,7 @@ def test_a_post_without_its_csrf_token_is_refused(client: FlaskClient,
     assert kept_count(net) == before
 
 
-def test_the_pages_need_a_session(client: FlaskClient, net: FalkorDBStore) -> None:
+def test_the_pages_need_a_session(client: FlaskClient, net: GraphStore) -> None:
     assert client.get("/casefiles").headers["Location"].startswith("/signin")
     case_id = kept.listing(net.config.data_dir)[0].id
     assert client.get(f"/casefiles/{case_id}").headers["Location"].startswith("/signin")
@@ -203,7 +236,7 @@ def test_the_pages_need_a_session(client: FlaskClient, net: FalkorDBStore) -> No
     {"as_of": "yesterday"}, {"policy": "/etc/passwd"}, {"policy": "../cn.toml"},
     {"format": "docx"},
 ], ids=lambda f: "-".join(f"{k}={v}" for k, v in f.items()))
-def test_bad_form_values_are_coded_refusals(client: FlaskClient, net: FalkorDBStore,
+def test_bad_form_values_are_coded_refusals(client: FlaskClient, net: GraphStore,
                                             fields: dict[str, str]) -> None:
     sign_in(client, key(net, "compliance").token)
     before = kept_count(net)
@@ -213,7 +246,7 @@ def test_bad_form_values_are_coded_refusals(client: FlaskClient, net: FalkorDBSt
 
 
 def test_a_pdf_downloads_as_an_attachment_and_verifies(client: FlaskClient,
-                                                       net: FalkorDBStore) -> None:
+                                                       net: GraphStore) -> None:
     why = cjk_fonts()
     if why:
         pytest.skip(why)
@@ -227,7 +260,7 @@ def test_a_pdf_downloads_as_an_attachment_and_verifies(client: FlaskClient,
 
 
 def test_a_missing_chinese_font_is_a_coded_refusal_not_a_500(
-        client: FlaskClient, net: FalkorDBStore, monkeypatch: pytest.MonkeyPatch) -> None:
+        client: FlaskClient, net: GraphStore, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(pdf, "cjk_font", functools.cache(lambda: None))
     compliance = key(net, "compliance")
     sign_in(client, compliance.token)
@@ -247,7 +280,7 @@ def test_a_missing_chinese_font_is_a_coded_refusal_not_a_500(
 
 
 def test_graphql_makes_and_lists_an_organizers_own_case_files_only(
-        client: FlaskClient, net: FalkorDBStore) -> None:
+        client: FlaskClient, net: GraphStore) -> None:
     organizer = key(net, "organizer", OWN)
     body = ask(client, organizer.token, MAKE, root=OWN)
     assert "errors" not in body, body
@@ -282,7 +315,7 @@ def test_graphql_makes_and_lists_an_organizers_own_case_files_only(
 
 
 def test_graphql_refuses_policy_paths_and_bad_lists(client: FlaskClient,
-                                                    net: FalkorDBStore) -> None:
+                                                    net: GraphStore) -> None:
     admin = key(net, "admin").token
     for policy in ("/etc/passwd", "cn.toml", "../policies/cn"):
         body = ask(client, admin, MAKE, root="alpha", policy=policy)
@@ -296,44 +329,8 @@ def test_graphql_refuses_policy_paths_and_bad_lists(client: FlaskClient,
 
 
 def test_graphql_making_is_a_post_only_mutation(client: FlaskClient,
-                                                net: FalkorDBStore) -> None:
+                                                net: GraphStore) -> None:
     r = client.get("/graphql", query_string={"query": 'mutation { makeCaseFile(rootId: "alpha")'
                                                       " { id } }"},
                    headers={"Authorization": f"Bearer {key(net, 'admin').token}"})
     assert r.status_code in (400, 405) and codes(r.get_json()) == {"BAD_USER_INPUT"}
-
-
-def test_an_organizer_never_learns_of_the_same_persons_other_organizations(
-        server_config: Config, server_info: ServerInfo,
-        tmp_path_factory: pytest.TempPathFactory) -> None:
-    """x1 and x2 hold one platform account, so the 2013 opinion adds their organizations
-    up: for a compliance key. x2's organizer key asks about its own team and hears of
-    no x1, over GraphQL's compliance question and in the case file it makes."""
-    config = Config.from_env(env={}, data_dir=tmp_path_factory.mktemp("one-person"),
-                             graph=f"t_{uuid.uuid4().hex[:12]}")
-    store = FalkorDBStore(config, server_info.socket)
-    store.ensure_schema()
-    try:
-        first, second = Network(), Network()
-        organization(first, "x1", [4, 10])
-        organization(first, "x2", [4, 11])
-        first.account("x1", "taobao", "acct-x")
-        first.load(store, tmp_path_factory.mktemp("one-person-1"))
-        second.account("x2", "taobao", "acct-x")  # the same account, a later load
-        second.load(store, tmp_path_factory.mktemp("one-person-2"))
-        client = create_app(store.config, store=store).test_client()
-        query = ('{ compliance(rootId: "x2", asOf: "2026-03-01T00:00:00Z") '
-                 '{ opinion { leader samePerson people organizations { root } } } }')
-        seen = ask(client, key(store, "compliance").token, query)["data"]["compliance"]
-        assert seen["opinion"][0]["samePerson"] == ["x1"] and seen["opinion"][0]["people"] == 30
-        organizer = key(store, "organizer", "x2").token
-        own = ask(client, organizer, query)["data"]["compliance"]["opinion"]
-        assert own == [{"leader": "x2", "samePerson": [], "people": 16,
-                        "organizations": [{"root": "x2"}]}]
-        got = ask(client, organizer, MAKE, root="x2")["data"]["makeCaseFile"]
-        page = client.get(got["url"], headers={"Authorization": f"Bearer {organizer}"})
-        text = page.get_data(as_text=True)
-        inside = re.search(r'id="casefile-data">(.*?)</script>', text, re.S).group(1)
-        assert page.status_code == 200 and '"x1"' not in inside and "x1." not in text
-    finally:
-        _drop(store)
