@@ -1,6 +1,11 @@
 """The member list adds up to the dashboard: on random networks, roots and windows,
 each state's members are exactly those ``health`` counts under that name, their sums
-are its sums, the pages make the whole list and the order is the one asked."""
+are its sums, the pages make the whole list and the order is the one asked; on FalkorDB
+and on Neo4j (there at a twentieth of the examples, as every property test that loads a
+store per example: ``NEO4J_EXAMPLE_SHARE`` in ``tests/conftest.py``).
+
+``test_bad_filters_are_refused`` runs once, on no backend: ``MemberFilter`` refuses its
+values when it is made, before any store or snapshot is asked."""
 
 from __future__ import annotations
 
@@ -11,7 +16,7 @@ from hypothesis import HealthCheck, event, given, settings
 from hypothesis import strategies as st
 
 from refnet.graph.errors import BadInput, NotFound
-from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.graph.store import GraphStore
 from refnet.queries.downline.columns import health_from
 from refnet.queries.downline.members import STATES, MemberFilter, member_list
 from tests.graphs import Network
@@ -24,7 +29,7 @@ COUNTED_AS = {"active": "active", "never_bought": "never_bought", "new": "new_re
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
 @given(net=networks(), data=st.data())
-def test_the_list_adds_up_to_the_dashboard(store: FalkorDBStore, net: Network,
+def test_the_list_adds_up_to_the_dashboard(store: GraphStore, net: Network,
                                            data: st.DataObject) -> None:
     snap, window, root = drawn_case(store, net, data)
     try:
