@@ -3,20 +3,32 @@ give on its own: UNAVAILABLE (the store is down) and INTERNAL (a bug), each with
 stack trace reaching the client.
 
 ``test_every_public_code_over_http`` asks a real ``refnet serve`` (gunicorn on
-loopback, ``tests/serving.py``) one request per code. UNAVAILABLE is real too: the
-embedded store is stopped under a running server. INTERNAL needs a bug, which a
-healthy server does not have on demand, so it is provoked in-process: the Flask test
-client over the real app, with a store whose one named query raises a
-ZeroDivisionError the way a bug deep in a resolver would (``_Broken``).
+loopback, ``tests/serving.py``) one request per code, on each backend. UNAVAILABLE is
+real too: the store goes away under a running app (the embedded server stopped; the
+connection to Neo4j cut, ``_Cut``). INTERNAL needs a bug, which a healthy server does
+not have on demand, so it is provoked in-process: the Flask test client over the real
+app, with a store whose one named query raises a ZeroDivisionError the way a bug deep
+in a resolver would (``_Broken``).
+
+``test_a_stopped_store_is_unavailable_over_http`` is FalkorDB's alone: it stops the
+embedded server under ``refnet serve``, and its Neo4j twin is the in-process
+``test_a_store_that_goes_away_is_503_unavailable``, because a Neo4j gone costs each
+request the driver's 15 s of retries (``max_transaction_retry_time``), which a test
+cannot shorten in a server process of its own.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
+import socket
+import threading
 from collections.abc import Iterator
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
+import neo4j
 import pytest
 import requests
 
@@ -26,8 +38,10 @@ from refnet.api.errors import CODES
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.falkordb_store import FalkorDBStore
+from refnet.graph.neo4j_store import Neo4jStore
 from refnet.graph.server import EmbeddedServer
 from refnet.graph.store import GraphStore
+from tests.conftest import served_store
 from tests.graphs import Network
 from tests.serving import serving
 
@@ -54,19 +68,22 @@ def _network(store: GraphStore, out: Path) -> dict[str, str]:
             "organizer": keys.create(store, "organizer", member_id="b").token}
 
 
+class Served:
+    def __init__(self, url: str, tokens: dict[str, str], config: Config) -> None:
+        self.url, self.tokens, self.config = url, tokens, config
+
+
 @pytest.fixture(scope="module")
-def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[tuple[str, dict[str, str]]]:
-    """A real ``refnet serve`` over a tiny network: its URL and the tokens."""
-    config = Config.from_env(env={}, data_dir=tmp_path_factory.mktemp("errors-data"))
-    server = EmbeddedServer(config)
-    server.start()
-    try:
+def served(backend: str, request: pytest.FixtureRequest,
+           tmp_path_factory: pytest.TempPathFactory) -> Iterator[Served]:
+    """A real ``refnet serve`` over a tiny network, on each backend: its URL, the tokens
+    and the store's config (the module's tests use no store of their own: on Neo4j one
+    would empty the database under the served network)."""
+    with served_store(backend, request, tmp_path_factory.mktemp("errors-data")) as config:
         with open_store(config) as store:
             tokens = _network(store, tmp_path_factory.mktemp("errors-files"))
         with serving(config) as url:
-            yield f"{url}/graphql", tokens
-    finally:
-        server.stop()
+            yield Served(f"{url}/graphql", tokens, config)
 
 
 def _post(url: str, token: str | None, query: str) -> requests.Response:
@@ -79,10 +96,9 @@ def test_every_public_code_is_provoked_somewhere() -> None:
 
 
 @pytest.mark.parametrize("code", sorted(PROVOKED))
-def test_every_public_code_over_http(served: tuple[str, dict[str, str]], code: str) -> None:
-    url, tokens = served
+def test_every_public_code_over_http(served: Served, code: str) -> None:
     role, query, status = PROVOKED[code]
-    r = _post(url, tokens[role] if role else None, query)
+    r = _post(served.url, served.tokens[role] if role else None, query)
     assert r.status_code == status
     [error] = r.json()["errors"]
     assert error["extensions"]["code"] == code
@@ -110,28 +126,86 @@ def test_a_stopped_store_is_unavailable_over_http(tmp_path: Path) -> None:
         server.stop()
 
 
-def test_a_store_that_goes_away_is_503_unavailable(tmp_path: Path) -> None:
-    config = Config.from_env(env={}, data_dir=tmp_path / "data")
-    server = EmbeddedServer(config)
-    info = server.start()
-    store = FalkorDBStore(config, info.socket)
+class _Cut:
+    """A loopback TCP relay to a Neo4j: the store's connections pass through it until
+    ``cut()`` closes every one of them and stops listening, as a Neo4j that went away."""
+
+    def __init__(self, uri: str) -> None:
+        host, port = uri.split("://", 1)[1].rsplit(":", 1)
+        self._upstream = (host, int(port))
+        self._listener = socket.create_server(("127.0.0.1", 0))
+        self._sockets: list[socket.socket] = []
+        self.uri = f"bolt://127.0.0.1:{self._listener.getsockname()[1]}"
+        threading.Thread(target=self._accept, daemon=True).start()
+
+    def _accept(self) -> None:
+        while True:
+            try:
+                client, _ = self._listener.accept()
+            except OSError:  # cut
+                return
+            upstream = socket.create_connection(self._upstream)
+            self._sockets += [client, upstream]
+            for a, b in ((client, upstream), (upstream, client)):
+                threading.Thread(target=self._pump, args=(a, b), daemon=True).start()
+
+    @staticmethod
+    def _pump(source: socket.socket, sink: socket.socket) -> None:
+        with contextlib.suppress(OSError):
+            while chunk := source.recv(65536):
+                sink.sendall(chunk)
+        with contextlib.suppress(OSError):
+            sink.shutdown(socket.SHUT_RDWR)
+
+    def cut(self) -> None:
+        with contextlib.suppress(OSError):  # wakes the accept (close alone would not)
+            self._listener.shutdown(socket.SHUT_RDWR)
+        self._listener.close()
+        for s in self._sockets:
+            with contextlib.suppress(OSError):
+                s.shutdown(socket.SHUT_RDWR)
+            s.close()
+
+
+def test_a_store_that_goes_away_is_503_unavailable(
+        backend: str, request: pytest.FixtureRequest, tmp_path: Path,
+        monkeypatch: pytest.MonkeyPatch) -> None:
+    """The app's store goes away between two requests: the embedded server stopped, or
+    every connection to Neo4j cut (through ``_Cut``, the way a Neo4j restart or a
+    network fault would). The Neo4j driver would retry a read for 15 s first
+    (``max_transaction_retry_time``); here it gives up at once, the answer is the same."""
+    if backend == "falkordb":
+        config = Config.from_env(env={}, data_dir=tmp_path / "data")
+        server = EmbeddedServer(config)
+        store: GraphStore = FalkorDBStore(config, server.start().socket)
+        go_away = server.stop
+    else:
+        request.getfixturevalue("_neo4j_schema")
+        relay = _Cut(request.getfixturevalue("neo4j_config").neo4j_uri)
+        go_away = relay.cut
+        driver = neo4j.GraphDatabase.driver
+        monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda uri, **kw: driver(
+            uri, **kw | {"max_transaction_retry_time": 0}))
+        config = replace(request.getfixturevalue("neo4j_config"), neo4j_uri=relay.uri)
+        store = Neo4jStore(config)  # not emptied: the module's served network lives there
     token = keys.create(store, "admin").token
     client = create_app(config, store=store).test_client()
     headers = {"Authorization": f"Bearer {token}"}
     assert client.post("/graphql", json={"query": "{ me { role } }"},
                        headers=headers).status_code == 200
-    server.stop()
+    go_away()
     r = client.post("/graphql", json={"query": "{ me { role } }"}, headers=headers)
     assert r.status_code == 503
     assert r.get_json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
     assert client.get("/readyz").status_code == 503
     assert client.get("/healthz").status_code == 200
+    store.close()
 
 
 class _Broken:
     """The real store, except that one query fails the way a bug would."""
 
-    def __init__(self, store: FalkorDBStore, name: str) -> None:
+    def __init__(self, store: GraphStore, name: str) -> None:
         self._store, self._name = store, name
 
     def run(self, name: str, *args: Any, **kwargs: Any) -> Any:
@@ -144,16 +218,14 @@ class _Broken:
 
 
 def test_a_bug_is_internal_with_an_incident_id_and_no_trace(
-    store: FalkorDBStore, tmp_path: Path, caplog: pytest.LogCaptureFixture
+    served: Served, caplog: pytest.LogCaptureFixture
 ) -> None:
-    net = Network()
-    net.chain("a", "b")
-    net.load(store, tmp_path)
-    token = keys.create(store, "admin").token
-    client = create_app(store.config, store=_Broken(store, "schema/members_by_id")).test_client()
-    with caplog.at_level(logging.ERROR, logger="refnet.api"):
-        r = client.post("/graphql", json={"query": '{ member(id: "a") { id } }'},
-                        headers={"Authorization": f"Bearer {token}"})
+    with open_store(served.config) as store:
+        client = create_app(store.config,
+                            store=_Broken(store, "schema/members_by_id")).test_client()
+        with caplog.at_level(logging.ERROR, logger="refnet.api"):
+            r = client.post("/graphql", json={"query": '{ member(id: "a") { id } }'},
+                            headers={"Authorization": f"Bearer {served.tokens['admin']}"})
     [error] = r.get_json()["errors"]
     assert error["extensions"]["code"] == "INTERNAL"
     assert "incident" in error["message"] and "bug deep inside" not in r.text
