@@ -32,7 +32,11 @@ def encode_cursor(*parts: Any) -> str:
 
 
 MAX_CURSOR = 1_024  # characters; this API's cursors are a sort key and an id
-_INT64 = 1 << 63
+# A cursor's integer is a time in ms, which refnet keeps from 1970 on and far inside
+# 2**62 either way. FalkorDB compares two integers by their difference, wrong when it
+# overflows int64 (`RETURN 0 > $x` is false for x = -2**63, where Neo4j says true), so
+# a forged part past 2**62 would page differently on the two backends: it is refused.
+_CURSOR_INT = 1 << 62
 
 
 def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
@@ -58,7 +62,7 @@ def decode_cursor(cursor: str | None, arity: int) -> list[Any] | None:
 def _plain(part: Any) -> bool:
     if isinstance(part, str):
         return control_character(part, NEVER_SENT) is None
-    return part is None or (type(part) is int and -_INT64 <= part < _INT64)
+    return part is None or (type(part) is int and -_CURSOR_INT <= part < _CURSOR_INT)
 
 
 def _refuse_constant(name: str) -> Any:
