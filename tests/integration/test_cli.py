@@ -1,9 +1,20 @@
-"""The refnet command line, end to end on a real embedded server in a temp data dir."""
+"""The refnet command line, end to end: on a real embedded server in a temp data dir,
+and, for the commands that read or write a store (load, query, keys, db status,
+report), on the tests' Neo4j too, reached as an operator would (``--backend neo4j
+--neo4j-uri``, the user and password in ``NEO4J_USER``/``NEO4J_PASSWORD``).
+
+The rest run on the embedded store only, each for one reason: ``refnet demo`` and
+``db start``/``db stop`` are the embedded server's own commands; the one-line errors,
+profiles, ``--max-bad`` spelling and bad backend are refused before any store is
+opened; and the tables' language and ``--tz`` are the command line's rendering of
+answers the query-commands test checks on both backends.
+"""
 
 from __future__ import annotations
 
 import csv
 import json
+from dataclasses import dataclass
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -16,6 +27,7 @@ from refnet.graph import times
 from refnet.graph.config import Config
 from refnet.graph.server import EmbeddedServer
 from tests import samples
+from tests.conftest import neo4j_store
 
 
 @pytest.fixture
@@ -25,16 +37,56 @@ def data_dir(tmp_path: Path):
     EmbeddedServer(Config.from_env(env={}, data_dir=path)).stop()
 
 
-def refnet(data_dir: Path, *args: str, lang: str | None = "en") -> Result:
+def refnet(data_dir: Path, *args: str, lang: str | None = "en",
+           neo4j: Config | None = None) -> Result:
     """Run the CLI in ``lang`` (the tests read English unless they check the Chinese;
-    None: the default)."""
+    None: the default), on the embedded store or on the Neo4j of ``neo4j``."""
     chosen = ["--lang", lang] if lang else []
+    env = {"REFNET_LANG": "", "REFNET_BACKEND": "", "NEO4J_URI": "", "NEO4J_USER": "",
+           "NEO4J_PASSWORD": "", "NEO4J_DATABASE": ""}
+    store: list[str] = []
+    if neo4j is not None:
+        store = ["--backend", "neo4j", "--neo4j-uri", neo4j.neo4j_uri]
+        env |= {"NEO4J_USER": neo4j.neo4j_user, "NEO4J_PASSWORD": neo4j.neo4j_password,
+                "NEO4J_DATABASE": neo4j.neo4j_database}
     try:
-        return CliRunner().invoke(main, ["--data-dir", str(data_dir), *chosen, *args],
-                                  catch_exceptions=False, env={"REFNET_LANG": ""})
+        return CliRunner().invoke(main, [*store, "--data-dir", str(data_dir), *chosen, *args],
+                                  catch_exceptions=False, env=env)
     finally:
         times.show_in("UTC")  # --tz chose the zone for this process; the next test's own
         language.use("en")  # and --lang the language
+
+
+@dataclass
+class Cli:
+    """``refnet`` on one backend: the embedded store in ``data_dir``, or the tests' Neo4j
+    (emptied for the test: it has one database) with ``data_dir`` for its files."""
+
+    backend: str
+    data_dir: Path
+    neo4j: Config | None = None
+
+    def __call__(self, *args: str, lang: str | None = "en") -> Result:
+        return refnet(self.data_dir, *args, lang=lang, neo4j=self.neo4j)
+
+    def counts(self) -> dict[str, int]:
+        """What the store holds, from ``db status --json`` (the embedded server started
+        first: status does not start one)."""
+        if self.backend == "falkordb":
+            self("db", "start")
+        status = self("db", "status", "--json")
+        assert status.exit_code == 0, status.output
+        return json.loads(status.output)["counts"]
+
+
+@pytest.fixture
+def cli(backend: str, request: pytest.FixtureRequest, data_dir: Path) -> Cli:
+    if backend == "falkordb":
+        return Cli(backend, data_dir)
+    request.getfixturevalue("_neo4j_schema")
+    config = request.getfixturevalue("neo4j_config")
+    neo4j_store(config, object()).close()  # the one database, emptied and this test's
+    return Cli(backend, data_dir, config)
 
 
 def test_demo_builds_then_reuses_then_rebuilds(data_dir: Path) -> None:
@@ -70,24 +122,23 @@ def test_db_start_twice_says_already_running_and_stop_keeps_data(data_dir: Path)
     assert "no server running" in refnet(data_dir, "db", "stop").output
 
 
-def test_generate_then_load_twice_changes_nothing(data_dir: Path, tmp_path: Path) -> None:
+def test_generate_then_load_twice_changes_nothing(cli: Cli, tmp_path: Path) -> None:
     out = tmp_path / "net"
-    generated = refnet(data_dir, "generate", "--members", "300", "--out", str(out))
+    generated = cli("generate", "--members", "300", "--out", str(out))
     assert generated.exit_code == 0, generated.output
     assert (out / "members.csv").is_file()
-    first = refnet(data_dir, "load", str(out))
+    first = cli("load", str(out))
     assert first.exit_code == 0, first.output
     assert "total" in first.output
-    refnet(data_dir, "db", "start")
-    before = json.loads(refnet(data_dir, "db", "status", "--json").output)["counts"]
-    second = refnet(data_dir, "load", str(out))
+    before = cli.counts()
+    second = cli("load", str(out))
     assert second.exit_code == 0
-    after = json.loads(refnet(data_dir, "db", "status", "--json").output)["counts"]
-    assert before == after
+    assert cli.counts() == before
     assert before["members"] == 300
 
 
-def test_bad_rows_are_quarantined_with_reasons(data_dir: Path, tmp_path: Path) -> None:
+def test_bad_rows_are_quarantined_with_reasons(cli: Cli, data_dir: Path,
+                                               tmp_path: Path) -> None:
     out = tmp_path / "net"
     out.mkdir()
     with open(out / "members.csv", "w", newline="") as f:
@@ -97,7 +148,7 @@ def test_bad_rows_are_quarantined_with_reasons(data_dir: Path, tmp_path: Path) -
         w.writerow(["b", "a", "taobao", "last tuesday", "active", "member"])
         w.writerow(["", "a", "taobao", "2025-01-02T00:00:00Z", "active", "member"])
         w.writerow(["c", "a", "taobao", "2025-01-03T00:00:00Z", "active", "member"])
-    result = refnet(data_dir, "load", str(out))
+    result = cli("load", str(out))
     assert result.exit_code == 0, result.output
     assert not list(out.glob("*.bad.csv"))  # never among the inputs: it would block a reload
     [bad_file] = (data_dir / "loads").glob("*.bad.csv")
@@ -109,10 +160,9 @@ def test_bad_rows_are_quarantined_with_reasons(data_dir: Path, tmp_path: Path) -
     ]
     assert "last tuesday" in rows[0]["reason"]
     (out / bad_file.name).write_bytes(bad_file.read_bytes())  # as an older refnet left it
-    again = refnet(data_dir, "load", str(out))
+    again = cli("load", str(out))
     assert again.exit_code == 0, again.output
-    refnet(data_dir, "db", "start")
-    counts = json.loads(refnet(data_dir, "db", "status", "--json").output)["counts"]
+    counts = cli.counts()
     assert counts["members"] == 2 and counts["organizations"] == 1
 
 
@@ -186,12 +236,12 @@ def test_profiles_lists_builtins_and_user_profiles(data_dir: Path, tmp_path: Pat
         assert name in result.output
 
 
-def test_max_bad_exits_non_zero_and_says_so(data_dir: Path, tmp_path: Path) -> None:
+def test_max_bad_exits_non_zero_and_says_so(cli: Cli, tmp_path: Path) -> None:
     samples.write_sample("jd-union", tmp_path / "jd.csv", rows=5, bad_rows=3)
-    result = refnet(data_dir, "load", str(tmp_path / "jd.csv"), "--max-bad", "1")
+    result = cli("load", str(tmp_path / "jd.csv"), "--max-bad", "1")
     assert result.exit_code == 1
     assert "past the limit of 1" in result.output
-    bad = refnet(data_dir, "load", str(tmp_path / "jd.csv"), "--max-bad", "x")
+    bad = cli("load", str(tmp_path / "jd.csv"), "--max-bad", "x")
     assert bad.exit_code == 2  # a usage error, like any bad option value
     assert "Invalid value for '--max-bad': 'x': give a count (50) or a percentage (5%)" \
         in bad.output
@@ -202,79 +252,86 @@ def test_bad_backend_is_a_usage_error(data_dir: Path) -> None:
     assert result.exit_code == 2
 
 
-def test_keys_create_list_revoke(data_dir: Path, tmp_path: Path) -> None:
+def test_keys_create_list_revoke(cli: Cli, tmp_path: Path) -> None:
     members = tmp_path / "members.csv"
     members.write_text("member_id,referrer_id\nboss,\nlead,boss\n", encoding="utf-8")
-    assert refnet(data_dir, "load", str(members)).exit_code == 0
+    assert cli("load", str(members)).exit_code == 0
 
-    made = refnet(data_dir, "keys", "create", "--role", "organizer", "--member", "lead",
+    made = cli("keys", "create", "--role", "organizer", "--member", "lead",
                   "--name", "Lead")
     assert made.exit_code == 0, made.output
     token = made.output.strip().splitlines()[-1]
     key_id = token.split("_")[1]
     assert token.startswith(f"rn_{key_id}_") and "downline of lead" in made.output
 
-    listed = refnet(data_dir, "keys", "list", "--json")
+    listed = cli("keys", "list", "--json")
     assert listed.exit_code == 0
     [row] = json.loads(listed.output)
     assert (row["id"], row["role"], row["member_id"], row["revoked_at"]) == (
         key_id, "organizer", "lead", None)
     assert token not in listed.output and "hash" not in row
 
-    assert "revoked organizer key" in refnet(data_dir, "keys", "revoke", key_id).output
-    assert "revoked" in refnet(data_dir, "keys", "list").output
+    assert "revoked organizer key" in cli("keys", "revoke", key_id).output
+    assert "revoked" in cli("keys", "list").output
 
-    missing = refnet(data_dir, "keys", "create", "--role", "organizer", "--member", "ghost")
+    missing = cli("keys", "create", "--role", "organizer", "--member", "ghost")
     assert missing.exit_code == 1 and "Error: no member 'ghost'" in missing.output
 
 
-def test_query_commands_print_tables_or_json(data_dir: Path, tmp_path: Path) -> None:
+def test_query_commands_print_tables_or_json(cli: Cli, tmp_path: Path) -> None:
     files = tmp_path / "files"
-    assert refnet(data_dir, "generate", "--members", "300", "--out", str(files), "--load",
+    assert cli("generate", "--members", "300", "--out", str(files), "--load",
                   "--seed", "5").exit_code == 0
-    shown = refnet(data_dir, "query", "downline", "m001", "--max-depth", "3", "--top", "2")
+    shown = cli("query", "downline", "m001", "--max-depth", "3", "--top", "2")
     assert shown.exit_code == 0, shown.output
     assert "Downline of m001" in shown.output and "Per level" in shown.output
-    as_json = json.loads(refnet(data_dir, "query", "downline", "m001", "--json").output)
+    as_json = json.loads(cli("query", "downline", "m001", "--json").output)
     assert as_json["root"] == "m001" and as_json["levels"][0]["members"] == 1
     assert as_json["size"] == sum(level["members"] for level in as_json["levels"][1:])
-    chain = json.loads(refnet(data_dir, "query", "upline", "m300", "--json").output)["chain"]
+    chain = json.loads(cli("query", "upline", "m300", "--json").output)["chain"]
     assert chain[-1]["id"] == "m300" and chain[0]["level"] == 0
 
-    report = json.loads(refnet(data_dir, "query", "compliance", "--json").output)
+    report = json.loads(cli("query", "compliance", "--json").output)
     assert report["policy"]["name"] == "cn" and report["window"]["days"] == 365
-    assert refnet(data_dir, "query", "compliance", "--policy", "us-ftc").exit_code == 0
-    unknown = refnet(data_dir, "query", "compliance", "--policy", "nowhere")
+    assert cli("query", "compliance", "--policy", "us-ftc").exit_code == 0
+    unknown = cli("query", "compliance", "--policy", "nowhere")
     assert unknown.exit_code == 1 and "Error:" in unknown.output
 
-    answer = json.loads(refnet(data_dir, "query", "influence", "--top", "3", "--json").output)
+    answer = json.loads(cli("query", "influence", "--top", "3", "--json").output)
     ranking = answer["ranking"]
     assert len(ranking["rows"]) == 3 and ranking["rows"][0]["rank"] == 1
     assert answer["seeds"] is None
-    answer = json.loads(refnet(data_dir, "query", "influence", "--seeds", "2", "--runs", "50",
+    answer = json.loads(cli("query", "influence", "--seeds", "2", "--runs", "50",
                                "--json").output)
     chosen = answer["seeds"]  # the ranking comes with them, as over GraphQL
     assert chosen["k"] == 2 and len(chosen["seeds"]) == 2 and answer["ranking"]["rows"]
     assert chosen["ci_low"] <= chosen["spread"] <= chosen["ci_high"]
 
-    funnel = json.loads(refnet(data_dir, "query", "conversion", "--by", "channel",
+    funnel = json.loads(cli("query", "conversion", "--by", "channel",
                                "--json").output)
     assert funnel["group_by"] == "channel" and funnel["window"]["days"] == 90
     assert funnel["overall"]["clicks"] == sum(g["clicks"] for g in funnel["groups"])
 
-    team = refnet(data_dir, "query", "influence", "--root", "m002", "--top", "3")
+    team = cli("query", "influence", "--root", "m002", "--top", "3")
     assert team.exit_code == 0 and "within m002's downline" in team.output
-    team = json.loads(refnet(data_dir, "query", "conversion", "--root", "m002", "--by", "level",
+    team = json.loads(cli("query", "conversion", "--root", "m002", "--by", "level",
                              "--json").output)
     assert team["root_id"] == "m002" and all(int(g["key"]) >= 0 for g in team["groups"])
     # the spellings named after the Params fields ask the same question
-    same = json.loads(refnet(data_dir, "query", "conversion", "--root-id", "m002",
+    same = json.loads(cli("query", "conversion", "--root-id", "m002",
                              "--group-by", "level", "--json").output)
     assert same == team
 
-    bad = refnet(data_dir, "query", "downline", "m001", "--as-of", "yesterday")
+    case_file = tmp_path / "m001.html"
+    made = cli("report", "compliance", "m001", "--out", str(case_file))
+    assert made.exit_code == 0, made.output
+    assert "m001" in case_file.read_text(encoding="utf-8")
+    verified = cli("report", "verify", str(case_file))
+    assert verified.exit_code == 0 and "unchanged" in verified.output, verified.output
+
+    bad = cli("query", "downline", "m001", "--as-of", "yesterday")
     assert bad.exit_code == 1 and "Error: not a date" in bad.output
-    missing = refnet(data_dir, "query", "downline", "nobody")
+    missing = cli("query", "downline", "nobody")
     assert missing.exit_code == 1 and "Error: no member 'nobody'" in missing.output
 
 
