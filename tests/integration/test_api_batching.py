@@ -1,5 +1,8 @@
 """No N+1: a page of members with their referrers costs the same few store queries
-whether the page holds 5 members or 50."""
+whether the page holds 5 members or 50.
+
+It runs on both backends (``store``): the count is of the API's queries, the same
+whichever store answers them."""
 
 from __future__ import annotations
 

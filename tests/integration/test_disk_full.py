@@ -4,6 +4,10 @@ With ``appendfsync everysec`` redis answers a write whose AOF write failed (it k
 the command buffered and refuses later writes with ``MISCONF``); a ``kill -9`` before
 space frees lost that acknowledged write. The data directory here is a real 2 MiB
 tmpfs (mounted for the test; skipped where mounting is not allowed), filled up.
+
+There is no Neo4j twin: the acknowledged-but-unwritten write is redis's AOF under
+``appendfsync everysec`` (the embedded server's), and refnet neither places nor fills
+the disk of the Neo4j it connects to.
 """
 
 from __future__ import annotations

@@ -2,6 +2,11 @@
 traceback. Read-only for real — a read-only bind mount, or ``chattr +i`` where bind
 mounts are not allowed (as root, ``chmod 0500`` alone does not stop writes); skipped
 when neither can be made here.
+
+There is no Neo4j twin: what needs the directory writable is the embedded server's
+lock, socket, log and data, and on Neo4j these commands answer from a read-only data
+dir (tried: ``db status``, ``query downline``, ``query compliance``, ``keys list`` exit
+0 without a traceback).
 """
 
 from __future__ import annotations

@@ -1,6 +1,8 @@
 """The embedded server's lifecycle: lock, restart, crash durability, damaged AOF files.
 
-Each test starts its own server in its own data directory.
+Each test starts its own server in its own data directory. There is no Neo4j twin:
+refnet connects to a Neo4j it never starts, locks, restarts or repairs, so these are
+the embedded FalkorDB server's (``graph.server``) alone.
 """
 
 from __future__ import annotations
