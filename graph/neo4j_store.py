@@ -1,8 +1,10 @@
 """The production backend: Neo4j through the official ``neo4j`` driver.
 
 Reads run in read transactions so a cluster (``neo4j://`` routing) can send them to
-followers; writes run in managed write transactions, which the driver retries on
-transient errors. An unknown commit outcome (``IncompleteCommit``) surfaces as
+followers; writes run in managed write transactions. The driver retries both on
+transient errors: a write for ``WRITE_RETRY_S`` (a load can wait out a cluster's
+election), a read for ``READ_RETRY_S`` only (a person is waiting on the page, and a
+Neo4j that is gone should say so in seconds, not after a quarter of a minute). An unknown commit outcome (``IncompleteCommit``) surfaces as
 refnet's retryable ``IncompleteCommit``: safe to retry because every refnet write is
 an idempotent ``MERGE``.
 """
@@ -11,7 +13,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable, Iterable, Mapping
-from typing import Any
+from typing import Any, Final
 from urllib.parse import urlsplit
 
 import neo4j
@@ -22,7 +24,10 @@ from .config import Config
 from .params import check_params
 from .store import Params, Result, WriteSummary, write_in_batches
 
-__all__ = ["Neo4jStore"]
+__all__ = ["READ_RETRY_S", "WRITE_RETRY_S", "Neo4jStore"]
+
+READ_RETRY_S: Final = 2.0
+WRITE_RETRY_S: Final = 15.0
 
 _COUNTERS = (
     "nodes_created", "nodes_deleted", "relationships_created", "relationships_deleted",
@@ -49,7 +54,7 @@ class Neo4jStore:
                 config.neo4j_uri,
                 auth=(config.neo4j_user, config.neo4j_password),
                 connection_timeout=10.0,
-                max_transaction_retry_time=15.0,
+                max_transaction_retry_time=WRITE_RETRY_S,
                 # The server's notifications (a property no node has yet, id() being
                 # deprecated) are for whoever writes the query; the driver logs each
                 # one as a warning, which buried `refnet db status` and every command's
@@ -109,7 +114,10 @@ class Neo4jStore:
 
         started = time.perf_counter()
         try:
-            with self._driver.session(database=self.config.neo4j_database) as session:
+            with self._driver.session(
+                    database=self.config.neo4j_database,
+                    max_transaction_retry_time=WRITE_RETRY_S if write else READ_RETRY_S,
+            ) as session:
                 result = session.execute_write(work) if write else session.execute_read(work)
         except Exception as e:
             raise _translate(e, label, timeout, self._where) from e

@@ -9,12 +9,6 @@ connection to Neo4j cut, ``_Cut``). INTERNAL needs a bug, which a healthy server
 not have on demand, so it is provoked in-process: the Flask test client over the real
 app, with a store whose one named query raises a ZeroDivisionError the way a bug deep
 in a resolver would (``_Broken``).
-
-``test_a_stopped_store_is_unavailable_over_http`` is FalkorDB's alone: it stops the
-embedded server under ``refnet serve``, and its Neo4j twin is the in-process
-``test_a_store_that_goes_away_is_503_unavailable``, because a Neo4j gone costs each
-request the driver's 15 s of retries (``max_transaction_retry_time``), which a test
-cannot shorten in a server process of its own.
 """
 
 from __future__ import annotations
@@ -23,12 +17,11 @@ import contextlib
 import logging
 import socket
 import threading
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
-import neo4j
 import pytest
 import requests
 
@@ -105,27 +98,6 @@ def test_every_public_code_over_http(served: Served, code: str) -> None:
     assert "Traceback" not in r.text
 
 
-def test_a_stopped_store_is_unavailable_over_http(tmp_path: Path) -> None:
-    """The server keeps running; the store under it goes away: 503 and UNAVAILABLE,
-    from authentication (the first thing that reads the store)."""
-    config = Config.from_env(env={}, data_dir=tmp_path / "data")
-    server = EmbeddedServer(config)
-    server.start()
-    try:
-        with open_store(config) as store:
-            tokens = _network(store, tmp_path / "files")
-        with serving(config) as url:
-            assert _post(f"{url}/graphql", tokens["admin"], "{ me { role } }").ok
-            server.stop()
-            r = _post(f"{url}/graphql", tokens["admin"], "{ me { role } }")
-            assert r.status_code == 503
-            assert r.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
-            assert "Traceback" not in r.text
-            assert requests.get(f"{url}/readyz", timeout=10).status_code == 503
-    finally:
-        server.stop()
-
-
 class _Cut:
     """A loopback TCP relay to a Neo4j: the store's connections pass through it until
     ``cut()`` closes every one of them and stops listening, as a Neo4j that went away."""
@@ -167,13 +139,12 @@ class _Cut:
             s.close()
 
 
-def test_a_store_that_goes_away_is_503_unavailable(
-        backend: str, request: pytest.FixtureRequest, tmp_path: Path,
-        monkeypatch: pytest.MonkeyPatch) -> None:
-    """The app's store goes away between two requests: the embedded server stopped, or
-    every connection to Neo4j cut (through ``_Cut``, the way a Neo4j restart or a
-    network fault would). The Neo4j driver would retry a read for 15 s first
-    (``max_transaction_retry_time``); here it gives up at once, the answer is the same."""
+@contextlib.contextmanager
+def _goes_away(backend: str, request: pytest.FixtureRequest, tmp_path: Path
+               ) -> Iterator[tuple[Config, GraphStore, Callable[[], None]]]:
+    """A store, its config, and how to make it go away: the embedded server stopped, or
+    every connection to Neo4j cut (``_Cut``, as a Neo4j restart or a network fault
+    would). Neo4j is not emptied: the module's served network lives there."""
     if backend == "falkordb":
         config = Config.from_env(env={}, data_dir=tmp_path / "data")
         server = EmbeddedServer(config)
@@ -182,24 +153,49 @@ def test_a_store_that_goes_away_is_503_unavailable(
     else:
         request.getfixturevalue("_neo4j_schema")
         relay = _Cut(request.getfixturevalue("neo4j_config").neo4j_uri)
-        go_away = relay.cut
-        driver = neo4j.GraphDatabase.driver
-        monkeypatch.setattr(neo4j.GraphDatabase, "driver", lambda uri, **kw: driver(
-            uri, **kw | {"max_transaction_retry_time": 0}))
         config = replace(request.getfixturevalue("neo4j_config"), neo4j_uri=relay.uri)
-        store = Neo4jStore(config)  # not emptied: the module's served network lives there
-    token = keys.create(store, "admin").token
-    client = create_app(config, store=store).test_client()
-    headers = {"Authorization": f"Bearer {token}"}
-    assert client.post("/graphql", json={"query": "{ me { role } }"},
-                       headers=headers).status_code == 200
-    go_away()
-    r = client.post("/graphql", json={"query": "{ me { role } }"}, headers=headers)
-    assert r.status_code == 503
-    assert r.get_json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
-    assert client.get("/readyz").status_code == 503
-    assert client.get("/healthz").status_code == 200
-    store.close()
+        store = Neo4jStore(config)
+        go_away = relay.cut
+    try:
+        yield config, store, go_away
+    finally:
+        store.close()
+        go_away()
+
+
+def test_a_stopped_store_is_unavailable_over_http(
+        backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """``refnet serve`` keeps running; the store under it goes away: 503 and
+    UNAVAILABLE, from authentication (the first thing that reads the store), within
+    the Neo4j store's ``READ_RETRY_S`` of retries."""
+    with _goes_away(backend, request, tmp_path) as (config, store, go_away):
+        token = keys.create(store, "admin").token
+        with serving(config) as url:
+            assert _post(f"{url}/graphql", token, "{ me { role } }").ok
+            go_away()
+            r = _post(f"{url}/graphql", token, "{ me { role } }")
+            assert r.status_code == 503
+            assert r.json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+            assert "Traceback" not in r.text
+            assert requests.get(f"{url}/readyz", timeout=10).status_code == 503
+
+
+def test_a_store_that_goes_away_is_503_unavailable(
+        backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """The same in-process, through the app a worker runs: ``/readyz`` says 503 and
+    ``/healthz`` (the process itself) still 200."""
+    with _goes_away(backend, request, tmp_path) as (config, store, go_away):
+        token = keys.create(store, "admin").token
+        client = create_app(config, store=store).test_client()
+        headers = {"Authorization": f"Bearer {token}"}
+        assert client.post("/graphql", json={"query": "{ me { role } }"},
+                           headers=headers).status_code == 200
+        go_away()
+        r = client.post("/graphql", json={"query": "{ me { role } }"}, headers=headers)
+        assert r.status_code == 503
+        assert r.get_json()["errors"][0]["extensions"]["code"] == "UNAVAILABLE"
+        assert client.get("/readyz").status_code == 503
+        assert client.get("/healthz").status_code == 200
 
 
 class _Broken:
