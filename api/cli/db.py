@@ -1,5 +1,5 @@
 """``refnet db start|stop|status``: the embedded FalkorDB server's lifecycle; on the
-neo4j backend, ``status`` says which Neo4j refnet reaches."""
+neo4j backend, ``status`` says which Neo4j refnet reaches and ``start``/``stop`` refuse."""
 
 from __future__ import annotations
 
@@ -11,6 +11,7 @@ import click
 
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
+from refnet.graph.errors import ConfigError
 from refnet.graph.server import EmbeddedServer
 
 from .output import console, friendly_errors
@@ -30,6 +31,7 @@ def db() -> None:
 @friendly_errors
 def db_start(config: Config, fsync: str | None) -> None:
     """Start the server for the data directory and leave it running."""
+    _embedded_only(config, "start")
     server = EmbeddedServer(Config.from_env(data_dir=config.data_dir, fsync=fsync))
     running = server.status()
     if running is not None:
@@ -46,11 +48,22 @@ def db_start(config: Config, fsync: str | None) -> None:
 @friendly_errors
 def db_stop(config: Config) -> None:
     """Stop the server cleanly (its append-only file is flushed first)."""
+    _embedded_only(config, "stop")
     server = EmbeddedServer(config)
     if server.stop():
         console.print(f"stopped the server for {server.data_dir}")
     else:
         console.print(f"no server running for {server.data_dir}")
+
+
+def _embedded_only(config: Config, command: str) -> None:
+    """Refuse to start or stop an embedded server for a config that reaches Neo4j: it
+    would not be the store that config reads, and Neo4j has its own service."""
+    if config.backend == "neo4j":
+        raise ConfigError(
+            f"refnet db {command} runs the embedded FalkorDB; this configuration reaches "
+            f"Neo4j at {config.redacted_uri}, which its own service starts and stops "
+            f"(refnet db status says whether refnet reaches it)")
 
 
 @db.command("status")

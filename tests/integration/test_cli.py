@@ -175,6 +175,18 @@ def test_errors_are_one_line_and_exit_1(data_dir: Path, tmp_path: Path) -> None:
     assert "Traceback" not in result.output
 
 
+@pytest.mark.parametrize("command", ["start", "stop"])
+def test_db_start_and_stop_refuse_a_neo4j_config(data_dir: Path, command: str) -> None:
+    """They run the embedded server, which a Neo4j config would not read: no FalkorDB
+    is started or stopped behind an operator's back (no Neo4j need listen here)."""
+    config = Config.from_env(env={}, backend="neo4j", neo4j_uri="bolt://127.0.0.1:9")
+    result = refnet(data_dir, "db", command, neo4j=config)
+    assert result.exit_code == 1
+    assert result.output.startswith(f"Error: refnet db {command} runs the embedded FalkorDB")
+    assert "bolt://127.0.0.1:9" in result.output
+    assert EmbeddedServer(Config.from_env(env={}, data_dir=data_dir)).status() is None
+
+
 def test_load_mistakes_are_one_line_errors(data_dir: Path, tmp_path: Path) -> None:
     """Each user mistake in a load is refnet's BadInput/NotFound, shown as one line."""
     members = tmp_path / "members.csv"
