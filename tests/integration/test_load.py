@@ -12,6 +12,7 @@ import signal
 import subprocess
 import sys
 import time
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
@@ -21,13 +22,14 @@ from hypothesis import strategies as st
 from refnet.graph.config import Config
 from refnet.graph.connect import open_store
 from refnet.graph.falkordb_store import FalkorDBStore
-from refnet.graph.server import EmbeddedServer, ServerInfo
+from refnet.graph.server import EmbeddedServer
+from refnet.graph.store import GraphStore
 from refnet.loaders import load, privacy
 from refnet.loaders.load import LoadReport, TooManyBadRows
 from refnet.queries import conversion, snapshot
 from refnet.queries.window import Window
 from tests import samples
-from tests.conftest import _drop, _fresh_graph
+from tests.conftest import neo4j_store
 
 HASHER = privacy.keyed_hasher(b"test-key")
 MEMBERS_HEADER = ["member_id", "referrer_id", "platform", "joined_at", "status", "tier"]
@@ -37,7 +39,7 @@ def run_load(store: FalkorDBStore, *paths: Path, **kw) -> LoadReport:
     return load.load_paths(store, list(paths), hasher=HASHER, **kw)
 
 
-def dump(store: FalkorDBStore) -> tuple[list, list]:
+def dump(store: GraphStore) -> tuple[list, list]:
     """The whole graph as comparable data: nodes by label and key, edges by endpoints."""
     nodes = store.execute(
         "MATCH (n) WHERE NOT n:LoadRun RETURN labels(n)[0] AS l, properties(n) AS p"
@@ -247,25 +249,34 @@ def test_random_and_hostile_rows_always_balance_and_lose_nothing(
     assert len(lines) == report.bad
 
 
-def test_a_load_killed_mid_way_and_run_again_ends_in_the_same_graph(tmp_path: Path) -> None:
+def test_a_load_killed_mid_way_and_run_again_ends_in_the_same_graph(
+        backend: str, request: pytest.FixtureRequest, tmp_path: Path) -> None:
+    """``refnet load`` killed (-9) at a random batch, then run again: the graph is the
+    one an unbroken load into the embedded store makes, on either backend."""
     from refnet.loaders import synthetic
 
     files = tmp_path / "files"
     synthetic.generate(3_000, files, seed=5)
-    unbroken = Config.from_env(env={}, data_dir=tmp_path / "unbroken")
-    with open_store(unbroken) as store:
+    with open_store(Config.from_env(env={}, data_dir=tmp_path / "unbroken")) as store:
         run_load(store, files)
         expected = dump(store)
-
-    resumed = Config.from_env(env={}, data_dir=tmp_path / "resumed")
-    info = EmbeddedServer(resumed).start()  # outlives the killed CLI, like `refnet db start`
-    watch = FalkorDBStore(resumed, info.socket)
+    EmbeddedServer(Config.from_env(env={}, data_dir=tmp_path / "unbroken")).stop()
+    stop: Callable[[], object]
+    if backend == "falkordb":
+        resumed = Config.from_env(env={}, data_dir=tmp_path / "resumed")
+        server = EmbeddedServer(resumed)  # outlives the killed CLI, like `refnet db start`
+        watch: GraphStore = FalkorDBStore(resumed, server.start().socket)
+        stop = server.stop
+    else:
+        request.getfixturevalue("_neo4j_schema")
+        resumed = request.getfixturevalue("neo4j_config")
+        watch = neo4j_store(resumed, object())  # the one database, emptied
+        stop = watch.close
     try:
         cli = subprocess.Popen(
-            [sys.executable, "-m", "refnet.api.cli", "--data-dir", str(resumed.data_dir),
-             "load", str(files)],
+            [sys.executable, "-m", "refnet.api.cli", "load", str(files)],
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL,
-            env={**os.environ, "REFNET_PII_KEY": "test-key"},
+            env={**os.environ, **resumed.as_env(), "REFNET_PII_KEY": "test-key"},
         )
         # kill -9 at a random batch: once the graph holds a random number of rows
         target = random.Random().randrange(2, 12) * load.BATCH_SIZE // 5
@@ -283,7 +294,7 @@ def test_a_load_killed_mid_way_and_run_again_ends_in_the_same_graph(tmp_path: Pa
             assert dump(store) == expected
     finally:
         watch.close()
-        EmbeddedServer(resumed).stop()
+        stop()
 
 
 def test_a_write_whose_outcome_is_unknown_is_retried_safely(
@@ -437,31 +448,25 @@ def _click_world(folder: Path, clicks: list[list[str]]) -> Path:
     return folder / "clicks.csv"
 
 
-def test_clicks_are_events_whatever_the_load_order(
-    server_config: Config, server_info: ServerInfo, tmp_path: Path
-) -> None:
+@pytest.mark.parametrize("late_first", [False, True])
+def test_clicks_are_events_whatever_the_load_order(store: GraphStore, tmp_path: Path,
+                                                   late_first: bool) -> None:
     """Two files clicking the same pair at different times end in the same graph, and
     the same conversion answer, loaded in either order; a click given twice is one."""
     day = "2025-01-0{}T00:00:00Z"
     early = _click_world(tmp_path / "a", [["v", "s1", day.format(2)], ["w", "s1", day.format(2)]])
     late = _click_world(tmp_path / "b", [["v", "s1", day.format(3)], ["v", "s1", day.format(2)]])
-    answers = []
-    for first, second in ((early, late), (late, early)):
-        store = _fresh_graph(server_config, server_info)
-        try:
-            reports = [run_load(store, first.parent), run_load(store, second)]
-            assert all(r.balanced for r in reports)
-            assert sum(r.entities["clicks"].written for r in reports) == 3
-            assert sum(r.entities["clicks"].duplicates for r in reports) == 1
-            funnel = conversion.funnel(store, Window(0, 1_800_000_000_000), min_clicks=1)
-            clicks = store.execute("MATCH (v)-[c:CLICKED]->(s) RETURN v.id, s.id, c.at "
-                                   "ORDER BY v.id, c.at").rows
-            answers.append((clicks, funnel.overall.clicks, funnel.overall.clickers))
-        finally:
-            _drop(store)
-    assert answers[0] == answers[1]
-    assert answers[0] == ([("v", "s1", 1735776000000), ("v", "s1", 1735862400000),
-                           ("w", "s1", 1735776000000)], 3, 2)
+    first, second = (late, early) if late_first else (early, late)
+    reports = [run_load(store, first.parent), run_load(store, second)]
+    assert all(r.balanced for r in reports)
+    assert sum(r.entities["clicks"].written for r in reports) == 3
+    assert sum(r.entities["clicks"].duplicates for r in reports) == 1
+    funnel = conversion.funnel(store, Window(0, 1_800_000_000_000), min_clicks=1)
+    clicks = store.execute("MATCH (v)-[c:CLICKED]->(s) RETURN v.id, s.id, c.at "
+                           "ORDER BY v.id, c.at").rows
+    assert (clicks, funnel.overall.clicks, funnel.overall.clickers) == (
+        [("v", "s1", 1735776000000), ("v", "s1", 1735862400000),
+         ("w", "s1", 1735776000000)], 3, 2)
 
 
 def test_no_create_only_write_while_another_load_runs(

@@ -202,6 +202,8 @@ def test_reads_may_carry_any_text_but_nul(store: FalkorDBStore) -> None:
 
 def test_store_unavailable_when_the_socket_is_gone(tmp_path: Path,
                                                    server_config: Config) -> None:
+    """The embedded server's unix socket: Neo4j's twin, a URI nobody listens on, is
+    test_neo4j_store.py's test_an_unreachable_uri_is_one_clear_retryable_error."""
     config = Config.from_env(env={}, data_dir=tmp_path)
     with pytest.raises(errors.StoreUnavailable) as info:
         FalkorDBStore(config, str(tmp_path / "nothing.sock"))
