@@ -4,9 +4,10 @@ Reads run in read transactions so a cluster (``neo4j://`` routing) can send them
 followers; writes run in managed write transactions. The driver retries both on
 transient errors: a write for ``WRITE_RETRY_S`` (a load can wait out a cluster's
 election), a read for ``READ_RETRY_S`` only (a person is waiting on the page, and a
-Neo4j that is gone should say so in seconds, not after a quarter of a minute). An unknown commit outcome (``IncompleteCommit``) surfaces as
-refnet's retryable ``IncompleteCommit``: safe to retry because every refnet write is
-an idempotent ``MERGE``.
+Neo4j that is gone should say so in seconds, not after a quarter of a minute). An
+unknown commit outcome (``IncompleteCommit``) surfaces as refnet's retryable
+``IncompleteCommit``: safe to retry because every refnet write is an idempotent
+``MERGE``.
 """
 
 from __future__ import annotations
@@ -44,6 +45,7 @@ class Neo4jStore:
     def __init__(self, config: Config, *, verify: bool = True) -> None:
         self.config = config
         self._where = f"Neo4j at {config.redacted_uri} (database {config.neo4j_database!r})"
+        self._columns_of: dict[str, list[str]] = {}  # query text -> its columns (columns())
         if urlsplit(config.neo4j_uri).username is not None:
             raise errors.ConfigError(
                 f"{config.redacted_uri}: put the user and password in NEO4J_USER and "
@@ -132,8 +134,34 @@ class Neo4jStore:
         timeout_ms: int | None = None,
         max_rows: int | None = None,
     ) -> dict[str, list[Any]]:
-        """``run``'s rows turned into columns: the driver hands out records only."""
-        return self.run(name, params, timeout_ms=timeout_ms, max_rows=max_rows).by_column()
+        """``run``'s answer as columns, its rows collected on the server into one list.
+
+        The driver makes a ``Record`` of every row it reads, about 15 µs each: 7 s of the
+        100,000-member snapshot's 411,228 clicks. One list of rows it decodes in Rust
+        (``neo4j-rust-ext``) in 1 s. So the named query runs inside ``CALL {}`` and one
+        row comes back; the column names are the query's own, asked once (``EXPLAIN``).
+        Rows in lists keep their nulls (``collect`` of a bare column would drop them)."""
+        text = cypher.load(name, self.dialect)
+        keys = self._keys(text, params, name)
+        if not keys:
+            return {}
+        limits = self.config.limits
+        cap = limits.max_rows if max_rows is None else min(max_rows, limits.max_rows)
+        collected = self.execute(
+            "CALL {\n" + text + "\n}\nRETURN collect([" +
+            ", ".join(_identifier(k) for k in keys) + "]) AS rows",
+            params, timeout_ms=timeout_ms, label=name).rows[0][0]
+        if len(collected) > cap:
+            raise errors.ResultTooLarge(f"{name} returned more than {cap:,} rows")
+        columns = zip(*collected, strict=True) if collected else ([] for _ in keys)
+        return {k: list(column) for k, column in zip(keys, columns, strict=True)}
+
+    def _keys(self, text: str, params: Params | None, name: str) -> list[str]:
+        """The columns a query text returns, from the server's plan (no rows read)."""
+        if text not in self._columns_of:
+            self._columns_of[text] = self.execute("EXPLAIN " + text, params,
+                                                  label=name).columns
+        return self._columns_of[text]
 
     def write_batches(
         self,
@@ -193,6 +221,11 @@ class Neo4jStore:
 
     def __exit__(self, *exc: object) -> None:
         self.close()
+
+
+def _identifier(name: str) -> str:
+    """A column name of refnet's own query as a Cypher identifier, backquoted."""
+    return "`" + name.replace("`", "``") + "`"
 
 
 def _translate(e: Exception, label: str, timeout_ms: int, where: str) -> errors.RefnetError:
